@@ -1,0 +1,1 @@
+"""budgetsite: publish Chinese district budget project disclosures as a bilingual static site."""

@@ -1,0 +1,106 @@
+"""The one place that knows the languages: codes, Babel locales, number and
+money formatting, and the UI strings (gettext catalogs in site_templates/locale)."""
+
+from __future__ import annotations
+
+import functools
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+from .model import Money, Text
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+LOCALES = {"zh": Locale.parse("zh_Hans_CN"), "en": Locale.parse("en_GB")}
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+
+CENT = Decimal("0.01")
+
+
+def other(lang: str) -> str:
+    return "en" if lang == "zh" else "zh"
+
+
+class Catalog:
+    """UI strings for one language; msgids are English, so English needs none."""
+
+    def __init__(self, messages: dict[str, str]):
+        self.messages = messages
+
+    def gettext(self, message: str) -> str:
+        return self.messages.get(message) or message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+@functools.lru_cache(maxsize=8)
+def catalog(lang: str, locale_dir: Path) -> Catalog:
+    path = locale_dir / f"{lang}.po"
+    if not path.is_file():
+        return Catalog({})
+    with path.open("rb") as handle:
+        po = read_po(handle, locale=LOCALES[lang])
+    return Catalog({m.id: m.string for m in po if m.id and isinstance(m.id, str) and m.string})
+
+
+def number(value: Decimal | int, lang: str, places: int | None = None) -> str:
+    """A number the way `lang` writes it; `places` fixes the decimals."""
+    if places is None:
+        return format_decimal(value, locale=LOCALES[lang], decimal_quantization=False)
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+def yuan(value: Money | Decimal, lang: str) -> str:
+    """An exact amount: 7,968,243.98元 / CNY 7,968,243.98."""
+    amount = value.yuan if isinstance(value, Money) else value
+    digits = number(amount.quantize(CENT, ROUND_HALF_UP), lang, 2)
+    return f"{digits}元" if lang == "zh" else f"CNY {digits}"
+
+
+def summary(value: Money | Decimal, lang: str) -> str:
+    """A rounded amount for summaries: 796.82万元 / CNY 7.97 million."""
+    amount = value.yuan if isinstance(value, Money) else value
+    if lang == "zh":
+        if abs(amount) >= 100_000_000:
+            return f"{_short(amount / 100_000_000, lang)}亿元"
+        return f"{_short(amount / 10_000, lang)}万元"
+    if abs(amount) >= 1_000_000_000:
+        return f"CNY {_short(amount / 1_000_000_000, lang)} billion"
+    if abs(amount) >= 1_000_000:
+        return f"CNY {_short(amount / 1_000_000, lang)} million"
+    return f"CNY {_short(amount / 1_000, lang)} thousand"
+
+
+def _short(value: Decimal, lang: str) -> str:
+    return format_decimal(value.quantize(CENT, ROUND_HALF_UP), format="#,##0.##",
+                          locale=LOCALES[lang])
+
+
+def as_written(value: Money, lang: str) -> str:
+    """An amount in the unit the document gave it (550万元), never silently rescaled."""
+    if value.unit == "元":
+        return yuan(value, lang)
+    if lang == "zh":
+        return f"{number(value.value, lang)}{value.unit}"
+    return f"{yuan(value, lang)} ({number(value.value, 'zh')}{value.unit})"
+
+
+def percent(value: Decimal, lang: str) -> str:
+    return format_percent(value, format="#,##0.0%", locale=LOCALES[lang])
+
+
+def signed(value: Decimal, formatter, lang: str) -> str:
+    """A change with its sign: +1.2万元 / −CNY 0.27 million."""
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return sign + formatter(abs(value), lang)
+
+
+def text_in(value: Text | str, lang: str) -> str:
+    return value.get(lang) if isinstance(value, Text) else value

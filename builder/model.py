@@ -1,0 +1,204 @@
+"""The typed, immutable content model. Templates receive these, never raw dicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Amount units and their size in 元.
+MONEY_UNITS: dict[str, int] = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
+
+
+@dataclass(frozen=True)
+class Text:
+    """A free text in Chinese (authoritative) and, once translated, English."""
+
+    zh: str
+    en: str | None = None
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, falling back to Chinese."""
+        return self.en if lang == "en" and self.en else self.zh
+
+    def translated(self, lang: str) -> bool:
+        return lang == "zh" or bool(self.en)
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount as the document gives it: a decimal and its unit (元, 万元, 亿元)."""
+
+    value: Decimal
+    unit: str = "元"
+
+    @property
+    def yuan(self) -> Decimal:
+        return self.value * MONEY_UNITS[self.unit]
+
+
+@dataclass(frozen=True)
+class District:
+    slug: str
+    code: str
+    name: Text
+    former_codes: tuple[str, ...] = ()
+
+    @property
+    def area_codes(self) -> tuple[str, ...]:
+        return (self.code, *self.former_codes)
+
+
+@dataclass(frozen=True)
+class FundingLine:
+    label: Text
+    amount: Money
+
+
+@dataclass(frozen=True)
+class MultiYear:
+    start: int
+    end: int
+    total: Money
+
+
+@dataclass(frozen=True)
+class PreviousYear:
+    year: int
+    amount: Money
+    components: tuple[FundingLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class Funding:
+    budget_year: Money
+    multi_year: MultiYear | None = None
+    components: tuple[FundingLine, ...] = ()
+    previous_year: PreviousYear | None = None
+    note: Text | None = None
+
+    @property
+    def change(self) -> Decimal | None:
+        """Budget-year amount minus last year's actual spending, in 元."""
+        if self.previous_year is None:
+            return None
+        return self.budget_year.yuan - self.previous_year.amount.yuan
+
+    @property
+    def change_ratio(self) -> Decimal | None:
+        if self.previous_year is None or not self.previous_year.amount.yuan:
+            return None
+        return self.change / self.previous_year.amount.yuan
+
+
+@dataclass(frozen=True)
+class Unit:
+    """The implementing unit's card."""
+
+    name: Text
+    code: str
+    address: Text
+    phone: str
+    legal_representative: Text
+    source_of_funds: Text
+    overview: Text
+    duties: tuple[Text, ...] = ()
+
+    @property
+    def code_kind(self) -> str:
+        return "usci" if len(self.code) == 18 else "org"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One level-3 row of the performance target table."""
+
+    id: str
+    level1: str
+    level2: str
+    name: Text
+    operator: str
+    value: Decimal | Text
+    unit: str | None
+    type: str
+    weight: Decimal
+    scoring: Text
+    content: Text | None
+    source: Text
+
+    @property
+    def anchor(self) -> str:
+        return f"indicator-{self.id}"
+
+    @property
+    def numeric_value(self) -> Decimal | None:
+        return self.value if isinstance(self.value, Decimal) else None
+
+
+@dataclass(frozen=True)
+class OverallTarget:
+    start: int
+    end: int
+    text: Text
+
+
+@dataclass(frozen=True)
+class Targets:
+    overall: OverallTarget
+    budget_year: Text
+
+
+@dataclass(frozen=True)
+class Section:
+    """One narrative section: a stable id, its heading and its cleaned HTML."""
+
+    id: str
+    title: str
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Project:
+    district: District
+    year: int
+    slug: str
+    department: Text
+    heading: Text
+    name: Text
+    basis: Text
+    unit: Unit
+    funding: Funding
+    targets: Targets
+    indicators: tuple[Indicator, ...]
+    narrative: dict[str, tuple[Section, ...]] = field(hash=False, compare=False)
+    source_dir: str = ""
+    missing_english: tuple[str, ...] = ()
+    text_fields: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.district.slug}/{self.year}/{self.slug}"
+
+    @property
+    def total_weight(self) -> Decimal:
+        return sum((i.weight for i in self.indicators), Decimal(0))
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: Text
+    description: Text
+    base_path: str
+    base_url: str
+    publisher: Text
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the sources say, validated."""
+
+    config: SiteConfig
+    districts: tuple[District, ...]
+    city: District
+    projects: tuple[Project, ...]
+    warnings: tuple = ()

@@ -1,0 +1,355 @@
+"""The shape of the source files, declared once.
+
+The same declarations check loaded YAML (reporting every problem with its
+field path) and produce the JSON Schema that editors use to autocomplete.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+from .glossary import INDICATOR_TYPES, LEVEL1, OPERATORS
+from .model import MONEY_UNITS
+
+Report = Callable[[tuple, str], None]
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class Kind:
+    description = ""
+
+    def check(self, value: Any, path: tuple, report: Report) -> bool:
+        raise NotImplementedError
+
+    def json(self) -> dict:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Str(Kind):
+    pattern: str | None = None
+    choices: tuple[str, ...] = ()
+    max_length: int = 20_000
+    hint: str = ""
+
+    def check(self, value, path, report):
+        if not isinstance(value, str):
+            report(path, f"should be text{self._hint()}, not {describe(value)}"
+                         + (" (put it in quotes)" if _is_number(value) else ""))
+            return False
+        if self.choices and value not in self.choices:
+            report(path, f"{value!r} is not one of: {', '.join(self.choices)}")
+            return False
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            report(path, f"{value!r} is not valid{self._hint()}")
+            return False
+        if len(value) > self.max_length:
+            report(path, f"is {len(value):,} characters long; at most {self.max_length:,} allowed")
+            return False
+        return True
+
+    def _hint(self) -> str:
+        return f" ({self.hint})" if self.hint else ""
+
+    def json(self):
+        schema: dict[str, Any] = {"type": "string", "maxLength": self.max_length}
+        if self.choices:
+            schema["enum"] = list(self.choices)
+        if self.pattern:
+            schema["pattern"] = self.pattern
+        return schema
+
+
+@dataclass(frozen=True)
+class Integer(Kind):
+    minimum: int = 0
+    maximum: int = 10**9
+
+    def check(self, value, path, report):
+        if not isinstance(value, int) or isinstance(value, bool):
+            report(path, f"should be a whole number, not {describe(value)}")
+            return False
+        if not self.minimum <= value <= self.maximum:
+            report(path, f"{value} is out of range ({self.minimum}–{self.maximum})")
+            return False
+        return True
+
+    def json(self):
+        return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
+
+
+@dataclass(frozen=True)
+class Number(Kind):
+    """A non-negative decimal number."""
+
+    def check(self, value, path, report):
+        if not _is_number(value):
+            report(path, f"should be a number, not {describe(value)}")
+            return False
+        if value < 0:
+            report(path, f"{value} is negative")
+            return False
+        return True
+
+    def json(self):
+        return {"type": "number", "minimum": 0}
+
+
+@dataclass(frozen=True)
+class Amount(Kind):
+    """A sum of money: a number in 元, or {value, unit} in 万元 or 亿元."""
+
+    def check(self, value, path, report):
+        if isinstance(value, dict):
+            return AMOUNT_WITH_UNIT.check(value, path, report)
+        if not _is_number(value):
+            report(path, f"should be an amount in 元 (a number such as 7968243.98, without "
+                         f"commas), not {describe(value)}")
+            return False
+        return Number().check(value, path, report)
+
+    def json(self):
+        return {"oneOf": [Number().json(), AMOUNT_WITH_UNIT.json()],
+                "description": "amount in 元, or {value, unit} when the document uses 万元/亿元"}
+
+
+@dataclass(frozen=True)
+class BiText(Kind):
+    """A free text: {zh, en}, or a plain string meaning Chinese only."""
+
+    max_length: int = 20_000
+
+    def check(self, value, path, report):
+        if isinstance(value, str):
+            return Str(max_length=self.max_length).check(value, path, report)
+        if not isinstance(value, dict):
+            report(path, f"should be a text with zh: and en:, not {describe(value)}")
+            return False
+        return Record({"zh": Field(Str(max_length=self.max_length), doc="中文"),
+                       "en": Field(Str(max_length=self.max_length), required=False,
+                                   doc="English")}).check(value, path, report)
+
+    def json(self):
+        text = {"type": "string", "maxLength": self.max_length}
+        return {"oneOf": [text, {"type": "object", "additionalProperties": False,
+                                 "required": ["zh"],
+                                 "properties": {"zh": text, "en": {"type": ["string", "null"],
+                                                                   "maxLength": self.max_length}}}]}
+
+
+@dataclass(frozen=True)
+class Value(Kind):
+    """An indicator's target value: a number, or a text (dates, 实际发生数)."""
+
+    def check(self, value, path, report):
+        if _is_number(value):
+            return True
+        return BiText(max_length=500).check(value, path, report)
+
+    def json(self):
+        return {"oneOf": [{"type": "number"}, BiText(max_length=500).json()]}
+
+
+@dataclass(frozen=True)
+class ListOf(Kind):
+    item: Kind
+    max_items: int = 500
+
+    def check(self, value, path, report):
+        if not isinstance(value, list):
+            report(path, f"should be a list (lines starting with '- '), not {describe(value)}")
+            return False
+        if len(value) > self.max_items:
+            report(path, f"has {len(value)} entries; at most {self.max_items} allowed")
+            return False
+        results = [self.item.check(entry, path + (i,), report) for i, entry in enumerate(value)]
+        return all(results)
+
+    def json(self):
+        return {"type": "array", "items": self.item.json(), "maxItems": self.max_items}
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: Kind
+    required: bool = True
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Record(Kind):
+    fields: dict[str, Field] = field(default_factory=dict)
+
+    def check(self, value, path, report):
+        if not isinstance(value, dict):
+            report(path, f"should be a group of fields, not {describe(value)}")
+            return False
+        ok = True
+        for name in value:
+            if name not in self.fields:
+                report(path + (name,), f"unknown field {name!r}; expected one of: "
+                                       f"{', '.join(self.fields)}")
+                ok = False
+        for name, spec in self.fields.items():
+            ok = self._check_field(value, name, spec, path, report) and ok
+        return ok
+
+    def _check_field(self, value, name, spec, path, report) -> bool:
+        if name not in value:
+            if spec.required:
+                report(path, f"missing field {name!r} ({spec.doc})")
+            return not spec.required
+        if is_empty(value[name]) or value[name] in ({}, []):
+            if spec.required:
+                report(path + (name,), f"is still empty: fill in {spec.doc}")
+                return False
+            return True
+        return spec.kind.check(value[name], path + (name,), report)
+
+    def json(self):
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [n for n, f in self.fields.items() if f.required],
+            "properties": {n: {**f.kind.json(), "description": f.doc}
+                           for n, f in self.fields.items()},
+        }
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"yes/no ({str(value).lower()})"
+    if _is_number(value):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, list):
+        return "a list"
+    return "a group of fields"
+
+
+AMOUNT_WITH_UNIT = Record({
+    "value": Field(Number(), doc="the figure as written"),
+    "unit": Field(Str(choices=tuple(MONEY_UNITS)), doc="元, 万元 or 亿元"),
+})
+YEAR = Integer(1949, 2100)
+CODE = Str(pattern=r"[0-9A-Z]{18}|[0-9A-Z]{8}[0-9X]",
+           hint="an 18-character USCI or a 9-character organization code, capital letters")
+
+FUNDING_LINE = Record({
+    "label": Field(BiText(500), doc="what this part of the money is for"),
+    "amount": Field(Amount(), doc="the amount in 元"),
+})
+
+PROJECT = Record({
+    "district": Field(Str(pattern=SLUG, hint="a district key such as wuhua"),
+                      doc="the district key from districts.yaml"),
+    "year": Field(YEAR, doc="the budget year, e.g. 2025"),
+    "department": Field(BiText(200), doc="the disclosing body at the top of the document"),
+    "heading": Field(BiText(300), doc="the document's title line"),
+    "name": Field(BiText(300), doc="项目名称, the project name"),
+    "basis": Field(BiText(), doc="立项依据, the basis for project approval"),
+    "unit": Field(Record({
+        "name": Field(BiText(200), doc="单位名称, the implementing unit's name"),
+        "code": Field(CODE, doc="统一社会信用代码 or 组织机构代码"),
+        "address": Field(BiText(300), doc="地址, the address"),
+        "phone": Field(Str(max_length=100, hint="put the number in quotes"),
+                       doc="联系电话, the telephone number"),
+        "legal_representative": Field(BiText(100), doc="法人代表, the legal representative"),
+        "source_of_funds": Field(BiText(200), doc="经费来源, the source of funds"),
+        "overview": Field(BiText(), doc="单位概况, about the unit"),
+        "duties": Field(ListOf(BiText(2000), 100), required=False,
+                        doc="主要职责任务, the main duties, one per entry"),
+    }), doc="项目实施单位, the implementing unit"),
+    "funding": Field(Record({
+        "budget_year": Field(Amount(), doc="the budget-year amount in 元"),
+        "multi_year": Field(Record({
+            "start": Field(YEAR, doc="first year of the period"),
+            "end": Field(YEAR, doc="last year of the period"),
+            "total": Field(Amount(), doc="the total over the period in 元"),
+        }), required=False, doc="the multi-year period and its total, where stated"),
+        "components": Field(ListOf(FUNDING_LINE, 200), required=False,
+                            doc="parts of the budget-year amount"),
+        "previous_year": Field(Record({
+            "year": Field(YEAR, doc="the year of the actual spending"),
+            "amount": Field(Amount(), doc="what was actually spent, in 元"),
+            "components": Field(ListOf(FUNDING_LINE, 200), required=False,
+                                doc="parts of last year's spending"),
+        }), required=False, doc="last year's actual spending"),
+        "note": Field(BiText(2000), required=False, doc="where the money comes from"),
+    }), doc="the money"),
+    "targets": Field(Record({
+        "overall": Field(Record({
+            "start": Field(YEAR, doc="first year of the overall objective"),
+            "end": Field(YEAR, doc="last year of the overall objective"),
+            "text": Field(BiText(), doc="总体目标, the overall objective"),
+        }), doc="总体目标, the overall (multi-year) objective"),
+        "budget_year": Field(BiText(), doc="预算年度目标, the budget-year target"),
+    }), doc="项目目标, the targets"),
+    "indicators": Field(ListOf(Record({
+        "id": Field(Str(pattern=SLUG, max_length=60,
+                        hint="lowercase letters, digits and hyphens"),
+                    doc="a short stable id for the row's link"),
+        "level1": Field(Str(choices=tuple(LEVEL1)), doc="一级指标: output, benefit, "
+                                                        "satisfaction or cost"),
+        "level2": Field(Str(pattern=SLUG, max_length=40), doc="二级指标, e.g. quantity"),
+        "name": Field(BiText(300), doc="三级指标, the indicator"),
+        "operator": Field(Str(choices=tuple(OPERATORS)), doc="指标性质: =, >=, <=, > or <"),
+        "value": Field(Value(), doc="指标值, the target value"),
+        "unit": Field(Str(max_length=20), required=False, doc="度量单位, as written in Chinese"),
+        "type": Field(Str(choices=tuple(INDICATOR_TYPES)),
+                      doc="指标属性: quantitative or qualitative"),
+        "weight": Field(Number(), doc="the points the scoring rule gives"),
+        "scoring": Field(BiText(2000), doc="评（扣）分标准, the scoring rule"),
+        "content": Field(BiText(2000), required=False, doc="指标内容, what it shows"),
+        "source": Field(BiText(2000), doc="指标值设定依据及数据来源, basis and data source"),
+    }), 200), doc="the performance indicators, one per level-3 row"),
+})
+
+DISTRICT = Record({
+    "slug": Field(Str(pattern=SLUG, max_length=40), doc="the key used in URLs"),
+    "code": Field(Str(pattern=r"[0-9]{6}", hint="six digits, GB/T 2260"),
+                  doc="the GB/T 2260 code"),
+    "former_codes": Field(ListOf(Str(pattern=r"[0-9]{6}"), 10), required=False,
+                          doc="codes the area had before"),
+    "zh": Field(Str(max_length=100), doc="the Chinese name"),
+    "en": Field(Str(max_length=100), doc="the English name"),
+})
+
+DISTRICTS = Record({
+    "city": Field(Record({k: v for k, v in DISTRICT.fields.items() if k != "slug"}),
+                  doc="the city the districts belong to"),
+    "districts": Field(ListOf(DISTRICT, 500), doc="the districts"),
+})
+
+SITE = Record({
+    "title": Field(BiText(200), doc="the site title"),
+    "description": Field(BiText(1000), doc="one sentence on what the site publishes"),
+    "base_path": Field(Str(pattern=r"/([A-Za-z0-9._~-]+/)*", hint="such as / or /budget/"),
+                       required=False, doc="the path the site is served under"),
+    "base_url": Field(Str(pattern=r"https?://[^\s/]+", hint="such as https://example.org"),
+                      doc="scheme and host, for feeds and the sitemap"),
+    "publisher": Field(BiText(300), doc="who publishes the site"),
+})
+
+
+def json_schema() -> dict:
+    """JSON Schema (draft 2020-12) of project.yaml, for editors."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "budgetsite project.yaml",
+        **PROJECT.json(),
+    }
