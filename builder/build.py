@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import publish, render, site as site_stage, validate
+from . import publish, render, search, site as site_stage, validate
 from .errors import ContentError, Problem
 
 
@@ -16,6 +16,7 @@ class BuildConfig:
     out: Path
     base_path: str | None = None
     strict: bool = False
+    search: bool = True
 
 
 @dataclass
@@ -41,6 +42,8 @@ def build(config: BuildConfig) -> BuildReport:
     try:
         publish.write_files(staging, files)
         publish.copy_static(staging, [d / "static" for d in dirs])
+        if config.search:
+            search.index_site(staging, len(site.projects))
         publish.swap(staging, config.out)
     except BaseException:
         publish.discard(config.out)

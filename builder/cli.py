@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--base-path", help="serve under this path, e.g. /budget/ "
                                        "(default: base_path in site.yaml)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--no-search", dest="search", action="store_false",
+                   help="skip the search index (faster; the search pages will find nothing)")
     c = command("check", _check, "validate content/ without writing anything")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     return parser
@@ -58,7 +60,8 @@ def _print_problems(problems) -> None:
 
 def _build(args) -> int:
     out = args.out or args.root / "public"
-    report = build(BuildConfig(args.root, out, args.base_path, args.strict))
+    report = build(BuildConfig(args.root, out, args.base_path, args.strict,
+                                search=args.search))
     _print_problems(report.warnings)
     print(f"budgetsite: wrote {report.pages} pages ({report.files} files) to {out} "
           f"in {report.seconds:.2f} s; {len(report.warnings)} warning(s)")

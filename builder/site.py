@@ -44,6 +44,14 @@ class Urls:
         return f"{lang}/{slug}/{year}/"
 
     @staticmethod
+    def districts(lang: str) -> str:
+        return f"{lang}/districts/"
+
+    @staticmethod
+    def years(lang: str) -> str:
+        return f"{lang}/years/"
+
+    @staticmethod
     def year(lang: str, year: int) -> str:
         return f"{lang}/years/{year}/"
 
@@ -54,6 +62,11 @@ class Urls:
     @staticmethod
     def search(lang: str) -> str:
         return f"{lang}/search/"
+
+    @staticmethod
+    def search_bundle() -> str:
+        """Pagefind's files (pagefind.js and the per-language indexes), one for the site."""
+        return "pagefind/"
 
     @staticmethod
     def static(name: str) -> str:
@@ -158,5 +171,10 @@ def root_pages(site: Site) -> list[Page]:
     return [Page("", "root.html", None, translations(Urls.home))]
 
 
+def search_pages(site: Site) -> list[Page]:
+    return [Page(Urls.search(lang), "search.html", lang, translations(Urls.search),
+                 crumbs=(Crumb(Text("首页", "Home"), Urls.home(lang)),)) for lang in LANGS]
+
+
 def pages(site: Site) -> list[Page]:
-    return root_pages(site) + home_pages(site) + project_pages(site)
+    return root_pages(site) + home_pages(site) + project_pages(site) + search_pages(site)

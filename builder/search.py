@@ -1,0 +1,153 @@
+"""The search index: Pagefind over the staged site, one index per language.
+
+Pagefind reads every staged page, keeps only what is inside
+`data-pagefind-body` (the project article) and splits the index by each
+page's `<html lang>`, so `/zh/search/` searches Chinese pages and
+`/en/search/` English ones. The extended Pagefind binary is required: it
+segments Chinese into words, the plain one would index whole runs of
+characters and miss a word in the middle of a sentence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError
+from .site import Urls
+
+BUNDLE = Urls.search_bundle().strip("/")
+# Pagefind's own language codes: the lowercased <html lang> of each page.
+INDEX_LANGUAGES = ("zh-cn", "en")
+TIMEOUT_SECONDS = 600.0
+_BINARY_ENV = "PAGEFIND_BINARY_PATH"
+_NO_EXTENDED = ("search needs the extended Pagefind binary, which segments Chinese: "
+                "pip install 'pagefind[extended]' (or build with --no-search)")
+
+
+@dataclass(frozen=True)
+class LanguageIndex:
+    language: str
+    pages: int
+
+
+@dataclass(frozen=True)
+class SearchReport:
+    """What was indexed: pages per language, as Pagefind wrote it down."""
+
+    languages: tuple[LanguageIndex, ...]
+
+    @property
+    def pages(self) -> int:
+        return sum(index.pages for index in self.languages)
+
+
+def extended_binary() -> Path:
+    """The pagefind_extended executable shipped by pagefind-bin-extended, never the plain one."""
+    try:
+        from pagefind_bin_extended import get_executable
+        binary = get_executable()
+    except (ImportError, FileNotFoundError):
+        raise BuildError(_NO_EXTENDED) from None
+    if not binary.name.startswith("pagefind_extended"):
+        raise BuildError(f"{binary} is not the extended Pagefind binary; {_NO_EXTENDED}")
+    return binary
+
+
+def index_site(staging: Path, projects: int, binary: Path | None = None,
+               timeout: float = TIMEOUT_SECONDS) -> SearchReport:
+    """Write staging/pagefind/ for the site in `staging`; any failure is a BuildError."""
+    binary = binary or extended_binary()
+    try:
+        with _using_binary(binary):
+            asyncio.run(asyncio.wait_for(_write_index(staging, binary), timeout))
+    except BuildError:
+        raise
+    except (asyncio.TimeoutError, TimeoutError):
+        raise BuildError(f"search: Pagefind did not finish within {timeout:.0f} s") from None
+    except Exception as err:  # Pagefind reports its own failures as bare Exceptions
+        raise BuildError(f"search: Pagefind could not write the index: {_describe(err)}") from None
+    return _check(staging / BUNDLE, projects)
+
+
+@contextlib.contextmanager
+def _using_binary(binary: Path):
+    """Make pagefind's Python API start `binary`: it honours PAGEFIND_BINARY_PATH first."""
+    before = os.environ.get(_BINARY_ENV)
+    os.environ[_BINARY_ENV] = str(binary)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(_BINARY_ENV, None)
+        else:
+            os.environ[_BINARY_ENV] = before
+
+
+async def _write_index(staging: Path, binary: Path) -> None:
+    from pagefind.service import PagefindService
+
+    try:
+        service = await PagefindService().launch()
+    except OSError as err:
+        raise BuildError(f"search: could not start Pagefind ({binary}): "
+                         f"{err.strerror or err}") from None
+    try:
+        index = await _guarded(service, service.create_index(
+            {"write_playground": False, "keep_index_url": False}))
+        await _guarded(service, index.add_directory(str(staging)))
+        await _guarded(service, index.write_files(output_path=str(staging / BUNDLE)))
+    finally:
+        await _stop(service)
+
+
+# pagefind's service never answers a request once its process has exited, and
+# its close() then waits on those answers; the two helpers below watch the
+# process itself so that a crashed indexer fails the build instead of hanging it.
+
+async def _guarded(service, request):
+    """Await one request to the Pagefind process, failing if the process exits first."""
+    answer = asyncio.ensure_future(request)
+    exited = asyncio.ensure_future(service._backend.wait())
+    try:
+        await asyncio.wait({answer, exited}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        exited.cancel()
+    if answer.done() and not isinstance(answer.exception(), ConnectionError):
+        return answer.result()
+    answer.cancel()  # no answer will come: the process exited or closed its pipe
+    status = await service._backend.wait()
+    raise BuildError(f"search: Pagefind stopped unexpectedly (exit status {status})")
+
+
+async def _stop(service) -> None:
+    if service._backend.returncode is None:
+        await service.close()
+        return
+    service._poll_task.cancel()
+    with contextlib.suppress(BaseException):
+        await service._poll_task
+
+
+def _describe(err: Exception) -> str:
+    return str(err.args[0]) if err.args else type(err).__name__
+
+
+def _check(bundle: Path, projects: int) -> SearchReport:
+    """Every project page in every language must be in the index Pagefind wrote."""
+    entry = bundle / "pagefind-entry.json"
+    if not entry.is_file():
+        raise BuildError(f"search: Pagefind wrote no {BUNDLE}/pagefind-entry.json")
+    languages = json.loads(entry.read_text(encoding="utf-8")).get("languages", {})
+    report = SearchReport(tuple(LanguageIndex(code, languages.get(code, {}).get("page_count", 0))
+                                for code in INDEX_LANGUAGES))
+    short = [f"{i.language}: {i.pages} of {projects}" for i in report.languages
+             if i.pages != projects]
+    if short:
+        raise BuildError("search: the index is missing project pages (" + "; ".join(short)
+                         + "); does every project page still carry data-pagefind-body?")
+    return report
