@@ -265,6 +265,23 @@ def test_sorting_by_amount_follows_the_url(watched, search_url):
 
 
 @pytest.mark.browser
+def test_amounts_sort_as_numbers_not_as_text(page, tmp_path):
+    """12,000,000 sorts above 7,968,243.98 although "1…" < "7…" as text."""
+    root = copy_site(tmp_path / "site")
+    source = next((root / "content" / "projects").glob(f"{CHENGGONG}project.yaml"))
+    text = source.read_text(encoding="utf-8")
+    assert "\n  budget_year: 5500000.00\n" in text
+    source.write_text(text.replace("\n  budget_year: 5500000.00\n", "\n  budget_year: 12000000.00\n"),
+                      encoding="utf-8")
+    out = build(root, root / "public")
+    with serve(out) as url:
+        open_search(page, f"{url}zh/search/?q=医疗&sort=amount-desc")
+        assert results(page) == [f"/zh/{CHENGGONG}", f"/zh/{WUHUA}"]
+        open_search(page, f"{url}zh/search/?q=医疗&sort=amount-asc")
+        assert results(page) == [f"/zh/{WUHUA}", f"/zh/{CHENGGONG}"]
+
+
+@pytest.mark.browser
 def test_the_header_search_box_leads_to_the_search_page(watched, search_url):
     base = urlsplit(search_url).path
     watched.goto(f"{search_url}en/{WUHUA}")
@@ -290,3 +307,40 @@ def test_without_javascript_the_page_says_so_and_links_the_indexes(browser, sear
         assert not page.locator("#search").is_visible()
     finally:
         context.close()
+
+
+def bundle_sizes(bundle: Path) -> dict[str, int]:
+    """Bytes of Pagefind's bundle per language (by file name) and shared by both."""
+    sizes: dict[str, int] = {}
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    wasm = {f"wasm.{info['wasm'] or 'unknown'}.pagefind": lang
+            for lang, info in entry["languages"].items()}
+    for path in bundle.rglob("*"):
+        if path.is_file():
+            lang = wasm.get(path.name) or next(
+                (lg for lg in entry["languages"] if f"{lg}_" in path.name), "shared")
+            sizes[lang] = sizes.get(lang, 0) + path.stat().st_size
+    return sizes
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang, code, other, query", [
+    ("zh", "zh-cn", "en", "医疗救助"), ("en", "en", "zh-cn", "medical assistance")])
+def test_one_query_downloads_only_its_own_language(page, tmp_path, lang, code, other, query):
+    """Prints the index sizes and the bytes one query fetches (figures for docs/search.md)."""
+    root = copy_site(tmp_path / "site")
+    out = build(root, root / "public")
+    fetched: dict[str, int] = {}
+    page.on("response", lambda r: fetched.__setitem__(urlsplit(r.url).path, len(r.body())))
+    with serve(out) as url:
+        open_search(page, f"{url}{lang}/search/?q={query}")
+        page.wait_for_load_state("networkidle")
+    index_files = [Path(p).name for p in fetched if p.startswith("/pagefind/")]
+    assert any(name.startswith((f"{code}_", f"pagefind.{code}_")) for name in index_files)
+    assert not any(name.startswith((f"{other}_", f"pagefind.{other}_")) for name in index_files)
+    print("\nindex on disk (bytes):", dict(sorted(bundle_sizes(out / "pagefind").items())))
+    print(f"one {lang} query fetched (bytes):")
+    for path, size in sorted(fetched.items()):
+        print(f"  {size:>8}  {path}")
+    print(f"  {sum(fetched.values()):>8}  total; of which search "
+          f"{sum(s for p, s in fetched.items() if p.startswith('/pagefind/'))}")
