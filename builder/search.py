@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def index_site(staging: Path, projects: int, binary: Path | None = None,
     binary = binary or extended_binary()
     try:
         with _using_binary(binary):
-            asyncio.run(asyncio.wait_for(_write_index(staging, binary), timeout))
+            _run(asyncio.wait_for(_write_index(staging, binary), timeout))
     except BuildError:
         raise
     except (asyncio.TimeoutError, TimeoutError):
@@ -72,6 +73,13 @@ def index_site(staging: Path, projects: int, binary: Path | None = None,
     except Exception as err:  # Pagefind reports its own failures as bare Exceptions
         raise BuildError(f"search: Pagefind could not write the index: {_describe(err)}") from None
     return _check(staging / BUNDLE, projects)
+
+
+def _run(coroutine):
+    """asyncio.run in a thread of its own, so that build() also works when called
+    from code that already runs an event loop (a preview server, a notebook)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @contextlib.contextmanager

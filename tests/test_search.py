@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -122,6 +123,18 @@ def test_search_pages_link_each_other_and_the_browse_indexes(built):
 def test_the_extended_binary_is_the_one_used():
     binary = search.extended_binary()
     assert binary.is_file() and binary.name.startswith("pagefind_extended")
+
+
+def test_indexing_works_when_an_event_loop_is_already_running(tmp_path, site_root):
+    """A preview server may call the build from inside its own asyncio loop."""
+    out = build(site_root, tmp_path / "public", "--no-search")
+
+    async def inside_a_loop():
+        return search.index_site(out, len(validate.load_content(site_root).projects))
+
+    report = asyncio.run(inside_a_loop())
+    assert [index.language for index in report.languages] == ["zh-cn", "en"]
+    assert (out / "pagefind" / "pagefind.js").is_file()
 
 
 def test_no_search_builds_without_an_index(tmp_path):

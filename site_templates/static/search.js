@@ -85,6 +85,7 @@ function pagefindFilters(chosen) {
 }
 
 async function run(state) {
+  if (!pagefind) return; // still loading: start() runs the search from the URL
   const mine = ++generation;
   const anyFilter = Object.keys(state.chosen).length > 0;
   statusLine.textContent = say("searching");
@@ -211,7 +212,7 @@ form.addEventListener("submit", (event) => {
 });
 query.addEventListener("input", () => {
   clearTimeout(typing);
-  pagefind.preload(query.value);
+  if (pagefind) pagefind.preload(query.value);
   typing = setTimeout(() => onChange(true), 300);
 });
 // Filter boxes and the order menu: each choice is a step Back can undo.
