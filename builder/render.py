@@ -6,7 +6,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import glossary, i18n
+from . import charts, glossary, i18n
 from .model import Text
 from .site import Page, Site, output_file
 
@@ -60,6 +60,8 @@ def _filters(site: Site, lang: str) -> dict:
         "signed_yuan": lambda n, lg=lang: i18n.signed(n, i18n.yuan, lg),
         "in_lang": lambda t, lg=lang: i18n.text_in(t, lg),
         "unit_name": lambda u: glossary.UNITS.get(u, Text(u)),
+        "bar_chart": lambda totals, chart_id, title, intro, lg=lang:
+            charts.totals_chart(totals, chart_id, title, intro, lg),
     }
 
 

@@ -7,14 +7,21 @@ exists. All URLs are built here and nowhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from typing import Any, Callable, Iterable, Sequence
 
+from . import groupings
+from .groupings import BudgetYear, DistrictBudget, DistrictYear, Groupings, Share
 from .i18n import LANGS
 from .model import Content, Indicator, Project, Text
 
 
 class Urls:
     """Site-relative paths ('zh/wuhua/2025/slug/') and their public forms."""
+
+    # First path segments under /<lang>/ that belong to the site's own pages,
+    # so no district slug may take them.
+    RESERVED = frozenset({"districts", "years", "units", "search", "data", "static"})
 
     def __init__(self, base_path: str, base_url: str):
         self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
@@ -60,6 +67,10 @@ class Urls:
         return f"{lang}/units/{code}/"
 
     @staticmethod
+    def units(lang: str) -> str:
+        return f"{lang}/units/"
+
+    @staticmethod
     def search(lang: str) -> str:
         return f"{lang}/search/"
 
@@ -94,6 +105,7 @@ class Page:
     translations: dict[str, str] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
     crumbs: tuple[Crumb, ...] = ()
+    section: str = ""   # the header navigation entry this page belongs to
 
 
 @dataclass(frozen=True)
@@ -106,9 +118,28 @@ class IndicatorRow:
 
 
 @dataclass(frozen=True)
+class TotalRow:
+    """One line of a totals table, and the bar drawn for it in the chart beside it."""
+
+    label: Text
+    amount: Decimal
+    projects: int
+    path: str | None       # the page the label links to, None when it has none
+    share: Decimal | None  # of the table's total; None when that total is zero
+
+
+@dataclass(frozen=True)
+class Totals:
+    rows: tuple[TotalRow, ...]
+    amount: Decimal
+    projects: int
+
+
+@dataclass(frozen=True)
 class Site:
     content: Content
     urls: Urls
+    groups: Groupings
 
     @property
     def projects(self) -> tuple[Project, ...]:
@@ -118,7 +149,7 @@ class Site:
 def make_site(content: Content, base_path: str | None = None) -> Site:
     config = content.config
     return Site(content, Urls(base_path if base_path is not None else config.base_path,
-                              config.base_url))
+                              config.base_url), groupings.group(content))
 
 
 def indicator_rows(project: Project) -> list[IndicatorRow]:
@@ -146,24 +177,142 @@ def translations(make_path) -> dict[str, str]:
     return {lang: make_path(lang) for lang in LANGS}
 
 
+def year_label(year: int) -> Text:
+    return Text(f"{year}年", str(year))
+
+
+def totals(entries: Iterable[tuple[Text, Sequence[Project], str | None]]) -> Totals:
+    """Rows of (label, projects, link) summed exactly, with each row's share."""
+    sums = [(label, groupings.budget_total(ps), len(ps), path) for label, ps, path in entries]
+    amount = sum((total for _, total, _, _ in sums), Decimal(0))
+    rows = tuple(TotalRow(label, total, count, path, total / amount if amount else None)
+                 for label, total, count, path in sums)
+    return Totals(rows, amount, sum(row.projects for row in rows))
+
+
+def district_totals(districts: Iterable[DistrictBudget], lang: str) -> Totals:
+    return totals((d.district.name, d.projects, Urls.district(lang, d.district.slug))
+                  for d in districts)
+
+
+def year_totals(years: Iterable[BudgetYear], lang: str) -> Totals:
+    return totals((year_label(y.year), y.projects, Urls.year(lang, y.year)) for y in years)
+
+
+def district_year_totals(dys: Iterable[DistrictYear], lang: str,
+                         label: Callable[[DistrictYear], Text]) -> Totals:
+    return totals((label(dy), dy.projects, Urls.district_year(lang, dy.district.slug, dy.year))
+                  for dy in dys)
+
+
+def share_totals(shares: Iterable[Share], link: Callable[[str], str | None]) -> Totals:
+    return totals((s.label, s.projects, link(s.key)) for s in shares)
+
+
+# Crumbs above a page's own entry; each label in both languages.
+def home_crumb(lang: str) -> Crumb:
+    return Crumb(Text("首页", "Home"), Urls.home(lang))
+
+
+def districts_crumbs(lang: str) -> tuple[Crumb, ...]:
+    return home_crumb(lang), Crumb(Text("区县", "Districts"), Urls.districts(lang))
+
+
+def district_crumbs(district, lang: str) -> tuple[Crumb, ...]:
+    return districts_crumbs(lang) + (Crumb(district.name, Urls.district(lang, district.slug)),)
+
+
+def years_crumbs(lang: str) -> tuple[Crumb, ...]:
+    return home_crumb(lang), Crumb(Text("预算年度", "Budget years"), Urls.years(lang))
+
+
+def units_crumbs(lang: str) -> tuple[Crumb, ...]:
+    return home_crumb(lang), Crumb(Text("实施单位", "Implementing units"), Urls.units(lang))
+
+
 def project_crumbs(project: Project, lang: str) -> tuple[Crumb, ...]:
     d = project.district
-    return (Crumb(Text("首页", "Home"), Urls.home(lang)),
-            Crumb(d.name, Urls.district(lang, d.slug)),
-            Crumb(Text(f"{project.year}年", str(project.year)),
-                  Urls.district_year(lang, d.slug, project.year)))
+    return district_crumbs(d, lang) + (
+        Crumb(year_label(project.year), Urls.district_year(lang, d.slug, project.year)),)
 
 
 def project_pages(site: Site) -> list[Page]:
     return [Page(Urls.project(lang, p), "project.html", lang,
                  translations(lambda lg, p=p: Urls.project(lg, p)),
-                 {"project": p, "rows": indicator_rows(p)}, project_crumbs(p, lang))
+                 {"project": p, "rows": indicator_rows(p)}, project_crumbs(p, lang),
+                 "districts")
             for p in site.projects for lang in LANGS]
 
 
+RECENT_PROJECTS = 10
+
+
 def home_pages(site: Site) -> list[Page]:
+    g = site.groups
     return [Page(Urls.home(lang), "home.html", lang, translations(Urls.home),
-                 {"projects": site.projects}) for lang in LANGS]
+                 {"groups": g, "by_district": district_totals(g.disclosing, lang),
+                  "by_year": year_totals(g.years, lang),
+                  "recent": g.projects[:RECENT_PROJECTS]},
+                 (), "home")
+            for lang in LANGS]
+
+
+def overview_pages(site: Site) -> list[Page]:
+    """The lists of all districts, all budget years and all implementing units."""
+    g = site.groups
+    return [page for lang in LANGS for page in (
+        Page(Urls.districts(lang), "districts.html", lang, translations(Urls.districts),
+             {"groups": g, "totals": district_totals(g.disclosing, lang)},
+             (home_crumb(lang),), "districts"),
+        Page(Urls.years(lang), "years.html", lang, translations(Urls.years),
+             {"groups": g, "totals": year_totals(g.years, lang)}, (home_crumb(lang),), "years"),
+        Page(Urls.units(lang), "units.html", lang, translations(Urls.units),
+             {"groups": g}, (home_crumb(lang),), "units"))]
+
+
+def district_pages(site: Site) -> list[Page]:
+    """Every district of districts.yaml has a page, with or without disclosures."""
+    return [Page(Urls.district(lang, d.district.slug), "district.html", lang,
+                 translations(lambda lg, d=d: Urls.district(lg, d.district.slug)),
+                 {"budget": d,
+                  "totals": district_year_totals(d.years, lang, lambda dy: year_label(dy.year))},
+                 districts_crumbs(lang), "districts")
+            for d in site.groups.districts for lang in LANGS]
+
+
+def district_year_pages(site: Site) -> list[Page]:
+    return [Page(Urls.district_year(lang, dy.district.slug, dy.year), "district_year.html",
+                 lang, translations(lambda lg, dy=dy: Urls.district_year(
+                     lg, dy.district.slug, dy.year)),
+                 district_year_context(d, dy, lang), district_crumbs(dy.district, lang),
+                 "districts")
+            for d in site.groups.districts for dy in d.years for lang in LANGS]
+
+
+def district_year_context(budget: DistrictBudget, dy: DistrictYear, lang: str) -> dict:
+    return {
+        "dy": dy, "budget": budget, "year_name": year_label(dy.year),
+        "by_unit": share_totals(groupings.by_unit(dy.projects),
+                                lambda code: Urls.unit(lang, code)),
+        "by_source": share_totals(groupings.by_source_of_funds(dy.projects), lambda _: None),
+        "previous": groupings.previous_spending(dy.projects),
+    }
+
+
+def year_pages(site: Site) -> list[Page]:
+    return [Page(Urls.year(lang, y.year), "year.html", lang,
+                 translations(lambda lg, y=y: Urls.year(lg, y.year)),
+                 {"budget_year": y, "year_name": year_label(y.year), "totals": district_year_totals(
+                     y.districts, lang, lambda dy: dy.district.name)},
+                 years_crumbs(lang), "years")
+            for y in site.groups.years for lang in LANGS]
+
+
+def unit_pages(site: Site) -> list[Page]:
+    return [Page(Urls.unit(lang, u.code), "unit.html", lang,
+                 translations(lambda lg, u=u: Urls.unit(lg, u.code)),
+                 {"unit": u}, units_crumbs(lang), "units")
+            for u in site.groups.units for lang in LANGS]
 
 
 def root_pages(site: Site) -> list[Page]:
@@ -177,4 +326,6 @@ def search_pages(site: Site) -> list[Page]:
 
 
 def pages(site: Site) -> list[Page]:
-    return root_pages(site) + home_pages(site) + project_pages(site) + search_pages(site)
+    return (root_pages(site) + home_pages(site) + overview_pages(site) + district_pages(site)
+            + district_year_pages(site) + year_pages(site) + unit_pages(site)
+            + project_pages(site) + search_pages(site))

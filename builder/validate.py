@@ -17,6 +17,7 @@ from .errors import ConfigError, ContentError, Problem
 from .load import LoadError, Source, TextFile, load_yaml, read_text
 from .model import (Content, District, Funding, FundingLine, Indicator, Money, MultiYear,
                     OverallTarget, PreviousYear, Project, Section, SiteConfig, Targets, Text, Unit)
+from .site import Urls
 
 SLUG = re.compile(schema.SLUG)
 
@@ -103,6 +104,9 @@ def _read_districts(root: Path, problems: list[Problem]) -> tuple[District | Non
     for i, entry in enumerate(source.data["districts"]):
         if entry["slug"] in {d.slug for d in districts}:
             checker.error(("districts", i, "slug"), f"district {entry['slug']!r} is listed twice")
+        if entry["slug"] in Urls.RESERVED:
+            checker.error(("districts", i, "slug"), f"{entry['slug']!r} cannot be a district "
+                          f"slug: the site's own pages use /{entry['slug']}/; choose another")
         districts.append(_district(entry))
     city = source.data["city"]
     return _district({**city, "slug": "city"}), districts
