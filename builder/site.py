@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Sequence
 from . import groupings
 from .groupings import BudgetYear, DistrictBudget, DistrictYear, Groupings, Share
 from .i18n import LANGS
-from .model import Content, Indicator, Project, Text
+from .model import Content, District, Indicator, Project, Text
 
 
 class Urls:
@@ -218,7 +218,7 @@ def districts_crumbs(lang: str) -> tuple[Crumb, ...]:
     return home_crumb(lang), Crumb(Text("区县", "Districts"), Urls.districts(lang))
 
 
-def district_crumbs(district, lang: str) -> tuple[Crumb, ...]:
+def district_crumbs(district: District, lang: str) -> tuple[Crumb, ...]:
     return districts_crumbs(lang) + (Crumb(district.name, Urls.district(lang, district.slug)),)
 
 
