@@ -77,7 +77,9 @@ def serve(directory: Path, base_path: str = "/"):
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync API is open it keeps an
+# asyncio loop running in the main thread, which other modules' tests must not inherit.
+@pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium driven by Playwright; never a downloaded browser."""
     from playwright.sync_api import sync_playwright

@@ -384,7 +384,8 @@ def test_phone_walk_home_district_year_project_and_back(site, browser):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["en/", "en/districts/", "en/units/", "en/years/2025/",
-                                  "en/wuhua/2025/", "en/units/12530102MB1234567M/"])
+                                  "en/wuhua/2025/", "en/units/12530102MB1234567M/",
+                                  "en/search/", "zh/wuhua/2025/alpha/"])
 def test_index_pages_fit_a_phone(site, browser, path):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
