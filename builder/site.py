@@ -322,7 +322,8 @@ def root_pages(site: Site) -> list[Page]:
 
 def search_pages(site: Site) -> list[Page]:
     return [Page(Urls.search(lang), "search.html", lang, translations(Urls.search),
-                 crumbs=(Crumb(Text("首页", "Home"), Urls.home(lang)),)) for lang in LANGS]
+                 crumbs=(Crumb(Text("首页", "Home"), Urls.home(lang)),), section="search")
+            for lang in LANGS]
 
 
 def pages(site: Site) -> list[Page]:
