@@ -3,12 +3,14 @@ money formatting, and the UI strings (gettext catalogs in site_templates/locale)
 
 from __future__ import annotations
 
+import datetime
 import functools
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from babel import Locale
 from babel.messages.pofile import read_po
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from .model import Money, Text
@@ -104,3 +106,9 @@ def signed(value: Decimal, formatter, lang: str) -> str:
 
 def text_in(value: Text | str, lang: str) -> str:
     return value.get(lang) if isinstance(value, Text) else value
+
+
+def date(value: str, lang: str) -> str:
+    """A date from git ('2025-01-15', or a full ISO timestamp): 2025年1月15日 / 15 January 2025."""
+    day = datetime.date.fromisoformat(value[:10])
+    return format_date(day, format="long", locale=LOCALES[lang])
