@@ -6,8 +6,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import publish, render, search, site as site_stage, validate
-from .errors import ContentError, Problem
+from . import data, feeds, publish, render, search, sitemap, validate
+from . import history as history_stage, site as site_stage
+from .errors import BuildError, ContentError, Problem
 
 
 @dataclass(frozen=True)
@@ -28,16 +29,27 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _add(files: dict[str, bytes], more: dict[str, bytes]) -> None:
+    """Add generated files; two stages writing one path is a bug, not a choice."""
+    clash = sorted(files.keys() & more.keys())
+    if clash:
+        raise BuildError(f"two parts of the build write {clash[0]}")
+    files.update(more)
+
+
 def build(config: BuildConfig) -> BuildReport:
     """Build the site into config.out; on any failure the old output stays."""
     started = time.perf_counter()
     content = validate.load_content(config.root)
     if config.strict and content.warnings:
         raise ContentError(list(content.warnings))
-    site = site_stage.make_site(content, config.base_path)
+    history = history_stage.read(config.root, [p.key for p in content.projects])
+    site = site_stage.make_site(content, config.base_path, history)
     pages = site_stage.pages(site)
     dirs = tuple(render.template_dirs(config.root))
     files = render.render_all(site, pages, dirs)
+    for more in (data.files(site), feeds.files(site), sitemap.files(site, pages)):
+        _add(files, more)
     staging = publish.prepare(config.out)
     try:
         publish.write_files(staging, files)

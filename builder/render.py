@@ -6,7 +6,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import charts, glossary, i18n
+from . import charts, feeds, glossary, i18n
 from .model import Text
 from .site import Page, Site, output_file
 
@@ -62,6 +62,8 @@ def _filters(site: Site, lang: str) -> dict:
         "unit_name": lambda u: glossary.UNITS.get(u, Text(u)),
         "bar_chart": lambda totals, chart_id, title, intro, lg=lang:
             charts.totals_chart(totals, chart_id, title, intro, lg),
+        "date": lambda d, lg=lang: i18n.date(d, lg),
+        "feeds": feeds.announcer(site),
     }
 
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Sequence
 
-from . import groupings
+from . import groupings, scorecard
 from .groupings import BudgetYear, DistrictBudget, DistrictYear, Groupings, Share
+from .history import History
 from .i18n import LANGS
 from .model import Content, District, Indicator, Project, Text
 
@@ -83,6 +84,23 @@ class Urls:
     def static(name: str) -> str:
         return f"static/{name}"
 
+    @staticmethod
+    def data(name: str) -> str:
+        return f"data/{name}"
+
+    @staticmethod
+    def project_data(project: Project) -> str:
+        return f"data/projects/{project.key}.json"
+
+    @staticmethod
+    def scorecard(lang: str) -> str:
+        return f"{lang}/scorecard/"
+
+    @staticmethod
+    def feed(page_path: str) -> str:
+        """The Atom feed that belongs to a listing page ('zh/wuhua/' → 'zh/wuhua/feed.xml')."""
+        return f"{page_path}feed.xml"
+
 
 def output_file(path: str) -> str:
     """Where a page's URL path is written inside the output folder."""
@@ -140,16 +158,18 @@ class Site:
     content: Content
     urls: Urls
     groups: Groupings
+    history: History | None = None  # None: not built from a git checkout
 
     @property
     def projects(self) -> tuple[Project, ...]:
         return self.content.projects
 
 
-def make_site(content: Content, base_path: str | None = None) -> Site:
+def make_site(content: Content, base_path: str | None = None,
+              history: History | None = None) -> Site:
     config = content.config
     return Site(content, Urls(base_path if base_path is not None else config.base_path,
-                              config.base_url), groupings.group(content))
+                              config.base_url), groupings.group(content), history)
 
 
 def indicator_rows(project: Project) -> list[IndicatorRow]:
@@ -239,8 +259,9 @@ def project_crumbs(project: Project, lang: str) -> tuple[Crumb, ...]:
 def project_pages(site: Site) -> list[Page]:
     return [Page(Urls.project(lang, p), "project.html", lang,
                  translations(lambda lg, p=p: Urls.project(lg, p)),
-                 {"project": p, "rows": indicator_rows(p)}, project_crumbs(p, lang),
-                 "districts")
+                 {"project": p, "rows": indicator_rows(p),
+                  "history": site.history.get(p.key) if site.history is not None else None},
+                 project_crumbs(p, lang), "districts")
             for p in site.projects for lang in LANGS]
 
 
@@ -326,7 +347,20 @@ def search_pages(site: Site) -> list[Page]:
             for lang in LANGS]
 
 
+def scorecard_pages(site: Site) -> list[Page]:
+    card = scorecard.score_site(site.projects)
+    return [Page(Urls.scorecard(lang), "scorecard.html", lang, translations(Urls.scorecard),
+                 {"card": card}, (Crumb(Text("首页", "Home"), Urls.home(lang)),), "scorecard")
+            for lang in LANGS]
+
+
+def not_found_pages(site: Site) -> list[Page]:
+    """One 404 page in both languages: a server has only one to show."""
+    return [Page("404.html", "404.html", None)]
+
+
 def pages(site: Site) -> list[Page]:
     return (root_pages(site) + home_pages(site) + overview_pages(site) + district_pages(site)
             + district_year_pages(site) + year_pages(site) + unit_pages(site)
-            + project_pages(site) + search_pages(site))
+            + project_pages(site) + search_pages(site) + scorecard_pages(site)
+            + not_found_pages(site))

@@ -1,0 +1,445 @@
+"""The open data under /data/: CSV tables, JSON, and a Frictionless data package.
+
+Every table is declared once (its columns with types and descriptions in both
+languages, its keys) and the same declaration writes the CSV header and the
+schema in datapackage.json. CSV files are UTF-8 with a byte-order mark so that
+Excel opens Chinese text correctly; amounts are plain decimals in 元.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Iterator
+
+from . import glossary, scorecard
+from .history import ProjectHistory
+from .i18n import LANGS
+from .model import Indicator, Money, Project, Text
+from .site import Site, Urls
+
+CENT = Decimal("0.01")
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # a Frictionless field type
+    zh: str
+    en: str
+    required: bool = False
+    enum: tuple[str, ...] = ()
+    format: str = "default"
+
+    def field(self) -> dict:
+        spec: dict[str, Any] = {"name": self.name, "type": self.type,
+                                "description": f"{self.zh} / {self.en}"}
+        if self.format != "default":
+            spec["format"] = self.format
+        constraints = {**({"required": True} if self.required else {}),
+                       **({"enum": list(self.enum)} if self.enum else {})}
+        return {**spec, **({"constraints": constraints} if constraints else {})}
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: Text
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    references_projects: bool = True  # project_id → projects.id
+
+    @property
+    def path(self) -> str:
+        return f"{self.name}.csv"
+
+
+def _c(name: str, kind: str, zh: str, en: str, **extra) -> Column:
+    return Column(name, kind, zh, en, **extra)
+
+
+def _both(name: str, zh: str, en: str) -> tuple[Column, Column]:
+    """A free text as two columns; an empty English cell means not yet translated."""
+    return (_c(f"{name}_zh", "string", f"{zh}（中文）", f"{en} in Chinese"),
+            _c(f"{name}_en", "string", f"{zh}（英文，空白表示尚未翻译）",
+               f"{en} in English (empty: not yet translated)"))
+
+
+PROJECT_ID = _c("project_id", "string", "项目标识，对应 projects.csv 的 id",
+                "project identifier, the id in projects.csv", required=True)
+DISTRICT_YEAR = (_c("district", "string", "区县标识（拼音）", "district key (pinyin)",
+                    required=True),
+                 _c("year", "integer", "预算年度", "budget year", required=True))
+
+PROJECTS = Table("projects", Text("项目", "Projects"), (
+    _c("id", "string", "项目标识：区县/年度/项目简称", "project identifier: district/year/slug",
+       required=True),
+    *DISTRICT_YEAR,
+    _c("district_code", "string", "行政区划代码（GB/T 2260）", "area code (GB/T 2260)"),
+    *_both("district_name", "区县名称", "district name"),
+    _c("slug", "string", "项目简称（网址中使用）", "project slug, as used in URLs"),
+    *_both("name", "项目名称", "project name"),
+    *_both("department", "公开部门", "disclosing body"),
+    *_both("unit_name", "项目实施单位名称", "implementing unit's name"),
+    _c("unit_code", "string", "统一社会信用代码或组织机构代码",
+       "Unified Social Credit Identifier or organization code"),
+    *_both("source_of_funds", "经费来源", "source of funds"),
+    _c("budget_year_amount_yuan", "number", "预算年度资金（元）", "budget-year amount (CNY)"),
+    _c("multi_year_start", "integer", "多年度资金期间起始年", "first year of the multi-year period"),
+    _c("multi_year_end", "integer", "多年度资金期间结束年", "last year of the multi-year period"),
+    _c("multi_year_total_yuan", "number", "多年度资金总额（元）", "multi-year total (CNY)"),
+    _c("previous_year", "integer", "上年实际支出的年度", "year of last year's actual spending"),
+    _c("previous_year_spending_yuan", "number", "上年实际支出（元）",
+       "last year's actual spending (CNY)"),
+    _c("indicator_count", "integer", "绩效指标个数", "number of performance indicators"),
+    _c("indicator_points", "number", "绩效指标分值合计", "points of all indicators"),
+    _c("first_published", "date", "首次发布日期（git 提交日期）", "first published (git commit date)"),
+    _c("last_changed", "date", "最近修改日期（git 提交日期）", "last changed (git commit date)"),
+    _c("url_zh", "string", "中文页面网址", "URL of the Chinese page", format="uri"),
+    _c("url_en", "string", "英文页面网址", "URL of the English page", format="uri"),
+    _c("json_url", "string", "项目 JSON 文件网址", "URL of the project's JSON file", format="uri"),
+), ("id",), references_projects=False)
+
+INDICATORS = Table("indicators", Text("绩效指标", "Performance indicators"), (
+    PROJECT_ID,
+    _c("indicator_id", "string", "指标标识（项目内唯一）", "indicator identifier, unique in its project",
+       required=True),
+    _c("position", "integer", "在绩效目标表中的次序", "order in the performance target table"),
+    *DISTRICT_YEAR,
+    _c("level1", "string", "一级指标（键）", "level-1 indicator (key)", enum=tuple(glossary.LEVEL1)),
+    *_both("level1", "一级指标", "level-1 indicator"),
+    _c("level2", "string", "二级指标（键）", "level-2 indicator (key)"),
+    *_both("level2", "二级指标", "level-2 indicator"),
+    *_both("name", "三级指标", "indicator"),
+    _c("operator", "string", "指标性质（键）", "comparator (key)", enum=tuple(glossary.OPERATORS)),
+    _c("comparator", "string", "指标性质", "comparator"),
+    *_both("value", "指标值（原文）", "target value as written"),
+    _c("value_number", "number", "指标值（为数字时）", "target value, where it is a number"),
+    _c("unit", "string", "度量单位（原文）", "unit of measure as written"),
+    _c("unit_en", "string", "度量单位（英文）", "unit of measure in English"),
+    _c("type", "string", "指标属性（键）", "indicator type (key)",
+       enum=tuple(glossary.INDICATOR_TYPES)),
+    *_both("type", "指标属性", "indicator type"),
+    _c("points", "number", "分值", "points"),
+    *_both("scoring", "评（扣）分标准", "scoring (deduction) rule"),
+    *_both("content", "指标内容", "what the indicator shows"),
+    *_both("source", "指标值设定依据及数据来源", "basis for the target and data source"),
+    _c("url_zh", "string", "中文页面中该指标的链接", "link to this indicator on the Chinese page",
+       format="uri"),
+    _c("url_en", "string", "英文页面中该指标的链接", "link to this indicator on the English page",
+       format="uri"),
+), ("project_id", "indicator_id"))
+
+FUNDING_KINDS = ("budget_year_total", "budget_year_component",
+                 "previous_year_total", "previous_year_component")
+FUNDING = Table("funding", Text("资金", "Funding"), (
+    PROJECT_ID,
+    _c("kind", "string", "行的类别：预算年度合计、预算年度构成、上年实际支出合计、上年实际支出构成",
+       "kind of row: budget-year total, budget-year component, previous-year total, "
+       "previous-year component", required=True, enum=FUNDING_KINDS),
+    _c("line", "integer", "同类行中的次序", "order among rows of its kind", required=True),
+    *DISTRICT_YEAR,
+    _c("fiscal_year", "integer", "金额所属年度", "year the amount is for"),
+    *_both("label", "名称", "label"),
+    _c("amount_yuan", "number", "金额（元）", "amount (CNY)"),
+    _c("amount_as_written", "number", "原文金额", "amount as the document writes it"),
+    _c("unit_as_written", "string", "原文金额单位", "unit the document gives the amount in",
+       enum=("元", "万元", "亿元")),
+), ("project_id", "kind", "line"))
+
+STATUSES = ("met", "partly", "not-met", "n/a")
+SCORECARD = Table("scorecard", Text("公开质量评分", "Disclosure-quality scorecard"), (
+    PROJECT_ID, *DISTRICT_YEAR,
+    _c("unit_code", "string", "项目实施单位代码", "implementing unit's code"),
+    _c("score", "integer", "完整性得分（0–100）", "completeness score (0–100)"),
+    _c("complete", "boolean", "各项标准是否全部达到", "whether every criterion is met"),
+    *(column for c in scorecard.CRITERIA for column in (
+        _c(f"{c.key}_met", "integer", f"{c.title.zh}：达到的项数", f"{c.title.en}: items met"),
+        _c(f"{c.key}_of", "integer", f"{c.title.zh}：应有的项数（0 表示不适用）",
+           f"{c.title.en}: items expected (0: does not apply)"),
+        _c(f"{c.key}_status", "string", f"{c.title.zh}：结果", f"{c.title.en}: result",
+           enum=STATUSES),
+        _c(f"{c.key}_missing", "string", f"{c.title.zh}：缺少的项（以空格分隔）",
+           f"{c.title.en}: what is missing (space-separated)"))),
+), ("project_id",))
+
+TABLES = (PROJECTS, INDICATORS, FUNDING, SCORECARD)
+
+
+# Cells -------------------------------------------------------------------
+
+def amount(value: Decimal) -> str:
+    """An amount in 元 as a plain decimal with at least two places; never rounded."""
+    if value.as_tuple().exponent >= -2:
+        value = value.quantize(CENT, ROUND_HALF_UP)
+    return format(value, "f")
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def csv_bytes(table: Table, rows: list[Row]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.name for c in table.columns])
+    for row in rows:
+        writer.writerow([cell(row.get(c.name)) for c in table.columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def json_text(value: Any, level: int = 0) -> str:
+    """JSON with exact decimals: Decimal is written as a JSON number, never via float."""
+    pad, end = "\n" + "  " * (level + 1), "\n" + "  " * level
+    if isinstance(value, dict):
+        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {json_text(v, level + 1)}"
+                 for k, v in value.items()]
+        return "{" + ",".join(items) + end + "}" if items else "{}"
+    if isinstance(value, (list, tuple)):
+        items = [pad + json_text(v, level + 1) for v in value]
+        return "[" + ",".join(items) + end + "]" if items else "[]"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_bytes(value: Any) -> bytes:
+    return (json_text(value) + "\n").encode("utf-8")
+
+
+# Rows --------------------------------------------------------------------
+
+def both(name: str, text: Text | None) -> Row:
+    return {f"{name}_zh": text.zh if text else None, f"{name}_en": text.en if text else None}
+
+
+def yuan(money: Money | None) -> str | None:
+    return amount(money.yuan) if money is not None else None
+
+
+def project_row(site: Site, project: Project) -> Row:
+    f, unit, history = project.funding, project.unit, _history(site, project)
+    return {
+        "id": project.key, "district": project.district.slug, "year": project.year,
+        "district_code": project.district.code, **both("district_name", project.district.name),
+        "slug": project.slug, **both("name", project.name),
+        **both("department", project.department), **both("unit_name", unit.name),
+        "unit_code": unit.code, **both("source_of_funds", unit.source_of_funds),
+        "budget_year_amount_yuan": yuan(f.budget_year),
+        "multi_year_start": f.multi_year.start if f.multi_year else None,
+        "multi_year_end": f.multi_year.end if f.multi_year else None,
+        "multi_year_total_yuan": yuan(f.multi_year.total) if f.multi_year else None,
+        "previous_year": f.previous_year.year if f.previous_year else None,
+        "previous_year_spending_yuan": yuan(f.previous_year.amount) if f.previous_year else None,
+        "indicator_count": len(project.indicators), "indicator_points": project.total_weight,
+        "first_published": history.first_published.date if history else None,
+        "last_changed": history.last_changed.date if history else None,
+        **{f"url_{lang}": site.urls.absolute(Urls.project(lang, project)) for lang in LANGS},
+        "json_url": site.urls.absolute(Urls.project_data(project)),
+    }
+
+
+def _history(site: Site, project: Project) -> ProjectHistory | None:
+    return site.history.get(project.key) if site.history is not None else None
+
+
+def indicator_row(site: Site, project: Project, position: int, i: Indicator) -> Row:
+    value = i.value if isinstance(i.value, Text) else Text(cell(i.value), cell(i.value))
+    return {
+        "project_id": project.key, "indicator_id": i.id, "position": position,
+        "district": project.district.slug, "year": project.year,
+        "level1": i.level1, **both("level1", glossary.LEVEL1[i.level1]),
+        "level2": i.level2, **both("level2", glossary.level2_of(i.level1, i.level2)),
+        **both("name", i.name), "operator": i.operator,
+        "comparator": glossary.OPERATORS[i.operator].zh, **both("value", value),
+        "value_number": i.numeric_value, "unit": i.unit,
+        "unit_en": glossary.UNITS[i.unit].en if i.unit in glossary.UNITS else None,
+        "type": i.type, **both("type", glossary.INDICATOR_TYPES[i.type]), "points": i.weight,
+        **both("scoring", i.scoring), **both("content", i.content), **both("source", i.source),
+        **{f"url_{lang}": site.urls.absolute(Urls.project(lang, project)) + "#" + i.anchor
+           for lang in LANGS},
+    }
+
+
+def funding_rows(project: Project) -> Iterator[Row]:
+    f = project.funding
+    yield _funding_row(project, "budget_year_total", 1, project.year,
+                       Text("预算年度资金", "Budget-year amount"), f.budget_year)
+    for n, line in enumerate(f.components, 1):
+        yield _funding_row(project, "budget_year_component", n, project.year, line.label,
+                           line.amount)
+    if f.previous_year:
+        p = f.previous_year
+        yield _funding_row(project, "previous_year_total", 1, p.year,
+                           Text("上年实际支出", "Last year's actual spending"), p.amount)
+        for n, line in enumerate(p.components, 1):
+            yield _funding_row(project, "previous_year_component", n, p.year, line.label,
+                               line.amount)
+
+
+def _funding_row(project: Project, kind: str, line: int, year: int, label: Text,
+                 money: Money) -> Row:
+    return {"project_id": project.key, "kind": kind, "line": line,
+            "district": project.district.slug, "year": project.year, "fiscal_year": year,
+            **both("label", label), "amount_yuan": amount(money.yuan),
+            "amount_as_written": money.value, "unit_as_written": money.unit}
+
+
+def scorecard_row(score: scorecard.ProjectScore) -> Row:
+    p = score.project
+    row: Row = {"project_id": p.key, "district": p.district.slug, "year": p.year,
+                "unit_code": p.unit.code, "score": score.score, "complete": score.complete}
+    for r in score.results:
+        key = r.criterion.key
+        row.update({f"{key}_met": r.met, f"{key}_of": r.of, f"{key}_status": r.status,
+                    f"{key}_missing": " ".join(flag.ref for flag in r.flags)})
+    return row
+
+
+def table_rows(site: Site) -> dict[str, list[Row]]:
+    projects = site.projects
+    return {
+        "projects": [project_row(site, p) for p in projects],
+        "indicators": [indicator_row(site, p, n, i) for p in projects
+                       for n, i in enumerate(p.indicators, 1)],
+        "funding": [row for p in projects for row in funding_rows(p)],
+        "scorecard": [scorecard_row(s) for s in scorecard.score_site(projects).projects],
+    }
+
+
+# Project JSON --------------------------------------------------------------
+
+def text_json(text: Text | None) -> dict | None:
+    return {"zh": text.zh, "en": text.en} if text is not None else None
+
+
+def money_json(money: Money | None) -> dict | None:
+    if money is None:
+        return None
+    return {"value": money.value, "unit": money.unit, "yuan": Decimal(amount(money.yuan))}
+
+
+def lines_json(lines) -> list[dict]:
+    return [{"label": text_json(line.label), "amount": money_json(line.amount)} for line in lines]
+
+
+def funding_json(project: Project) -> dict:
+    f = project.funding
+    return {
+        "budget_year": money_json(f.budget_year),
+        "multi_year": {"start": f.multi_year.start, "end": f.multi_year.end,
+                       "total": money_json(f.multi_year.total)} if f.multi_year else None,
+        "components": lines_json(f.components),
+        "previous_year": {"year": f.previous_year.year,
+                          "amount": money_json(f.previous_year.amount),
+                          "components": lines_json(f.previous_year.components)}
+        if f.previous_year else None,
+        "note": text_json(f.note),
+    }
+
+
+def unit_json(project: Project) -> dict:
+    u = project.unit
+    return {"name": text_json(u.name), "code": u.code, "code_kind": u.code_kind,
+            "address": text_json(u.address), "phone": u.phone,
+            "legal_representative": text_json(u.legal_representative),
+            "source_of_funds": text_json(u.source_of_funds), "overview": text_json(u.overview),
+            "duties": [text_json(d) for d in u.duties]}
+
+
+def indicator_json(site: Site, project: Project, i: Indicator) -> dict:
+    return {
+        "id": i.id, "level1": i.level1, "level2": i.level2, "name": text_json(i.name),
+        "operator": i.operator,
+        "value": i.value if isinstance(i.value, Decimal) else text_json(i.value),
+        "unit": i.unit, "type": i.type, "points": i.weight, "scoring": text_json(i.scoring),
+        "content": text_json(i.content), "source": text_json(i.source),
+        "urls": {lang: site.urls.absolute(Urls.project(lang, project)) + "#" + i.anchor
+                 for lang in LANGS},
+    }
+
+
+def history_json(history: ProjectHistory | None) -> dict | None:
+    if history is None:
+        return None
+    return {"first_published": history.first_published.timestamp,
+            "last_changed": history.last_changed.timestamp,
+            "uncommitted_changes": history.modified,
+            "changes": [{"commit": c.commit, "date": c.timestamp, "message": c.message}
+                        for c in history.changes]}
+
+
+def project_json(site: Site, project: Project) -> dict:
+    return {
+        "id": project.key, "year": project.year,
+        "district": {"slug": project.district.slug, "code": project.district.code,
+                     "name": text_json(project.district.name)},
+        "urls": {lang: site.urls.absolute(Urls.project(lang, project)) for lang in LANGS},
+        "department": text_json(project.department), "heading": text_json(project.heading),
+        "name": text_json(project.name), "basis": text_json(project.basis),
+        "unit": unit_json(project), "funding": funding_json(project),
+        "targets": {"overall": {"start": project.targets.overall.start,
+                                "end": project.targets.overall.end,
+                                "text": text_json(project.targets.overall.text)},
+                    "budget_year": text_json(project.targets.budget_year)},
+        "indicators": [indicator_json(site, project, i) for i in project.indicators],
+        "narrative": {lang: [{"id": s.id, "title": s.title, "html": s.html} for s in sections]
+                      for lang, sections in sorted(project.narrative.items())},
+        "history": history_json(_history(site, project)),
+    }
+
+
+# The package ---------------------------------------------------------------
+
+def resource(table: Table, data: bytes) -> dict:
+    schema: dict[str, Any] = {"fields": [c.field() for c in table.columns],
+                              "missingValues": [""], "primaryKey": list(table.primary_key)}
+    if table.references_projects:
+        schema["foreignKeys"] = [{"fields": ["project_id"],
+                                  "reference": {"resource": "projects", "fields": ["id"]}}]
+    return {"name": table.name, "path": table.path, "profile": "tabular-data-resource",
+            "title": f"{table.title.zh} / {table.title.en}", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "bytes": len(data),
+            "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "schema": schema}
+
+
+def datapackage(site: Site, csvs: dict[str, bytes]) -> dict:
+    config = site.content.config
+    return {
+        "profile": "tabular-data-package", "name": "budget-project-disclosures",
+        "title": f"{config.title.zh} / {config.title.get('en')}",
+        "description": f"{config.description.zh} / {config.description.get('en')} "
+                       "金额单位为元；CSV 文件为带 BOM 的 UTF-8 编码。 / Amounts are in CNY (元); "
+                       "CSV files are UTF-8 with a byte-order mark.",
+        "homepage": site.urls.absolute(Urls.home("zh")),
+        "resources": [resource(t, csvs[t.path]) for t in TABLES],
+    }
+
+
+def files(site: Site) -> dict[str, bytes]:
+    """Every file under /data/, by its path in the output folder."""
+    rows = table_rows(site)
+    csvs = {t.path: csv_bytes(t, rows[t.name]) for t in TABLES}
+    out = {Urls.data(name): data for name, data in csvs.items()}
+    out[Urls.data("projects.json")] = json_bytes(_typed(rows["projects"]))
+    out[Urls.data("datapackage.json")] = json_bytes(datapackage(site, csvs))
+    out.update({Urls.project_data(p): json_bytes(project_json(site, p)) for p in site.projects})
+    return out
+
+
+def _typed(rows: list[Row]) -> list[Row]:
+    """projects.json: the rows of projects.csv, with numbers as JSON numbers."""
+    numbers = {c.name for c in PROJECTS.columns if c.type == "number"}
+    return [{k: Decimal(v) if k in numbers and isinstance(v, str) else v for k, v in row.items()}
+            for row in rows]
