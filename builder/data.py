@@ -23,6 +23,7 @@ from .model import Indicator, Money, Project, Text
 from .site import Site, Urls
 
 CENT = Decimal("0.01")
+_json_string = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept
 Row = dict[str, Any]
 
 
@@ -201,17 +202,18 @@ def csv_bytes(table: Table, rows: list[Row]) -> bytes:
 
 def json_text(value: Any, level: int = 0) -> str:
     """JSON with exact decimals: Decimal is written as a JSON number, never via float."""
+    if isinstance(value, str):
+        return _json_string(value)
     pad, end = "\n" + "  " * (level + 1), "\n" + "  " * level
     if isinstance(value, dict):
-        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {json_text(v, level + 1)}"
-                 for k, v in value.items()]
+        items = [f"{pad}{_json_string(k)}: {json_text(v, level + 1)}" for k, v in value.items()]
         return "{" + ",".join(items) + end + "}" if items else "{}"
     if isinstance(value, (list, tuple)):
         items = [pad + json_text(v, level + 1) for v in value]
         return "[" + ",".join(items) + end + "]" if items else "[]"
     if isinstance(value, Decimal):
         return format(value, "f")
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value)  # int, bool, None
 
 
 def json_bytes(value: Any) -> bytes:

@@ -83,7 +83,8 @@ def announcer(site: Site) -> Callable[[Page], tuple[Feed, ...]]:
         if isinstance(project, Project):
             related += [Urls.district(page.lang, project.district.slug),
                         Urls.year(page.lang, project.year)]
-        return tuple(dict.fromkeys(f for path in related for f in by_page.get(path, ())))
+        unique = {f.path: f for path in related for f in by_page.get(path, ())}
+        return tuple(unique.values())
     return links
 
 
