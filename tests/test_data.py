@@ -55,7 +55,7 @@ def read_csv(out: Path, name: str) -> list[dict[str, str]]:
 def fixture_site(tmp_path_factory) -> Path:
     """Two synthetic projects: amounts in 万元 and 亿元, components, gaps."""
     root = copy_site(tmp_path_factory.mktemp("opendata"), FIXTURES / "open-data" / "content")
-    return build(root)
+    return build(root, None, "--no-search")
 
 
 @pytest.fixture(params=["real", "fixture"])
@@ -261,7 +261,7 @@ def test_rows_are_in_a_fixed_order(site):
 
 def test_urls_follow_the_base_path(tmp_path):
     root = copy_site(tmp_path, FIXTURES / "open-data" / "content")
-    out = build(root, None, "--base-path", "/budget/")
+    out = build(root, None, "--base-path", "/budget/", "--no-search")
     row = read_csv(out, "indicators.csv")[0]
     assert urlsplit(row["url_zh"]).path.startswith("/budget/zh/")
     links = {a.attrs["href"] for a in page(out / "zh" / "index.html")

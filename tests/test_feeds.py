@@ -37,7 +37,7 @@ def published(tmp_path_factory) -> Path:
     path = root / "content/projects" / WUHUA / "zh.md"
     path.write_text(path.read_text(encoding="utf-8") + "\n补充。\n", encoding="utf-8")
     commit(root, "Correct Wuhua", "2024-07-20T11:00:00+08:00")
-    return build(root)
+    return build(root, None, "--no-search")
 
 
 def feed(out: Path, path: str) -> ET.Element:
@@ -179,7 +179,7 @@ def test_404_page_speaks_both_languages(real_site):
 
 
 def test_404_links_work_from_any_depth_under_a_base_path(tmp_path):
-    out = build(copy_site(tmp_path), None, "--base-path", "/budget/")
+    out = build(copy_site(tmp_path), None, "--base-path", "/budget/", "--no-search")
     tree = page(out / "404.html")
     hrefs = {a.attrs["href"] for a in tree.find("main").find_all("a")}
     assert hrefs == {"/budget/zh/", "/budget/zh/search/", "/budget/en/", "/budget/en/search/"}

@@ -45,7 +45,7 @@ def repo(tmp_path_factory):
     # 00:30 in UTC+8 is still the 15th in UTC: the page must give git's own date, the 16th.
     ids["correct"] = commit(root, "Add a note to the Wuhua results section",
                             "2024-07-16T00:30:00+08:00", WUHUA)
-    return root, build(root), ids
+    return root, build(root, None, "--no-search"), ids
 
 
 def history_section(out: Path, lang: str, project_page: str):
@@ -110,7 +110,7 @@ def test_data_files_carry_the_dates(repo):
 
 def test_two_builds_of_the_same_commits_are_identical(repo, tmp_path):
     root, out, _ = repo
-    again = build(root, tmp_path / "again")
+    again = build(root, tmp_path / "again", "--no-search")
     first = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
     assert first == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     for name in first:
@@ -133,7 +133,7 @@ def test_uncommitted_edits_make_the_page_unversioned(tmp_path):
     init(root)
     commit(root, "Publish", "2024-03-01T09:00:00+08:00")
     edit(root, f"{WUHUA}/en.md", "\nA note not yet committed.\n")
-    out = build(root)
+    out = build(root, None, "--no-search")
     tree = page(out / "en" / WUHUA_PAGE)
     assert "unversioned" in tree.by_id("cite").text
     assert "not been committed" in tree.by_id("history").text
@@ -146,7 +146,7 @@ def test_a_site_in_a_subfolder_of_the_repository(tmp_path):
     init(tmp_path)
     root = copy_site(tmp_path / "sites" / "kunming")
     commit(tmp_path, "Publish from a subfolder", "2024-04-02T08:00:00+08:00")
-    out = build(root)
+    out = build(root, None, "--no-search")
     assert "2 April 2024" in history_section(out, "en", WUHUA_PAGE).text
 
 
@@ -155,7 +155,7 @@ def test_a_shallow_clone_has_no_history_rather_than_a_false_one(repo, tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(clone)],
                    check=True, capture_output=True)
-    out = build(clone, tmp_path / "out")
+    out = build(clone, tmp_path / "out", "--no-search")
     assert history_section(out, "zh", WUHUA_PAGE) is None
     assert "无版本记录" in page(out / "zh" / WUHUA_PAGE).by_id("cite").text
 

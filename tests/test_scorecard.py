@@ -25,7 +25,7 @@ CRITERIA = ("parts", "quantified", "scoring", "points", "funding", "english")
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory) -> Path:
     root = copy_site(tmp_path_factory.mktemp("scorecard"), FIXTURES / "open-data" / "content")
-    return build(root)
+    return build(root, None, "--no-search")
 
 
 def rows(out: Path) -> dict[str, dict[str, str]]:
