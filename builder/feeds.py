@@ -70,7 +70,8 @@ def feeds(site: Site) -> tuple[Feed, ...]:
 
 def announcer(site: Site) -> Callable[[Page], tuple[Feed, ...]]:
     """For a page, the feeds it links with <link rel="alternate">: the site's feed,
-    its own listing's, and for a project page its district's and its year's."""
+    its own listing's and its breadcrumb ancestors' (a district-year page gets its
+    district's), and for a project page also its year's."""
     by_page: dict[str, tuple[Feed, ...]] = {}
     for feed in feeds(site):
         by_page[feed.page] = by_page.get(feed.page, ()) + (feed,)
@@ -78,7 +79,7 @@ def announcer(site: Site) -> Callable[[Page], tuple[Feed, ...]]:
     def links(page: Page) -> tuple[Feed, ...]:
         if page.lang is None:
             return ()
-        related = [Urls.home(page.lang), page.path]
+        related = [Urls.home(page.lang), *(crumb.path for crumb in page.crumbs), page.path]
         project = page.context.get("project")
         if isinstance(project, Project):
             related += [Urls.district(page.lang, project.district.slug),

@@ -121,6 +121,15 @@ def test_pages_link_their_feeds(published):
     assert atom_links("en/scorecard/index.html") == ["/en/feed.xml"]
     assert atom_links(f"en/{WUHUA}/index.html") == [
         "/en/feed.xml", "/en/wuhua/feed.xml", "/en/years/2025/feed.xml"]
+    assert atom_links("zh/wuhua/index.html") == ["/zh/feed.xml", "/zh/wuhua/feed.xml"]
+    assert atom_links("zh/wuhua/2025/index.html") == ["/zh/feed.xml", "/zh/wuhua/feed.xml"]
+    assert atom_links("en/years/2026/index.html") == ["/en/feed.xml", "/en/years/2026/feed.xml"]
+    # A district without dated projects has no feed to announce.
+    assert atom_links("zh/panlong/index.html") == ["/zh/feed.xml"]
+    # The visible list of feeds in the downloads block matches the head.
+    block = page(published / "zh/wuhua/index.html").find("section", class_="downloads")
+    assert [a.attrs["href"] for a in block.find_all("a", type="application/atom+xml")] == \
+        ["/zh/feed.xml", "/zh/wuhua/feed.xml"]
     for path in ("zh/index.html", f"zh/{CHENGGONG}/index.html"):
         for href in atom_links(path):
             assert (published / href.lstrip("/")).is_file()
