@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import validate
+from . import importer, scaffold, schema, translations, validate
 from .build import BuildConfig, build
 from .errors import ContentError, SiteError
 
@@ -50,7 +50,35 @@ def _parser() -> argparse.ArgumentParser:
                    help="skip the search index (faster; the search pages will find nothing)")
     c = command("check", _check, "validate content/ without writing anything")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    c.add_argument("--translations", action="store_true",
+                   help="list, per project, the texts that have no English yet")
+    _staff_commands(command)
     return parser
+
+
+def _staff_commands(command) -> None:
+    """The commands for staff: preview, scaffold, import, editor schema."""
+    s = command("serve", _serve, "preview the site at http://127.0.0.1:8000/, rebuilding "
+                                 "and reloading the page whenever a source file changes")
+    s.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to serve on (default: 127.0.0.1, this computer only)")
+    n = command("new", _new, "create content/projects/DISTRICT/YEAR/SLUG/ with every field "
+                             "to fill in")
+    n.add_argument("district", help="district key from content/districts.yaml, e.g. wuhua")
+    n.add_argument("year", type=int, help="budget year, e.g. 2026")
+    n.add_argument("slug", help="the project's name in URLs: lowercase letters, digits, "
+                                "hyphens, e.g. urban-rural-medical-assistance")
+    i = command("import", _import, "write a project folder from the official document's "
+                                   "text (a .txt file)")
+    i.add_argument("file", type=Path, help="the document as UTF-8 text")
+    i.add_argument("--district", help="district key (default: read from the document)")
+    i.add_argument("--year", type=int, help="budget year (default: read from the heading)")
+    i.add_argument("--slug", help="the project's name in URLs (default: district-year-hash; "
+                                  "English words read better)")
+    m = command("schema", _schema, "write the JSON Schema of project.yaml for editors")
+    m.add_argument("--out", help="where to write it (default: ROOT/schema/project.schema.json; "
+                                 "- for the terminal)")
 
 
 def _print_problems(problems) -> None:
@@ -70,6 +98,9 @@ def _build(args) -> int:
 
 def _check(args) -> int:
     content = validate.load_content(args.root)
+    if args.translations:
+        print("\n".join(translations.report(content)))
+        return 0
     _print_problems(content.warnings)
     if args.strict and content.warnings:
         print(f"budgetsite: {len(content.warnings)} warning(s), failing because of --strict",
@@ -77,6 +108,52 @@ def _check(args) -> int:
         return 1
     print(f"budgetsite: {len(content.projects)} project(s) checked, no errors, "
           f"{len(content.warnings)} warning(s)")
+    return 0
+
+
+def _serve(args) -> int:
+    from .serve import serve  # tornado and livereload load only for the preview
+
+    return serve(args.root, args.port, args.host)
+
+
+def _new(args) -> int:
+    folder = scaffold.new_project(args.root, args.district, args.year, args.slug)
+    shown = folder.relative_to(args.root).as_posix()
+    print(f"budgetsite: created {shown}/ with project.yaml, zh.md and en.md\n"
+          f"  next: fill in project.yaml and zh.md, then run budgetsite check "
+          f"(it names every field that is still empty)")
+    return 0
+
+
+def _import(args) -> int:
+    result = importer.import_file(args.root, args.file, args.district, args.year, args.slug)
+    shown = result.folder.relative_to(args.root).as_posix()
+    _print_problems(result.notes)
+    _print_problems(result.problems)
+    print(f"budgetsite: wrote {shown}/project.yaml and zh.md (Chinese only; English is "
+          f"left for the translators)")
+    if result.slug_chosen:
+        print(f"budgetsite: chose the slug {result.slug!r}: Chinese names cannot be turned "
+              f"into pinyin here. For a readable URL, import again with --slug and English "
+              f"words (e.g. --slug urban-rural-medical-assistance) after deleting {shown}/")
+    if result.notes or result.problems:
+        print(f"budgetsite: {len(result.notes)} thing(s) in the document could not be placed "
+              f"and {len(result.problems)} field(s) need attention (listed above); edit "
+              f"{shown}/project.yaml, then run budgetsite check", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _schema(args) -> int:
+    text = schema.json_text()
+    if args.out == "-":
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out) if args.out else args.root / scaffold.SCHEMA_FILE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"budgetsite: wrote {out}")
     return 0
 
 

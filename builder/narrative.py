@@ -11,10 +11,17 @@ import nh3
 
 from .errors import Problem
 from .load import TextFile
-from .model import Section
+from .model import Section, Text
 
 # The five sections of the official layout, in order, with their headings.
 SECTION_IDS = ("overview", "activities", "funding-arrangement", "plan", "results")
+SECTION_TITLES: dict[str, Text] = {
+    "overview": Text("项目基本概况", "Project overview"),
+    "activities": Text("项目实施内容", "What the project does"),
+    "funding-arrangement": Text("资金安排情况", "Funding arrangement"),
+    "plan": Text("项目实施计划", "Implementation plan"),
+    "results": Text("项目实施成效", "Results achieved"),
+}
 
 HEADING = re.compile(r"^##(?!#)\s*(?P<title>.*?)\s*(\{#(?P<id>[^}\s]*)\})?\s*$")
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "blockquote",
@@ -43,6 +50,11 @@ def parse(source: TextFile) -> tuple[tuple[Section, ...], list[Problem]]:
         problems.append(Problem(source.path, 1, 1, "sections", "no '## Heading {#id}' sections"))
     result = tuple(Section(sid, title, to_html("\n".join(body)), "")
                    for sid, title, body, _ in sections)
+    for section, (_, _, _, number) in zip(result, sections):
+        if section.id and not section.html:
+            problems.append(Problem(source.path, number, 1, "sections",
+                                    f"the section {{#{section.id}}} is still empty: write its "
+                                    f"text under the heading", warning=True))
     return result, problems
 
 

@@ -6,12 +6,13 @@ field path) and produce the JSON Schema that editors use to autocomplete.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
-from .glossary import INDICATOR_TYPES, LEVEL1, OPERATORS
+from .glossary import INDICATOR_TYPES, LEVEL1, LEVEL2, OPERATORS
 from .model import MONEY_UNITS
 
 Report = Callable[[tuple, str], None]
@@ -24,6 +25,12 @@ def _is_number(value: Any) -> bool:
 
 def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def is_blank_text(value: Any) -> bool:
+    """A bilingual text written out with nothing in it (`zh:` and `en:` both empty),
+    as the scaffold leaves it: as empty as a field with no value at all."""
+    return isinstance(value, dict) and all(is_empty(v) for v in value.values())
 
 
 class Kind:
@@ -67,7 +74,8 @@ class Str(Kind):
         if self.choices:
             schema["enum"] = list(self.choices)
         if self.pattern:
-            schema["pattern"] = self.pattern
+            # JSON Schema patterns match anywhere; the checker uses fullmatch.
+            schema["pattern"] = f"^(?:{self.pattern.removeprefix('^').removesuffix('$')})$"
         return schema
 
 
@@ -185,6 +193,13 @@ class Field:
     kind: Kind
     required: bool = True
     doc: str = ""
+    zh: str = ""  # what goes here, in Chinese: for the scaffold's comments and editors
+
+    @property
+    def description(self) -> str:
+        """Chinese, then English (the doc without the Chinese term it may start with)."""
+        english = re.sub(r"^[^\x00-\x7f]+[,:] ", "", self.doc)
+        return f"{self.zh} · {english}" if self.zh else self.doc
 
 
 @dataclass(frozen=True)
@@ -215,6 +230,10 @@ class Record(Kind):
                 report(path + (name,), f"is still empty: fill in {spec.doc}")
                 return False
             return True
+        if isinstance(spec.kind, (BiText, Value)) and is_blank_text(value[name]):
+            report(path + (name,), f"is still empty: fill in {spec.doc}"
+                                   + ("" if spec.required else ", or delete the field"))
+            return False
         return spec.kind.check(value[name], path + (name,), report)
 
     def json(self):
@@ -222,7 +241,7 @@ class Record(Kind):
             "type": "object",
             "additionalProperties": False,
             "required": [n for n, f in self.fields.items() if f.required],
-            "properties": {n: {**f.kind.json(), "description": f.doc}
+            "properties": {n: {**f.kind.json(), "description": f.description}
                            for n, f in self.fields.items()},
         }
 
@@ -250,73 +269,103 @@ CODE = Str(pattern=r"[0-9A-Z]{18}|[0-9A-Z]{8}[0-9X]",
            hint="an 18-character USCI or a 9-character organization code, capital letters")
 
 FUNDING_LINE = Record({
-    "label": Field(BiText(500), doc="what this part of the money is for"),
-    "amount": Field(Amount(), doc="the amount in 元"),
+    "label": Field(BiText(500), doc="what this part of the money is for",
+                   zh="这部分资金的用途，照文件原文"),
+    "amount": Field(Amount(), doc="the amount in 元",
+                    zh="金额（元），不写千分位逗号；文件用万元时写 {value: 550, unit: 万元}"),
 })
 
 PROJECT = Record({
     "district": Field(Str(pattern=SLUG, hint="a district key such as wuhua"),
-                      doc="the district key from districts.yaml"),
-    "year": Field(YEAR, doc="the budget year, e.g. 2025"),
-    "department": Field(BiText(200), doc="the disclosing body at the top of the document"),
-    "heading": Field(BiText(300), doc="the document's title line"),
-    "name": Field(BiText(300), doc="项目名称, the project name"),
-    "basis": Field(BiText(), doc="立项依据, the basis for project approval"),
+                      doc="the district key from districts.yaml",
+                      zh="区县：content/districts.yaml 里的拼音键，如 wuhua"),
+    "year": Field(YEAR, doc="the budget year, e.g. 2025",
+                  zh="预算年度，如 2025；须与文件夹名一致"),
+    "department": Field(BiText(200), doc="the disclosing body at the top of the document",
+                        zh="公开单位：文件最上方的单位名称"),
+    "heading": Field(BiText(300), doc="the document's title line",
+                     zh="文件标题行，如“2025年预算重点领域财政项目”"),
+    "name": Field(BiText(300), doc="项目名称, the project name", zh="项目名称"),
+    "basis": Field(BiText(), doc="立项依据, the basis for project approval", zh="立项依据"),
     "unit": Field(Record({
-        "name": Field(BiText(200), doc="单位名称, the implementing unit's name"),
-        "code": Field(CODE, doc="统一社会信用代码 or 组织机构代码"),
-        "address": Field(BiText(300), doc="地址, the address"),
+        "name": Field(BiText(200), doc="单位名称, the implementing unit's name", zh="单位名称"),
+        "code": Field(CODE, doc="统一社会信用代码 or 组织机构代码, the USCI (18 characters) "
+                          "or organization code (9)",
+                      zh="统一社会信用代码（18位）或组织机构代码（9位），加英文引号"),
+        "address": Field(BiText(300), doc="地址, the address", zh="地址"),
         "phone": Field(Str(max_length=100, hint="put the number in quotes"),
-                       doc="联系电话, the telephone number"),
-        "legal_representative": Field(BiText(100), doc="法人代表, the legal representative"),
-        "source_of_funds": Field(BiText(200), doc="经费来源, the source of funds"),
-        "overview": Field(BiText(), doc="单位概况, about the unit"),
+                       doc="联系电话, the telephone number", zh="联系电话，加英文引号"),
+        "legal_representative": Field(BiText(100), doc="法人代表, the legal representative",
+                                      zh="法人代表"),
+        "source_of_funds": Field(BiText(200), doc="经费来源, the source of funds", zh="经费来源"),
+        "overview": Field(BiText(), doc="单位概况, about the unit", zh="单位概况"),
         "duties": Field(ListOf(BiText(2000), 100), required=False,
-                        doc="主要职责任务, the main duties, one per entry"),
-    }), doc="项目实施单位, the implementing unit"),
+                        doc="主要职责任务, the main duties, one per entry",
+                        zh="主要职责任务，每条一项，去掉序号"),
+    }), doc="项目实施单位, the implementing unit", zh="项目实施单位"),
     "funding": Field(Record({
-        "budget_year": Field(Amount(), doc="the budget-year amount in 元"),
+        "budget_year": Field(Amount(), doc="the budget-year amount in 元",
+                             zh="预算年度安排的资金（元），照“资金安排情况”"),
         "multi_year": Field(Record({
-            "start": Field(YEAR, doc="first year of the period"),
-            "end": Field(YEAR, doc="last year of the period"),
-            "total": Field(Amount(), doc="the total over the period in 元"),
-        }), required=False, doc="the multi-year period and its total, where stated"),
+            "start": Field(YEAR, doc="first year of the period", zh="起始年份"),
+            "end": Field(YEAR, doc="last year of the period", zh="结束年份"),
+            "total": Field(Amount(), doc="the total over the period in 元", zh="期间总额（元）"),
+        }), required=False, doc="the multi-year period and its total, where stated",
+            zh="多年期项目的起止年份和总额（文件写明时才填）"),
         "components": Field(ListOf(FUNDING_LINE, 200), required=False,
-                            doc="parts of the budget-year amount"),
+                            doc="parts of the budget-year amount",
+                            zh="预算年度资金的组成部分（“其中”后列出的各项），合计须等于总额"),
         "previous_year": Field(Record({
-            "year": Field(YEAR, doc="the year of the actual spending"),
-            "amount": Field(Amount(), doc="what was actually spent, in 元"),
+            "year": Field(YEAR, doc="the year of the actual spending", zh="上年年份"),
+            "amount": Field(Amount(), doc="what was actually spent, in 元", zh="实际支出（元）"),
             "components": Field(ListOf(FUNDING_LINE, 200), required=False,
-                                doc="parts of last year's spending"),
-        }), required=False, doc="last year's actual spending"),
-        "note": Field(BiText(2000), required=False, doc="where the money comes from"),
-    }), doc="the money"),
+                                doc="parts of last year's spending",
+                                zh="上年支出的组成部分，合计须等于实际支出"),
+        }), required=False, doc="last year's actual spending",
+            zh="上年实际支出（“项目实施成效”中写明时才填）"),
+        "note": Field(BiText(2000), required=False, doc="where the money comes from",
+                      zh="资金从哪里列支，照文件原文"),
+    }), doc="the money", zh="资金"),
     "targets": Field(Record({
         "overall": Field(Record({
-            "start": Field(YEAR, doc="first year of the overall objective"),
-            "end": Field(YEAR, doc="last year of the overall objective"),
-            "text": Field(BiText(), doc="总体目标, the overall objective"),
-        }), doc="总体目标, the overall (multi-year) objective"),
-        "budget_year": Field(BiText(), doc="预算年度目标, the budget-year target"),
-    }), doc="项目目标, the targets"),
+            "start": Field(YEAR, doc="first year of the overall objective",
+                           zh="总体目标的起始年份"),
+            "end": Field(YEAR, doc="last year of the overall objective", zh="总体目标的结束年份"),
+            "text": Field(BiText(), doc="总体目标, the overall objective", zh="总体目标的内容"),
+        }), doc="总体目标, the overall (multi-year) objective", zh="总体目标（如 2025年-2027年）"),
+        "budget_year": Field(BiText(), doc="预算年度目标, the budget-year target",
+                             zh="预算年度目标"),
+    }), doc="项目目标, the targets", zh="项目目标"),
     "indicators": Field(ListOf(Record({
         "id": Field(Str(pattern=SLUG, max_length=60,
                         hint="lowercase letters, digits and hyphens"),
-                    doc="a short stable id for the row's link"),
+                    doc="a short stable id for the row's link",
+                    zh="这一行的链接名：小写英文字母、数字和连字符，项目内不重复，发布后不要再改"),
         "level1": Field(Str(choices=tuple(LEVEL1)), doc="一级指标: output, benefit, "
-                                                        "satisfaction or cost"),
-        "level2": Field(Str(pattern=SLUG, max_length=40), doc="二级指标, e.g. quantity"),
-        "name": Field(BiText(300), doc="三级指标, the indicator"),
-        "operator": Field(Str(choices=tuple(OPERATORS)), doc="指标性质: =, >=, <=, > or <"),
-        "value": Field(Value(), doc="指标值, the target value"),
-        "unit": Field(Str(max_length=20), required=False, doc="度量单位, as written in Chinese"),
+                                                        "satisfaction or cost",
+                        zh="一级指标：output 产出、benefit 效益、satisfaction 满意度、cost 成本"),
+        "level2": Field(Str(pattern=SLUG, max_length=40), doc="二级指标, e.g. quantity",
+                        zh="二级指标，如 quantity 数量、quality 质量、timeliness 时效、"
+                           "social 社会效益、recipient 服务对象满意度"),
+        "name": Field(BiText(300), doc="三级指标, the indicator", zh="三级指标名称"),
+        "operator": Field(Str(choices=tuple(OPERATORS)), doc="指标性质: =, >=, <=, > or <",
+                          zh="指标性质：\"=\"、\">=\"（≥）、\"<=\"（≤）、\">\"、\"<\"，加英文引号"),
+        "value": Field(Value(), doc="指标值, the target value",
+                       zh="指标值：数字（如 95）或文字（如 实际发生数、2025年1月）"),
+        "unit": Field(Str(max_length=20), required=False, doc="度量单位, as written in Chinese",
+                      zh="度量单位，照文件写（人次、%、年月……）；文件没有就不写"),
         "type": Field(Str(choices=tuple(INDICATOR_TYPES)),
-                      doc="指标属性: quantitative or qualitative"),
-        "weight": Field(Number(), doc="the points the scoring rule gives"),
-        "scoring": Field(BiText(2000), doc="评（扣）分标准, the scoring rule"),
-        "content": Field(BiText(2000), required=False, doc="指标内容, what it shows"),
-        "source": Field(BiText(2000), doc="指标值设定依据及数据来源, basis and data source"),
-    }), 200), doc="the performance indicators, one per level-3 row"),
+                      doc="指标属性: quantitative or qualitative",
+                      zh="指标属性：quantitative 定量指标 或 qualitative 定性指标"),
+        "weight": Field(Number(), doc="the points the scoring rule gives",
+                        zh="分值：评分标准给这一项的分数，如“本项分值权重为20分”写 20"),
+        "scoring": Field(BiText(2000), doc="评（扣）分标准, the scoring rule", zh="评（扣）分标准"),
+        "content": Field(BiText(2000), required=False, doc="指标内容, what it shows",
+                         zh="指标内容（表中为空就不写）"),
+        "source": Field(BiText(2000), doc="指标值设定依据及数据来源, basis and data source",
+                        zh="指标值设定依据及数据来源"),
+    }), 200), doc="the performance indicators, one per level-3 row",
+        zh="绩效指标：绩效目标表中每个三级指标一项"),
 })
 
 DISTRICT = Record({
@@ -348,8 +397,19 @@ SITE = Record({
 
 def json_schema() -> dict:
     """JSON Schema (draft 2020-12) of project.yaml, for editors."""
-    return {
+    schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "budgetsite project.yaml",
         **PROJECT.json(),
     }
+    # Editors offer the level-2 keys that belong under the chosen level 1.
+    schema["properties"]["indicators"]["items"]["allOf"] = [
+        {"if": {"properties": {"level1": {"const": key}}, "required": ["level1"]},
+         "then": {"properties": {"level2": {"enum": list(LEVEL2[key])}}}}
+        for key in LEVEL1]
+    return schema
+
+
+def json_text() -> str:
+    """The schema as written to schema/project.schema.json by `budgetsite schema`."""
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"

@@ -112,6 +112,15 @@ def _read_districts(root: Path, problems: list[Problem]) -> tuple[District | Non
     return _district({**city, "slug": "city"}), districts
 
 
+def read_districts(root: Path) -> tuple[District, ...]:
+    """Only content/districts.yaml, for commands that create projects. Raises ContentError."""
+    problems: list[Problem] = []
+    _, districts = _read_districts(root, problems)
+    if any(not p.warning for p in problems):
+        raise ContentError(problems)
+    return tuple(districts)
+
+
 def _district(entry: dict) -> District:
     return District(entry["slug"], entry["code"], Text(entry["zh"], entry["en"]),
                     tuple(entry.get("former_codes") or ()))
@@ -172,6 +181,12 @@ def _read_narrative(root: Path, path: Path, problems: list[Problem],
         problems.append(err.problem)
         return None
     sections, found = narrative.parse(source)
+    if not required and sections and not any(s.html for s in sections) \
+            and all(p.warning for p in found):
+        # An untouched skeleton (from `budgetsite new`): the page shows the Chinese.
+        problems.append(Problem(shown, 1, 1, "file", "no English narrative yet: the "
+                                "English page shows the Chinese", warning=True))
+        return None
     problems.extend(found)
     return sections
 
