@@ -380,7 +380,8 @@ class Reader:
         number = 1 + sum(1 for i in before if i["id"].rsplit("-", 1)[0] == prefix)
         entry = {"id": f"{prefix}-{number}", "level1": level1, "level2": level2, "name": name,
                  "operator": OPERATORS.get(operator), "value": _value(value), "unit": unit,
-                 "type": TYPES[values[at]], "weight": self.weight(scoring, row),
+                 "type": TYPES[values[at]],
+                 "weight": self.weight(scoring, cells[min(at + 1, len(cells) - 1)].number),
                  "scoring": scoring, "content": content, "source": source}
         for key in ("name", "scoring", "source"):
             if not entry[key]:

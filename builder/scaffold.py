@@ -123,7 +123,7 @@ def _scalar_after_colon(kind: schema.Kind, value: Any) -> str:
 def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, Decimal)):
+    if isinstance(value, (int, float, Decimal)):
         return str(value)
     text = str(value)
     if _PLAIN_KEY.fullmatch(text) and yaml.safe_load(text) == text:  # not yes/no/null

@@ -341,14 +341,16 @@ PROJECT = Record({
                         hint="lowercase letters, digits and hyphens"),
                     doc="a short stable id for the row's link",
                     zh="这一行的链接名：小写英文字母、数字和连字符，项目内不重复，发布后不要再改"),
-        "level1": Field(Str(choices=tuple(LEVEL1)), doc="一级指标: output, benefit, "
-                                                        "satisfaction or cost",
+        "level1": Field(Str(choices=tuple(LEVEL1)), doc="一级指标, the level-1 indicator: "
+                                                        "output, benefit, satisfaction or cost",
                         zh="一级指标：output 产出、benefit 效益、satisfaction 满意度、cost 成本"),
-        "level2": Field(Str(pattern=SLUG, max_length=40), doc="二级指标, e.g. quantity",
+        "level2": Field(Str(pattern=SLUG, max_length=40),
+                        doc="二级指标, the level-2 indicator, e.g. quantity",
                         zh="二级指标，如 quantity 数量、quality 质量、timeliness 时效、"
                            "social 社会效益、recipient 服务对象满意度"),
         "name": Field(BiText(300), doc="三级指标, the indicator", zh="三级指标名称"),
-        "operator": Field(Str(choices=tuple(OPERATORS)), doc="指标性质: =, >=, <=, > or <",
+        "operator": Field(Str(choices=tuple(OPERATORS)),
+                          doc="指标性质, the comparator: =, >=, <=, > or <",
                           zh="指标性质：\"=\"、\">=\"（≥）、\"<=\"（≤）、\">\"、\"<\"，加英文引号"),
         "value": Field(Value(), doc="指标值, the target value",
                        zh="指标值：数字（如 95）或文字（如 实际发生数、2025年1月）"),

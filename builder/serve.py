@@ -93,7 +93,8 @@ class Preview:
         self.number += 1
         i18n.catalog.cache_clear()  # the UI strings may have been edited too
         try:
-            report = build(BuildConfig(self.root, self.out, base_path="/"))
+            # No search index: it is the slowest step, and a preview does not need it.
+            report = build(BuildConfig(self.root, self.out, base_path="/", search=False))
         except ContentError as err:
             errors = sum(1 for p in err.problems if not p.warning)
             self.fail(err.problems, f"{errors} error(s)")
