@@ -1,0 +1,307 @@
+"""`budgetsite serve`: the preview server, run as staff run it, in a subprocess.
+
+Waits are generous (a slow machine only makes a test slower); nothing asserts a time.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from builder.serve import safe_parts
+from conftest import REPO, copy_site, run_budgetsite
+
+WAIT = 120  # seconds; only ever reached when something is wrong
+WUHUA = "content/projects/wuhua/2025/urban-rural-medical-assistance"
+WUHUA_PAGE = "/zh/wuhua/2025/urban-rural-medical-assistance/"
+PROBLEM = re.compile(r"^\S+:\d+:\d+: .+$")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Preview:
+    """`budgetsite serve` in a subprocess, with its terminal output collected line by line."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "builder", "serve", "--root", str(root),
+             "--port", str(self.port)],
+            env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            with self.changed:
+                self.lines.append(line.rstrip("\n"))
+                self.changed.notify_all()
+
+    def wait_for(self, text: str, start: int = 0) -> int:
+        """The index of the first line from `start` on that contains `text`."""
+        deadline = time.monotonic() + WAIT
+        with self.changed:
+            while True:
+                for i in range(start, len(self.lines)):
+                    if text in self.lines[i]:
+                        return i
+                assert self.process.poll() is None, "\n".join(self.lines)
+                assert time.monotonic() < deadline, f"no {text!r} in:\n" + "\n".join(self.lines)
+                self.changed.wait(1)
+
+    def get(self, path: str, method: str = "GET") -> tuple[int, str, bytes]:
+        request = urllib.request.Request(self.url + path, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=WAIT) as response:
+                return response.status, response.headers["Content-Type"], response.read()
+        except urllib.error.HTTPError as err:
+            return err.code, err.headers["Content-Type"], err.read()
+
+    def raw(self, target: str) -> tuple[int, bytes]:
+        """Send a request line exactly as given, without any client cleaning the path."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=WAIT) as conn:
+            conn.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+                         f"Connection: close\r\n\r\n".encode("latin-1"))
+            data = b""
+            while chunk := conn.recv(65536):
+                data += chunk
+        return int(data.split(b" ", 2)[1]), data
+
+    def stop(self) -> str:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=WAIT)
+        return "\n".join(self.lines)
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    return copy_site(tmp_path / "site")
+
+
+@pytest.fixture
+def preview(site):
+    server = Preview(site)
+    server.wait_for("budgetsite: serving")
+    yield server
+    server.stop()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def check_lines(root: Path) -> list[str]:
+    """What `budgetsite check` says about the sources: the lines the error page must show."""
+    result = run_budgetsite("check", "--root", root)
+    assert result.returncode == 1
+    return [line for line in result.stderr.splitlines() if PROBLEM.match(line)]
+
+
+def page_text(body: bytes) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", body.decode("utf-8")))
+
+
+# ---- the path guard, on its own ---------------------------------------------------
+
+@pytest.mark.parametrize("raw, parts", [
+    ("/", []),
+    ("/zh/wuhua/", ["zh", "wuhua"]),
+    ("/static/style.css", ["static", "style.css"]),
+    ("/zh/%E6%90%9C/", ["zh", "搜"]),
+    ("//zh//", ["zh"]),
+    ("/../etc/passwd", None),
+    ("/zh/../../etc/passwd", None),
+    ("/%2e%2e/etc/passwd", None),
+    ("/%2E%2E%2Fetc%2Fpasswd", None),
+    ("/static/..%2f..%2fetc", None),
+    ("/..%5c..%5cetc", None),
+    ("/./zh/", None),
+    ("/zh/%00/", None),
+])
+def test_safe_parts(raw, parts):
+    assert safe_parts(raw) == parts
+
+
+# ---- serving -------------------------------------------------------------------------
+
+def test_serves_the_site_with_a_same_origin_reload_script(preview):
+    status, kind, body = preview.get(WUHUA_PAGE)
+    assert status == 200 and kind.startswith("text/html")
+    head = body.split(b"</head>")[0]
+    assert f'<script src="/livereload.js?port={preview.port}"></script>'.encode() in head
+    assert "城乡医疗救助专项资金".encode() in body
+    status, kind, script = preview.get(f"/livereload.js?port={preview.port}")
+    assert status == 200 and "javascript" in kind and b"LiveReload" in script
+    status, kind, css = preview.get("/static/style.css")
+    assert status == 200 and kind.startswith("text/css") and b"livereload" not in css
+    assert preview.get(WUHUA_PAGE, method="HEAD")[0] == 200
+    with urllib.request.urlopen(preview.url + "/zh", timeout=WAIT) as response:
+        assert response.url == preview.url + "/zh/"
+    status, _, missing = preview.get("/zh/no-such-page/")
+    assert status == 404 and b"/livereload.js" in missing
+
+
+def test_refuses_paths_outside_the_site(preview, site):
+    secret = (site / "content" / "site.yaml").as_posix().lstrip("/")
+    up = "/.." * 20
+    targets = [
+        f"{up}/etc/passwd",
+        f"{up}/{secret}",
+        "/%2e%2e" * 20 + "/etc/passwd",
+        "/%2E%2E%2F" * 20 + "etc%2Fpasswd",
+        "/static" + "/..%2f" * 20 + "etc/passwd",
+        "/zh" + "/%2e%2e" * 20 + "/" + secret,
+        "/..%5c" * 20 + "etc%5cpasswd",
+        "/.%2e" * 20 + "/etc/passwd",
+        "/%252e%252e" * 20 + "/etc/passwd",
+        "../../../../../../../../../etc/passwd",
+        f"//{secret}",
+    ]
+    for target in targets:
+        status, data = preview.raw(target)
+        assert status in (400, 403, 404), (target, data[:200])
+        assert b"root:" not in data and b"base_url" not in data, target
+    assert preview.raw(WUHUA_PAGE)[0] == 200  # still serving
+
+
+# ---- rebuilding -----------------------------------------------------------------------
+
+def test_a_burst_of_saves_gives_one_rebuild(preview, site):
+    project = site / WUHUA / "project.yaml"
+    start = len(preview.lines)
+    for n in range(1, 6):  # five saves in a row, as an editor's autosave might
+        edit(project, "城乡医疗救助专项资金" + ("" if n == 1 else f"（第{n - 1}版）"),
+             f"城乡医疗救助专项资金（第{n}版）")
+    edit(site / "content" / "site.yaml", "昆明市区级预算项目公开", "昆明市区级预算项目公开（预览）")
+    # while the rebuild runs, every answer is a whole page, old or new
+    while not any("budgetsite: build 2:" in line for line in preview.lines[start:]):
+        status, _, body = preview.get(WUHUA_PAGE)
+        assert status == 200 and body.rstrip().endswith(b"</html>")
+        assert preview.process.poll() is None
+    done = preview.wait_for("budgetsite: build 2:", start)
+    assert sum("rebuilding" in line for line in preview.lines[start:done]) == 1
+    body = preview.get(WUHUA_PAGE)[2].decode("utf-8")
+    assert "城乡医疗救助专项资金（第5版）" in body and "昆明市区级预算项目公开（预览）" in body
+    # the next change is build 3: the burst did not cause a second build
+    edit(project, "（第5版）", "（第6版）")
+    after = preview.wait_for("budgetsite: build", done + 1)
+    assert "budgetsite: build 3:" in preview.lines[after]
+    assert "（第6版）" in preview.get(WUHUA_PAGE)[2].decode("utf-8")
+
+
+def test_a_failed_build_shows_every_problem_and_recovers(preview, site):
+    project = site / WUHUA / "project.yaml"
+    chenggong = site / "content/projects/chenggong/2026/civil-servant-medical-subsidy-insurance"
+    original = project.read_text(encoding="utf-8")
+    edit(project, "year: 2025\n", "year: 2025\nname: [unclosed\n")  # not YAML any more
+    edit(chenggong / "project.yaml", 'operator: "="', 'operator: "≈"')
+    expected = check_lines(site)
+    assert len(expected) == 2
+    start = len(preview.lines)
+    failed = preview.wait_for("budgetsite: build 2 failed", start)
+    assert preview.lines[start:failed][-2:] == expected  # the terminal prints the same lines
+    status, kind, body = preview.get(WUHUA_PAGE)
+    assert status == 500 and kind.startswith("text/html")
+    shown = page_text(body)
+    for line in expected:
+        assert line in shown
+    assert f"/livereload.js?port={preview.port}".encode() in body  # it reloads when fixed
+    assert preview.get("/")[0] == 500  # every page shows it, not a stale page
+    # fixed: the next build brings the page back
+    project.write_text(original, encoding="utf-8")
+    edit(chenggong / "project.yaml", 'operator: "≈"', 'operator: "="')
+    preview.wait_for("budgetsite: build 3:", failed)
+    status, _, body = preview.get(WUHUA_PAGE)
+    assert status == 200 and "城乡医疗救助专项资金".encode() in body
+
+
+def test_a_broken_template_is_reported_and_the_server_keeps_running(preview, site):
+    templates = site / "site_templates"
+    templates.mkdir()
+    (templates / "home.html").write_text("{% extends 'base.html' %}\n{% block main %}\n"
+                                         "{% for x in %}\n{% endblock %}\n", encoding="utf-8")
+    failed = preview.wait_for("budgetsite: build 2 failed")
+    assert any(line.startswith("site_templates/home.html:3:1: template:")
+               for line in preview.lines[:failed])
+    assert "Traceback" not in "\n".join(preview.lines)
+    (templates / "home.html").unlink()
+    preview.wait_for("budgetsite: build 3:", failed)
+    assert preview.get("/zh/")[0] == 200
+
+
+def test_stops_cleanly(site):
+    server = Preview(site)
+    server.wait_for("budgetsite: serving")
+    output = server.stop()
+    assert server.process.returncode == 0
+    assert "budgetsite: stopped" in output and "Traceback" not in output
+
+
+def test_port_in_use_is_a_clear_error(site):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_budgetsite("serve", "--root", site, "--port", str(port), timeout=WAIT)
+    assert result.returncode == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# ---- in a browser ---------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_the_open_page_reloads_shows_errors_and_recovers(preview, site, page):
+    from playwright.sync_api import expect
+
+    console: list[str] = []
+    frames: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: frames.append(
+        payload if isinstance(payload, str) else payload.decode())))
+    page.goto(preview.url + WUHUA_PAGE)
+    expect(page.locator("h1")).to_contain_text("城乡医疗救助专项资金")
+    # the page is registered for reloads once livereload.js has said who it is
+    deadline = time.monotonic() + WAIT
+    while not any('"command":"info"' in f for f in frames):
+        assert time.monotonic() < deadline, frames
+        page.wait_for_timeout(200)
+
+    project = site / WUHUA / "project.yaml"
+    original = project.read_text(encoding="utf-8")
+    edit(project, "  zh: 城乡医疗救助专项资金\n", "  zh: 城乡医疗救助专项资金（已改）\n")
+    expect(page.locator("h1")).to_contain_text("（已改）", timeout=WAIT * 1000)
+
+    edit(project, "year: 2025\n", "year: 2025\nname: [unclosed\n")
+    [problem] = check_lines(site)
+    assert problem.startswith(f"{WUHUA}/project.yaml:")
+    expect(page.locator("h1")).to_contain_text("构建失败", timeout=WAIT * 1000)
+    expect(page.locator(".problems")).to_contain_text(problem)
+
+    project.write_text(original, encoding="utf-8")
+    expect(page.locator("h1")).to_contain_text("城乡医疗救助专项资金", timeout=WAIT * 1000)
+    expect(page.locator("h1")).not_to_contain_text("（已改）")
+    assert page.url == preview.url + WUHUA_PAGE  # reloaded in place, never navigated
+    assert not [m for m in console if "Content Security Policy" in m], console
