@@ -118,16 +118,15 @@ class Reader:
         data["basis"] = self.text_block(doc, "立项依据", "basis")
         data["unit"] = self.unit_card(doc.blocks.get("项目实施单位", []),
                                       doc.label_lines.get("项目实施单位", 1))
-        data["year"] = year or self.budget_year(heading, doc)
+        data["year"] = year or self.budget_year(heading)
         data["district"] = district or self.district(data)
         sections = {SECTION_OF[label]: [escape_markdown(ln.text) for ln in doc.blocks[label]]
                     for label in SECTION_OF if label in doc.blocks}
-        for label, sid in SECTION_OF.items():
+        for label in SECTION_OF:
             if label not in doc.blocks:
                 self.note(1, "sections", f"no “{label}” section found; zh.md leaves it empty")
         data["funding"] = self.funding(doc, data["year"])
-        targets, indicators = self.table(doc.table, data["year"])
-        data["targets"], data["indicators"] = targets, indicators
+        data["targets"], data["indicators"] = self.table(doc.table, data["year"])
         return Imported(data, sections, sorted(self.notes))
 
     def header(self, doc: Document) -> tuple[str | None, str | None]:
@@ -189,7 +188,7 @@ class Reader:
 
     # -- district and year --------------------------------------------------------
 
-    def budget_year(self, heading: str | None, doc: Document) -> int:
+    def budget_year(self, heading: str | None) -> int:
         match = YEAR.search(heading or "")
         if not match:
             raise ConfigError(f"{self.source}: no year in the title line; give it with --year")
@@ -279,22 +278,22 @@ class Reader:
     # -- the performance target table ---------------------------------------------
 
     def table(self, groups: list[list[Line]], year: int) -> tuple[dict, list[dict]]:
-        targets: dict[str, Any] = {}
+        """The targets come first; the column headings (绩效指标, 一级指标, …) start the
+        indicators, one row per group of cells."""
         target_cells: list[Line] = []
         rows: list[list[Line]] = []
+        in_indicators = False
         for group in groups:
+            in_indicators = in_indicators or _is_header_group(group)
             cells = _strip_headers(group)
-            if rows or len(cells) < len(group) and _is_header_group(group):
-                if any(_cell(c) for c in cells):
-                    rows.append(cells)
-                elif not rows:
-                    rows.append([])  # the header: indicators follow
-            else:
+            if not in_indicators:
                 target_cells += group
-        self.targets(targets, target_cells, year)
-        return targets, self.indicators([r for r in rows if r])
+            elif any(_cell(c) for c in cells):  # not just the headings' empty cells
+                rows.append(cells)
+        return self.targets(target_cells, year), self.indicators(rows)
 
-    def targets(self, targets: dict, cells: list[Line], year: int) -> None:
+    def targets(self, cells: list[Line], year: int) -> dict[str, Any]:
+        targets: dict[str, Any] = {}
         slot: list[str] | None = None
         overall: dict[str, Any] = {}
         budget: list[str] = []
@@ -328,6 +327,7 @@ class Reader:
         else:
             self.note(cells[0].number if cells else 1, "targets.budget_year",
                       "no 预算年度目标 found")
+        return targets
 
     def indicators(self, rows: list[list[Line]]) -> list[dict[str, Any]]:
         level1 = level2 = None

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from builder import load, narrative, scaffold, schema, validate
-from conftest import REPO, build, copy_site, run_budgetsite
+from conftest import build, copy_site, run_budgetsite
 
 FOLDER = "content/projects/wuhua/2026/new-project"
 PROBLEM = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<field>[^:]+): "

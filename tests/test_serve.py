@@ -237,6 +237,23 @@ def test_a_failed_build_shows_every_problem_and_recovers(preview, site):
     assert status == 200 and "城乡医疗救助专项资金".encode() in body
 
 
+def test_starts_even_when_the_first_build_fails(site):
+    project = site / WUHUA / "project.yaml"
+    edit(project, "year: 2025", "year: 2024")
+    [expected] = check_lines(site)
+    server = Preview(site)
+    try:
+        server.wait_for("budgetsite: serving")
+        assert expected in server.lines
+        status, _, body = server.get("/")
+        assert status == 500 and expected in page_text(body)
+        edit(project, "year: 2024", "year: 2025")
+        server.wait_for("budgetsite: build 2:")
+        assert server.get(WUHUA_PAGE)[0] == 200
+    finally:
+        server.stop()
+
+
 def test_a_broken_template_is_reported_and_the_server_keeps_running(preview, site):
     templates = site / "site_templates"
     templates.mkdir()
