@@ -120,11 +120,12 @@ class Preview:
             f"{report.seconds:.2f} s; {len(warnings)} warning(s)")
 
     def fail(self, lines, summary: str) -> None:
+        # The error page is up before the terminal says so.
+        self.failure = Failure(self.number, tuple(lines), self.error_page(lines))
         for line in lines:
             say(str(line), error=True)
         say(f"budgetsite: build {self.number} failed with {summary}; the browser shows "
             f"the error page until the next build works", error=True)
-        self.failure = Failure(self.number, tuple(lines), self.error_page(lines))
 
     def error_page(self, lines) -> bytes:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(
@@ -303,10 +304,13 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1") -> int:
         signal.signal(signal.SIGTERM, _interrupt)
         try:
             server.serve(port=port, host=host, restart_delay=0)
+        except KeyboardInterrupt:
+            pass  # stopped before livereload's own Ctrl+C handling was in place
         except OSError as err:
             raise ConfigError(f"cannot serve on {host}:{port}: {err.strerror}; "
                               f"try another --port") from None
         finally:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
             preview.executor.shutdown(wait=True)
     say("budgetsite: stopped")
     return 0
