@@ -158,7 +158,8 @@ def read_project(root: Path, folder: Path, districts: dict[str, District],
     if source is None:
         return None
     checker = Checker(source, problems)
-    project = build_project(source.data, districts, folder, narratives, checker)
+    project = build_project(source.data, districts, folder.relative_to(root), narratives,
+                            checker)
     if project is None or len([p for p in problems if not p.warning]) > before:
         return None
     rules.check_project(project, checker)
