@@ -155,6 +155,7 @@ class Section:
     title: str
     html: str
     text: str
+    line: int = 0  # of the heading in its file, for messages about the section
 
 
 @dataclass(frozen=True)

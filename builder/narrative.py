@@ -48,8 +48,8 @@ def parse(source: TextFile) -> tuple[tuple[Section, ...], list[Problem]]:
                                     "every paragraph must belong to a section"))
     if not sections and not problems:
         problems.append(Problem(source.path, 1, 1, "sections", "no '## Heading {#id}' sections"))
-    result = tuple(Section(sid, title, to_html("\n".join(body)), "")
-                   for sid, title, body, _ in sections)
+    result = tuple(Section(sid, title, to_html("\n".join(body)), "", line)
+                   for sid, title, body, line in sections)
     for section, (_, _, _, number) in zip(result, sections):
         if section.id and not section.html:
             problems.append(Problem(source.path, number, 1, "sections",

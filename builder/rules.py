@@ -132,19 +132,24 @@ def check_narratives(project: Project, root: Path, folder: Path,
         return
     zh_ids, en_ids = [s.id for s in zh], [s.id for s in en]
     if zh_ids != en_ids:
-        problems.append(Problem(en_path, 1, 1, "sections",
+        problems.append(Problem(en_path, _first_difference(zh, en), 1, "sections",
                                 f"the section ids ({', '.join(en_ids)}) differ from zh.md "
                                 f"({', '.join(zh_ids)}); both languages need the same "
                                 f"sections in the same order"))
 
 
-def check_duplicates(projects: list[Project], problems: list[Problem]) -> None:
+def _first_difference(zh: tuple[Section, ...], en: tuple[Section, ...]) -> int:
+    """The line in en.md where it stops matching zh.md: a heading, or its last one."""
+    for zh_section, en_section in zip(zh, en):
+        if zh_section.id != en_section.id:
+            return en_section.line
+    return en[len(zh)].line if len(en) > len(zh) else en[-1].line if en else 1
+
+
+def check_duplicate(project: Project, checker: Checker, seen: dict[tuple, str]) -> None:
     """Two folders for one project are a copy-and-paste accident."""
-    seen: dict[tuple, Project] = {}
-    for project in projects:
-        key = (project.district.slug, project.year, project.name.zh)
-        if key in seen:
-            problems.append(Problem(f"{project.source_dir}/project.yaml", 1, 1, "name",
-                                    f"the same project name and year as "
-                                    f"{seen[key].key}; is this a duplicate?", warning=True))
-        seen[key] = project
+    key = (project.district.slug, project.year, project.name.zh)
+    if key in seen:
+        checker.warn(("name",), f"the same project name and year as {seen[key]}; "
+                                f"is this a duplicate?")
+    seen.setdefault(key, project.key)

@@ -97,9 +97,16 @@ class Integer(Kind):
         return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
 
 
+# Larger figures are typing mistakes, and they would overflow the 28 digits
+# that decimal arithmetic keeps when amounts are rounded for display.
+LARGEST = Decimal(10) ** 15
+
+
 @dataclass(frozen=True)
 class Number(Kind):
-    """A non-negative decimal number."""
+    """A non-negative decimal number, at most `maximum`."""
+
+    maximum: Decimal = LARGEST
 
     def check(self, value, path, report):
         if not _is_number(value):
@@ -108,10 +115,13 @@ class Number(Kind):
         if value < 0:
             report(path, f"{value} is negative")
             return False
+        if value > self.maximum:
+            report(path, f"{value} is too large: at most {self.maximum:,} allowed")
+            return False
         return True
 
     def json(self):
-        return {"type": "number", "minimum": 0}
+        return {"type": "number", "minimum": 0, "maximum": int(self.maximum)}
 
 
 @dataclass(frozen=True)
@@ -162,7 +172,10 @@ class Value(Kind):
 
     def check(self, value, path, report):
         if _is_number(value):
-            return True
+            if abs(value) <= LARGEST:
+                return True
+            report(path, f"{value} is too large: at most {LARGEST:,} allowed")
+            return False
         return BiText(max_length=500).check(value, path, report)
 
     def json(self):
@@ -223,7 +236,8 @@ class Record(Kind):
     def _check_field(self, value, name, spec, path, report) -> bool:
         if name not in value:
             if spec.required:
-                report(path, f"missing field {name!r} ({spec.doc})")
+                # Named by its own path; the line is that of the group it belongs in.
+                report(path + (name,), f"missing field {name!r} ({spec.doc})")
             return not spec.required
         if is_empty(value[name]) or value[name] in ({}, []):
             if spec.required:
@@ -359,7 +373,7 @@ PROJECT = Record({
         "type": Field(Str(choices=tuple(INDICATOR_TYPES)),
                       doc="指标属性: quantitative or qualitative",
                       zh="指标属性：quantitative 定量指标 或 qualitative 定性指标"),
-        "weight": Field(Number(), doc="the points the scoring rule gives",
+        "weight": Field(Number(Decimal(100)), doc="the points the scoring rule gives",
                         zh="分值：评分标准给这一项的分数，如“本项分值权重为20分”写 20"),
         "scoring": Field(BiText(2000), doc="评（扣）分标准, the scoring rule", zh="评（扣）分标准"),
         "content": Field(BiText(2000), required=False, doc="指标内容, what it shows",

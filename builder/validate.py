@@ -56,9 +56,9 @@ def load_content(root: Path) -> Content:
     config = _read_config(root, problems)
     city, districts = _read_districts(root, problems)
     by_slug = {d.slug: d for d in districts}
+    names: dict[tuple, str] = {}
     projects = [p for folder in discover(root, problems)
-                if (p := read_project(root, folder, by_slug, problems)) is not None]
-    rules.check_duplicates(projects, problems)
+                if (p := read_project(root, folder, by_slug, problems, names)) is not None]
     errors = [p for p in problems if not p.warning]
     if errors or config is None or city is None:
         raise ContentError(problems)
@@ -147,8 +147,10 @@ def discover(root: Path, problems: list[Problem]) -> list[Path]:
 
 
 def read_project(root: Path, folder: Path, districts: dict[str, District],
-                 problems: list[Problem]) -> Project | None:
-    """Load, check and model one project folder. Problems go to `problems`."""
+                 problems: list[Problem], names: dict[tuple, str] | None = None
+                 ) -> Project | None:
+    """Load, check and model one project folder. Problems go to `problems`;
+    `names` remembers the projects read so far, to spot duplicates."""
     before = len([p for p in problems if not p.warning])
     source = _load(root, folder / "project.yaml", schema.PROJECT, problems)
     shown = (folder / "project.yaml").relative_to(root).as_posix()
@@ -163,6 +165,7 @@ def read_project(root: Path, folder: Path, districts: dict[str, District],
     if project is None or len([p for p in problems if not p.warning]) > before:
         return None
     rules.check_project(project, checker)
+    rules.check_duplicate(project, checker, {} if names is None else names)
     rules.check_narratives(project, root, folder, narratives, problems)
     return project
 
