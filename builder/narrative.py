@@ -63,9 +63,11 @@ def _check_heading(match, path, number, sections, problems) -> None:
     if not match["title"]:
         problems.append(Problem(path, number, 1, "sections", "this heading has no title"))
     if not sid:
+        # Suggest the id the official layout has at this place.
+        usual = SECTION_IDS[min(len(sections), len(SECTION_IDS) - 1)]
         problems.append(Problem(path, number, 1, "sections",
                                 f"heading {match['title']!r} needs an id, such as "
-                                f"'## {match['title']} {{#overview}}'"))
+                                f"'## {match['title']} {{#{usual}}}'"))
     elif not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", sid):
         problems.append(Problem(path, number, 1, "sections",
                                 f"section id {sid!r} may only use lowercase letters, "

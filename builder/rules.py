@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from . import checkcodes, narrative
 from .errors import Problem
 from .glossary import LEVEL1, LEVEL2, UNITS, level2_of
-from .model import FundingLine, Money, Project, Section
+from .model import (District, Funding, FundingLine, Indicator, Money, OverallTarget,
+                    Project, Section)
 
 if TYPE_CHECKING:
     from .validate import Checker
@@ -17,28 +18,8 @@ if TYPE_CHECKING:
 EXPECTED_WEIGHTS = (Decimal(90), Decimal(100))
 
 
-def check_project(project: Project, checker: Checker) -> None:
-    _check_code(project, checker)
-    _check_funding(project, checker)
-    _check_indicators(project, checker)
-    _check_periods(project, checker)
-    for path in project.missing_english:
-        checker.warn(_path(path), "no English translation yet")
-
-
-def _path(name: str) -> tuple:
-    """'indicators[2].name' → ('indicators', 1, 'name'), to find its line again."""
-    parts: list = []
-    for piece in name.replace("[", ".[").split("."):
-        if piece.startswith("["):
-            parts.append(int(piece[1:-1]) - 1)
-        elif piece:
-            parts.append(piece)
-    return tuple(parts)
-
-
-def _check_code(project: Project, checker: Checker) -> None:
-    code = project.unit.code
+def check_code(code: str, district: District, checker: Checker) -> None:
+    """The check character of a USCI or organization code, and a USCI's area."""
     expected = checkcodes.check_char(code)
     kind = "USCI" if len(code) == 18 else "organization code"
     if expected is None:
@@ -48,9 +29,9 @@ def _check_code(project: Project, checker: Checker) -> None:
                                         f"should end in {expected!r}; look for a mistyped "
                                         f"character")
     area = checkcodes.usci_area(code)
-    if area and expected == code[-1] and area not in project.district.area_codes:
+    if area and expected == code[-1] and area not in district.area_codes:
         checker.warn(("unit", "code"), f"this USCI was registered in area {area}, not in "
-                                       f"{project.district.name.zh} ({project.district.code}); "
+                                       f"{district.name.zh} ({district.code}); "
                                        f"check the code and the district")
 
 
@@ -64,30 +45,32 @@ def _sum_check(checker: Checker, path: tuple, lines: tuple[FundingLine, ...],
                             f"{total.yuan:,}元 (difference {parts - total.yuan:,}元)")
 
 
-def _check_funding(project: Project, checker: Checker) -> None:
-    funding = project.funding
+def check_funding(funding: Funding, year: int, checker: Checker) -> None:
     _sum_check(checker, ("funding", "components"), funding.components, funding.budget_year,
                "the budget-year amount")
     if funding.previous_year:
         _sum_check(checker, ("funding", "previous_year", "components"),
                    funding.previous_year.components, funding.previous_year.amount,
                    "last year's spending")
-        if funding.previous_year.year >= project.year:
+        if funding.previous_year.year >= year:
             checker.error(("funding", "previous_year", "year"),
-                          f"last year's spending must be for a year before {project.year}")
+                          f"last year's spending must be for a year before {year}")
     multi = funding.multi_year
     if multi:
-        if not multi.start <= project.year <= multi.end:
+        if not multi.start <= year <= multi.end:
             checker.error(("funding", "multi_year"), f"the period {multi.start}–{multi.end} does "
-                                                     f"not include the budget year {project.year}")
+                                                     f"not include the budget year {year}")
         if multi.total.yuan < funding.budget_year.yuan:
             checker.error(("funding", "multi_year", "total"),
                           "the multi-year total is smaller than the budget-year amount")
 
 
-def _check_indicators(project: Project, checker: Checker) -> None:
+def check_indicators(rows: list[tuple[int, Indicator]], checker: Checker,
+                     complete: bool) -> None:
+    """Ids, levels and units of the well-formed rows (numbered as in the file); the
+    points only when every row is well-formed (`complete`), or their sum misleads."""
     seen: set[str] = set()
-    for i, indicator in enumerate(project.indicators):
+    for i, indicator in rows:
         path = ("indicators", i)
         if indicator.id in seen:
             checker.error(path + ("id",), f"the id {indicator.id!r} is used by another indicator")
@@ -101,22 +84,27 @@ def _check_indicators(project: Project, checker: Checker) -> None:
         if indicator.unit and indicator.unit not in UNITS:
             checker.warn(path + ("unit",), f"the unit {indicator.unit!r} has no English name "
                                            f"yet; it is shown in Chinese")
-    total = project.total_weight
-    if project.indicators and total not in EXPECTED_WEIGHTS:
+    total = sum((indicator.weight for _, indicator in rows), Decimal(0))
+    if complete and rows and total not in EXPECTED_WEIGHTS:
         checker.warn(("indicators",), f"the indicator points add up to {total}, not 90 (with "
                                       f"10 for the budget execution rate) or 100")
 
 
-def _check_periods(project: Project, checker: Checker) -> None:
-    overall = project.targets.overall
+def check_period(overall: OverallTarget, year: int, checker: Checker) -> None:
     if overall.start > overall.end:
         checker.error(("targets", "overall", "end"), "the period ends before it starts")
-    elif not overall.start <= project.year <= overall.end:
+    elif not overall.start <= year <= overall.end:
         checker.warn(("targets", "overall"), f"the period {overall.start}–{overall.end} does "
-                                             f"not include the budget year {project.year}")
+                                             f"not include the budget year {year}")
 
 
-def check_narratives(project: Project, root: Path, folder: Path,
+def check_translations(paths: list[tuple], checker: Checker) -> None:
+    """Missing English is shown openly on the page; the clerk hears of each field."""
+    for path in paths:
+        checker.warn(path, "no English translation yet")
+
+
+def check_narratives(root: Path, folder: Path,
                      narratives: dict[str, tuple[Section, ...] | None],
                      problems: list[Problem]) -> None:
     """The two languages must carry the same sections in the same order."""
@@ -146,10 +134,14 @@ def _first_difference(zh: tuple[Section, ...], en: tuple[Section, ...]) -> int:
     return en[len(zh)].line if len(en) > len(zh) else en[-1].line if en else 1
 
 
-def check_duplicate(project: Project, checker: Checker, seen: dict[tuple, str]) -> None:
-    """Two folders for one project are a copy-and-paste accident."""
-    key = (project.district.slug, project.year, project.name.zh)
-    if key in seen:
-        checker.warn(("name",), f"the same project name and year as {seen[key]}; "
-                                f"is this a duplicate?")
-    seen.setdefault(key, project.key)
+def check_duplicates(projects: list[Project], problems: list[Problem]) -> None:
+    """Two folders for one project are a copy-and-paste accident. Runs once all
+    projects are read (they may be read in parallel or come from a cache)."""
+    seen: dict[tuple, Project] = {}
+    for project in projects:
+        key = (project.district.slug, project.year, project.name.zh)
+        if key in seen:
+            problems.append(Problem(f"{project.source_dir}/project.yaml", 1, 1,
+                                    "name", f"the same project name and year as "
+                                    f"{seen[key].key}; is this a duplicate?", warning=True))
+        seen.setdefault(key, project)

@@ -7,10 +7,10 @@ anything stops; `ContentError` carries them all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from . import narrative, rules, schema
 from .errors import ConfigError, ContentError, Problem
@@ -56,9 +56,9 @@ def load_content(root: Path) -> Content:
     config = _read_config(root, problems)
     city, districts = _read_districts(root, problems)
     by_slug = {d.slug: d for d in districts}
-    names: dict[tuple, str] = {}
     projects = [p for folder in discover(root, problems)
-                if (p := read_project(root, folder, by_slug, problems, names)) is not None]
+                if (p := read_project(root, folder, by_slug, problems)) is not None]
+    rules.check_duplicates(projects, problems)
     errors = [p for p in problems if not p.warning]
     if errors or config is None or city is None:
         raise ContentError(problems)
@@ -67,22 +67,49 @@ def load_content(root: Path) -> Content:
                    tuple(sorted(p for p in problems if p.warning)))
 
 
+@dataclass
+class Malformed:
+    """The field paths whose values do not have the declared shape."""
+
+    paths: list[tuple] = field(default_factory=list)
+
+    def recording(self, report: schema.Report) -> schema.Report:
+        def record(path: tuple, message: str) -> None:
+            self.paths.append(path)
+            report(path, message)
+        return record
+
+    def ok(self, path: tuple) -> bool:
+        """True when nothing at, inside or around `path` is malformed."""
+        return not any(p[:len(path)] == path or path[:len(p)] == p for p in self.paths)
+
+
 def _load(root: Path, path: Path, spec: schema.Record,
           problems: list[Problem]) -> Source | None:
+    """The file's values if it exists, parses and has the declared shape."""
+    source, malformed = _load_checked(root, path, spec, problems)
+    return None if malformed.paths else source
+
+
+def _load_checked(root: Path, path: Path, spec: schema.Record,
+                  problems: list[Problem]) -> tuple[Source | None, Malformed]:
+    """The file's values if it exists and parses, with where its shape is wrong."""
     shown = path.relative_to(root).as_posix()
+    malformed = Malformed()
     if not path.is_file():
         problems.append(Problem(shown, 1, 1, "file", "this file is missing"))
-        return None
+        return None, malformed
     try:
         source = load_yaml(path, shown)
     except LoadError as err:
         problems.append(err.problem)
-        return None
+        return None, malformed
     checker = Checker(source, problems)
     if source.data is None:
         checker.error((), "the file is empty")
-        return None
-    return source if spec.check(source.data, (), checker.error) else None
+        return None, malformed
+    spec.check(source.data, (), malformed.recording(checker.error))
+    return source, malformed
 
 
 def _read_config(root: Path, problems: list[Problem]) -> SiteConfig | None:
@@ -140,34 +167,63 @@ def discover(root: Path, problems: list[Problem]) -> list[Path]:
                                                          "content/; copy the file instead"))
         elif depth == 3 and path.is_dir():
             folders.append(path)
-        elif depth < 3 and path.is_file() or depth > 4 or (depth == 4 and path.is_dir()):
+        elif depth <= 3 and path.is_file() or depth > 4 or (depth == 4 and path.is_dir()):
             problems.append(Problem(shown, 1, 1, "file", "not in a project folder: projects "
                                     "live in content/projects/<district>/<year>/<slug>/"))
     return folders
 
 
 def read_project(root: Path, folder: Path, districts: dict[str, District],
-                 problems: list[Problem], names: dict[tuple, str] | None = None
-                 ) -> Project | None:
-    """Load, check and model one project folder. Problems go to `problems`;
-    `names` remembers the projects read so far, to spot duplicates."""
+                 problems: list[Problem]) -> Project | None:
+    """Load, check and model one project folder. Problems go to `problems`.
+
+    Each rule runs on the parts it needs wherever they are well-formed, so one
+    run reports the mistakes of shape and of sense together."""
     before = len([p for p in problems if not p.warning])
-    source = _load(root, folder / "project.yaml", schema.PROJECT, problems)
+    source, malformed = _load_checked(root, folder / "project.yaml", schema.PROJECT, problems)
     shown = (folder / "project.yaml").relative_to(root).as_posix()
     narratives = {lang: _read_narrative(root, folder / f"{lang}.md", problems, lang == "zh")
                   for lang in ("zh", "en")}
-    _check_folder(folder, shown, source, problems)
+    _check_folder(folder, shown, source, malformed, problems)
+    rules.check_narratives(root, folder, narratives, problems)
     if source is None:
         return None
     checker = Checker(source, problems)
-    project = build_project(source.data, districts, folder.relative_to(root), narratives,
-                            checker)
-    if project is None or len([p for p in problems if not p.warning]) > before:
+    district = _find_district(source.data, districts, malformed, checker)
+    _check_rules(source.data, district, malformed, checker)
+    if malformed.paths or district is None or \
+            len([p for p in problems if not p.warning]) > before:
         return None
-    rules.check_project(project, checker)
-    rules.check_duplicate(project, checker, {} if names is None else names)
-    rules.check_narratives(project, root, folder, narratives, problems)
-    return project
+    return build_project(source.data, district, folder.relative_to(root), narratives)
+
+
+def _find_district(data: Any, districts: dict[str, District], malformed: Malformed,
+                   checker: Checker) -> District | None:
+    if not malformed.ok(("district",)):
+        return None
+    district = districts.get(data["district"])
+    if district is None:
+        checker.error(("district",), f"unknown district {data['district']!r}; known districts: "
+                                     f"{', '.join(sorted(districts)) or 'none'}")
+    return district
+
+
+def _check_rules(data: Any, district: District | None, malformed: Malformed,
+                 checker: Checker) -> None:
+    """Every rule whose fields are well-formed, even where other fields are not."""
+    ok = malformed.ok
+    year = data["year"] if ok(("year",)) else None
+    if district is not None and ok(("unit", "code")):
+        rules.check_code(data["unit"]["code"], district, checker)
+    if year is not None and ok(("funding",)):
+        rules.check_funding(_funding(data["funding"]), year, checker)
+    if year is not None and ok(("targets", "overall")):
+        rules.check_period(_overall(data["targets"]["overall"]), year, checker)
+    rows = data.get("indicators") if isinstance(data, dict) else None
+    if isinstance(rows, list):
+        rules.check_indicators([(i, _indicator(row)) for i, row in enumerate(rows)
+                                if ok(("indicators", i))], checker, ok(("indicators",)))
+    rules.check_translations([p for p in untranslated(schema.PROJECT, data, (), ok)], checker)
 
 
 def _read_narrative(root: Path, path: Path, problems: list[Problem],
@@ -192,10 +248,12 @@ def _read_narrative(root: Path, path: Path, problems: list[Problem],
                                 "English page shows the Chinese", warning=True))
         return None
     problems.extend(found)
-    return sections
+    # Sections with wrong headings would only make the comparison of zh.md and
+    # en.md repeat the same mistake in other words.
+    return None if any(not p.warning for p in found) else sections
 
 
-def _check_folder(folder: Path, shown: str, source: Source | None,
+def _check_folder(folder: Path, shown: str, source: Source | None, malformed: Malformed,
                   problems: list[Problem]) -> None:
     district, year, slug = folder.parts[-3:]
     for name, part in (("district", district), ("slug", slug)):
@@ -206,22 +264,17 @@ def _check_folder(folder: Path, shown: str, source: Source | None,
     if source is None:
         return
     checker = Checker(source, problems)
-    if str(source.data.get("year")) != year:
-        checker.error(("year",), f"the year {source.data.get('year')} does not match the "
+    if malformed.ok(("year",)) and str(source.data["year"]) != year:
+        checker.error(("year",), f"the year {source.data['year']} does not match the "
                                  f"folder {year}/; move the folder or fix the year")
-    if source.data.get("district") != district:
-        checker.error(("district",), f"the district {source.data.get('district')!r} does not "
+    if malformed.ok(("district",)) and source.data["district"] != district:
+        checker.error(("district",), f"the district {source.data['district']!r} does not "
                                      f"match the folder {district}/")
 
 
-def build_project(data: dict, districts: dict[str, District], folder: Path,
-                  narratives: dict[str, tuple[Section, ...] | None],
-                  checker: Checker) -> Project | None:
-    district = districts.get(data["district"])
-    if district is None:
-        checker.error(("district",), f"unknown district {data['district']!r}; known districts: "
-                                     f"{', '.join(sorted(districts)) or 'none'}")
-        return None
+def build_project(data: dict, district: District, folder: Path,
+                  narratives: dict[str, tuple[Section, ...] | None]) -> Project:
+    """The typed project from a well-formed project.yaml."""
     unit = data["unit"]
     return Project(
         district=district, year=data["year"], slug=folder.name,
@@ -231,9 +284,7 @@ def build_project(data: dict, districts: dict[str, District], folder: Path,
                   text(unit["legal_representative"]), text(unit["source_of_funds"]),
                   text(unit["overview"]), tuple(text(d) for d in unit.get("duties") or ())),
         funding=_funding(data["funding"]),
-        targets=Targets(OverallTarget(data["targets"]["overall"]["start"],
-                                      data["targets"]["overall"]["end"],
-                                      text(data["targets"]["overall"]["text"])),
+        targets=Targets(_overall(data["targets"]["overall"]),
                         text(data["targets"]["budget_year"])),
         indicators=tuple(_indicator(i) for i in data["indicators"]),
         narrative={lang: sections for lang, sections in narratives.items() if sections},
@@ -254,6 +305,10 @@ def _funding(data: dict) -> Funding:
                                    _lines(previous.get("components"))) if previous else None,
         note=text(data["note"]) if data.get("note") else None,
     )
+
+
+def _overall(data: dict) -> OverallTarget:
+    return OverallTarget(data["start"], data["end"], text(data["text"]))
 
 
 def _lines(entries: list | None) -> tuple[FundingLine, ...]:
@@ -291,15 +346,17 @@ def texts(spec: schema.Kind, value: Any, path: tuple) -> Iterator[tuple[tuple, A
                                            and isinstance(value, (str, dict))):
         yield path, value
     elif isinstance(spec, schema.Record) and isinstance(value, dict):
-        for name, field in spec.fields.items():
+        for name, declared in spec.fields.items():
             if value.get(name) not in (None, "", [], {}):
-                yield from texts(field.kind, value[name], path + (name,))
+                yield from texts(declared.kind, value[name], path + (name,))
     elif isinstance(spec, schema.ListOf) and isinstance(value, list):
         for i, entry in enumerate(value):
             yield from texts(spec.item, entry, path + (i,))
 
 
-def untranslated(spec: schema.Kind, value: Any, path: tuple) -> Iterator[tuple]:
+def untranslated(spec: schema.Kind, value: Any, path: tuple,
+                 ok: Callable[[tuple], bool] = lambda path: True) -> Iterator[tuple]:
+    """Free texts without English; `ok` leaves out those that are malformed."""
     for field_path, entry in texts(spec, value, path):
-        if isinstance(entry, str) or not (entry.get("en") or "").strip():
+        if ok(field_path) and (isinstance(entry, str) or not (entry.get("en") or "").strip()):
             yield field_path

@@ -154,12 +154,12 @@ def test_missing_field_names_the_field_at_its_group(site):
 @pytest.mark.parametrize("old, new, field, at, words", [
     ("    weight: 20\n    scoring:\n      zh: 本项分值权重为20分，实际",
      "    weight: twenty\n    scoring:\n      zh: 本项分值权重为20分，实际",
-     "indicators[1].weight", "twenty", ("should be a number", "twenty")),
-    ('  phone: "0871-63399978"', "  phone: 087163399978", "unit.phone", "087163399978",
+     "indicators[1].weight", "weight: twenty", ("should be a number", "twenty")),
+    ('  phone: "0871-63399978"', "  phone: 63399978", "unit.phone", "phone: 63399978",
      ("should be text", "quotes")),
-    ("year: 2025", "year: twenty-twenty-five", "year", "twenty", ("whole number",)),
+    ("year: 2025", "year: twenty-twenty-five", "year", "year: twenty", ("whole number",)),
     ("      en: Calculated from the relevant subsidy records\n  - id: one-stop",
-     "      en: [Calculated]\n  - id: one-stop", "indicators[2].source.en", "[Calculated]",
+     "      en: [Calculated]\n  - id: one-stop", "indicators[2].source.en", "en: [Calculated]",
      ("should be text",)),
 ], ids=["number", "text", "year", "nested-text"])
 def test_wrong_type(site, old, new, field, at, words):
@@ -264,7 +264,8 @@ def test_code_of_the_wrong_length(site):
     edit(site, f"{CHENGGONG}/project.yaml", '"MB1584220"', '"MB15842"')
     result = check(site)
     assert result.returncode == 1
-    assert_reported(result.only(), site, f"{CHENGGONG}/project.yaml", "unit.code", "MB15842",
+    assert_reported(result.only(), site, f"{CHENGGONG}/project.yaml", "unit.code", 'code: "MB15842"',
+
                     "'MB15842'", "18-character USCI", "9-character organization code")
 
 
@@ -350,14 +351,6 @@ def test_indicator_points_of_100_pass(site):
     assert check(site, "--strict").returncode == 0
 
 
-def test_absurdly_large_numbers_are_refused(site):
-    edit(site, f"{WUHUA}/project.yaml", "budget_year: 7968243.98", "budget_year: 1e40")
-    result = check(site)
-    assert result.returncode == 1
-    assert_reported(result.only(), site, f"{WUHUA}/project.yaml", "funding.budget_year",
-                    "1e40", "too large")
-
-
 # --- folders and slugs ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("slug", ["..medical", "urban rural", "Urban-Rural", "urban.rural",
@@ -378,8 +371,9 @@ def test_unsafe_district_folder(site):
     path = "content/projects/Wuhua/2025/urban-rural-medical-assistance/project.yaml"
     result = check(site)
     assert result.returncode == 1
-    unsafe = result.find(path, "district")
-    assert unsafe.message.startswith("the folder name 'Wuhua' is not a safe district")
+    assert [(p.path, p.line, p.field) for p in result.problems
+            if p.message.startswith("the folder name 'Wuhua' is not a safe district")] == [
+        (path, 1, "district")], result.stderr
 
 
 def test_a_file_outside_a_project_folder(site):
@@ -396,8 +390,10 @@ def test_duplicate_project_is_a_warning(site):
     result = check(site)
     assert result.returncode == 0, result.stderr
     # Folders are read in sorted order: copy/ first, so the original is the second one.
-    assert_reported(result.only(), site, f"{WUHUA}/project.yaml", "name", "\nname:",
-                    "wuhua/2025/copy", "duplicate", warning=True)
+    problem = result.only()
+    assert (problem.path, problem.line, problem.col, problem.field, problem.warning) == (
+        f"{WUHUA}/project.yaml", 1, 1, "name", True)
+    assert "wuhua/2025/copy" in problem.message and "duplicate" in problem.message
     assert check(site, "--strict").returncode == 1
 
 
@@ -433,8 +429,9 @@ def test_heading_without_an_id(site):
     edit(site, f"{WUHUA}/zh.md", "## 项目实施计划 {#plan}", "## 项目实施计划")
     result = check(site)
     assert result.returncode == 1
-    problem = result.find(f"{WUHUA}/zh.md", "sections")
-    assert_reported(problem, site, f"{WUHUA}/zh.md", "sections", "## 项目实施计划", "needs an id")
+    # Only this: zh.md is not then compared with en.md, which would repeat it.
+    assert_reported(result.only(), site, f"{WUHUA}/zh.md", "sections", "## 项目实施计划",
+                    "needs an id", "{#plan}")
 
 
 # --- translations --------------------------------------------------------------------------
@@ -510,7 +507,6 @@ def test_the_many_errors_fixture_reports_them_all(tmp_path):
     ("a list", "- 1\n- 2\n"),
     ("a string", "just words\n"),
     ("tabs", "district:\twuhua\n\tyear: 2025\n"),
-    ("binary", "\x00\x01\x02"),
     ("unclosed quote", 'district: "wuhua\n'),
     ("alias", "a: &x [1]\nb: *x\n"),
     ("python tag", "district: !!python/object:os.system ls\n"),
@@ -548,3 +544,63 @@ def test_broken_site_files_never_show_a_traceback(site, name, files):
     result = check(site)
     assert result.returncode == 1
     assert result.problems, result.stderr
+
+
+def _shapes(value, path=()):
+    """Every field path of a loaded file, taking the first entry of each list."""
+    yield path
+    if isinstance(value, dict):
+        for key, entry in value.items():
+            yield from _shapes(entry, path + (key,))
+    elif isinstance(value, list) and value:
+        yield from _shapes(value[0], path + (0,))
+
+
+WRONG_VALUES = [None, "text", -1, 10**30, True, [], {}, {"zh": None}, ["a"]]
+
+
+def test_any_wrong_value_anywhere_is_a_problem_never_a_crash(site):
+    """In-process, so that every field of project.yaml can get every kind of wrong value
+    quickly: validation reports problems, and whatever it accepts renders."""
+    import dataclasses
+
+    import yaml
+
+    from builder import render, site as site_stage, validate
+
+    real = validate.load_content(site)
+    districts = {d.slug: d for d in real.districts}
+    folder = site / WUHUA
+    original = yaml.safe_load((folder / "project.yaml").read_text(encoding="utf-8"))
+    accepted = []
+    for field_path in list(_shapes(original)):
+        for wrong in WRONG_VALUES:
+            data = _with(original, field_path, wrong)
+            (folder / "project.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                                 encoding="utf-8")
+            problems: list = []
+            project = validate.read_project(site, folder, districts, problems)
+            errors = [p for p in problems if not p.warning]
+            assert (project is None) == bool(errors), (field_path, wrong, problems)
+            if project is not None and project not in accepted:
+                accepted.append(project)
+    assert accepted, "no change was accepted: optional fields should accept being empty"
+    # Every accepted variant as a project of its own, rendered in one site.
+    variants = tuple(dataclasses.replace(project, slug=f"variant-{n}")
+                     for n, project in enumerate(accepted))
+    built = site_stage.make_site(dataclasses.replace(real, projects=variants))
+    files = render.render_all(built, site_stage.pages(built), tuple(render.template_dirs(site)))
+    assert all(f"zh/{v.key}/index.html" in files for v in variants)
+
+
+def _with(data, path, value):
+    import copy
+
+    data = copy.deepcopy(data)
+    if not path:
+        return value
+    parent = data
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = value
+    return data
