@@ -1,0 +1,248 @@
+"""`budgetsite build`: the real content builds, builds are reproducible, a failed build
+changes nothing, a base path reaches every link, and the command says what it did."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, build, copy_site, run_budgetsite
+from pagetext import read
+
+WUHUA = "content/projects/wuhua/2025/urban-rural-medical-assistance"
+# Pagefind orders the values of each search filter by a randomly seeded hash map, so
+# its filter files, the metadata naming them and the entry file naming that differ
+# from run to run (see test_the_search_index_is_byte_identical).
+PAGEFIND_UNSTABLE = re.compile(r"pagefind/(filter/.*|pagefind\..*\.pf_meta|pagefind-entry\.json)")
+REPORT = re.compile(r"budgetsite: wrote (?P<pages>\d+) pages \((?P<files>\d+) files\) to (?P<out>.+) "
+                    r"in (?P<seconds>\d+\.\d+) s; (?P<warnings>\d+) warning\(s\)")
+
+
+def real_projects() -> list[dict]:
+    """Each project of the real content, as its project.yaml says."""
+    found = []
+    for path in sorted((REPO / "content" / "projects").glob("*/*/*/project.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found.append({"key": path.parent.relative_to(REPO / "content" / "projects").as_posix(),
+                      "name": data["name"]})
+    return found
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, and every folder (as None)."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() if path.is_file() else None
+            for path in sorted(folder.rglob("*"))}
+
+
+# --- the real content ------------------------------------------------------------------
+
+def test_the_real_content_has_both_seed_projects():
+    assert [p["key"] for p in real_projects()] == [
+        "chenggong/2026/civil-servant-medical-subsidy-insurance",
+        "wuhua/2025/urban-rural-medical-assistance"]
+
+
+@pytest.mark.parametrize("project", real_projects(), ids=lambda p: p["key"])
+@pytest.mark.parametrize("lang, html_lang", [("zh", "zh-CN"), ("en", "en")])
+def test_every_project_is_built_in_both_languages(real_site, project, lang, html_lang):
+    page = real_site / lang / project["key"] / "index.html"
+    assert page.is_file()
+    document = read(page)
+    assert document.find("html").attrs["lang"] == html_lang
+    assert document.find("h1").text() == project["name"][lang]
+
+
+def test_the_root_and_both_homes_are_built(real_site):
+    for path in ("index.html", "zh/index.html", "en/index.html"):
+        assert (real_site / path).is_file(), path
+
+
+# --- reproducible -------------------------------------------------------------------------
+
+def test_two_builds_are_byte_identical(tmp_path):
+    """The same sources in two places, built from different folders with different hash
+    seeds, give the same bytes in every file (but Pagefind's, below)."""
+    first, second = copy_site(tmp_path / "one"), copy_site(tmp_path / "two")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    a = run_budgetsite("build", "--root", ".", cwd=first, env={"PYTHONHASHSEED": "0"})
+    b = run_budgetsite("build", "--root", second, "--out", second / "public", cwd=elsewhere,
+                       env={"PYTHONHASHSEED": "12345"})
+    assert a.returncode == 0 and b.returncode == 0, a.stderr + b.stderr
+    one, two = snapshot(first / "public"), snapshot(second / "public")
+    stable = sorted(name for name in one.keys() | two.keys()
+                    if not PAGEFIND_UNSTABLE.fullmatch(name))
+    assert len(stable) > 50
+    different = [name for name in stable if one.get(name, b"missing") != two.get(name)]
+    assert different == []
+
+
+@pytest.mark.xfail(strict=True, reason="Pagefind writes its filter values in hash-map order, "
+                                       "which changes from run to run")
+def test_the_search_index_is_byte_identical(tmp_path):
+    root = copy_site(tmp_path / "site")
+    one = snapshot(build(root, tmp_path / "one"))
+    two = snapshot(build(root, tmp_path / "two"))
+    assert {n: b for n, b in one.items() if n.startswith("pagefind/")} == \
+        {n: b for n, b in two.items() if n.startswith("pagefind/")}
+
+
+# --- a failed build changes nothing ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """A site folder whose public/ holds a finished build of the real content."""
+    root = copy_site(tmp_path_factory.mktemp("published"))
+    build(root, None, "--no-search")
+    return root
+
+
+@pytest.fixture
+def site_with_output(published, tmp_path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(published, root)
+    return root
+
+
+def assert_failed_cleanly(root: Path, before: dict[str, bytes], result) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert snapshot(root / "public") == before
+    leftovers = sorted(p.name for p in root.iterdir())
+    assert leftovers == ["content", "public"] or leftovers == ["content", "public",
+                                                               "site_templates"], leftovers
+
+
+def test_broken_content_leaves_public_as_it_was(site_with_output):
+    root = site_with_output
+    before = snapshot(root / "public")
+    path = root / WUHUA / "project.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("level2: quantity",
+                                                             "level2: social"), encoding="utf-8")
+    result = run_budgetsite("build", "--root", root)
+    assert_failed_cleanly(root, before, result)
+    assert "indicators[1].level2" in result.stderr and "nothing was written" in result.stderr
+
+
+def test_warnings_with_strict_leave_public_as_it_was(site_with_output):
+    root = site_with_output
+    before = snapshot(root / "public")
+    path = root / WUHUA / "project.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  legal_representative: {zh: 李洪武, en: Li Hongwu}", "  legal_representative: 李洪武"),
+        encoding="utf-8")
+    result = run_budgetsite("build", "--root", root, "--strict")
+    assert_failed_cleanly(root, before, result)
+    assert "unit.legal_representative: warning: no English" in result.stderr
+
+
+def test_a_failure_after_staging_leaves_public_as_it_was(site_with_output):
+    """A site template that hides the project pages from the search index fails the
+    build after every page was already written to the staging folder."""
+    root = site_with_output
+    before = snapshot(root / "public")
+    (root / "site_templates").mkdir()
+    (root / "site_templates" / "project.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}<p>{{ project.name.zh }}</p>{% endblock %}\n',
+        encoding="utf-8")
+    result = run_budgetsite("build", "--root", root)
+    assert_failed_cleanly(root, before, result)
+    assert "search" in result.stderr
+
+
+def test_a_new_build_replaces_the_old_one_entirely(site_with_output):
+    root = site_with_output
+    (root / "public" / "zh" / "stale.html").write_text("from an old build", encoding="utf-8")
+    result = run_budgetsite("build", "--root", root, "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert not (root / "public" / "zh" / "stale.html").exists()
+    assert sorted(p.name for p in root.iterdir()) == ["content", "public"]
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
+    root = copy_site(tmp_path / "site")
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "thesis.txt").write_text("not a website", encoding="utf-8")
+    result = run_budgetsite("build", "--root", root, "--out", out, "--no-search")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "not written by budgetsite" in result.stderr and str(out) in result.stderr
+    assert snapshot(out) == {"thesis.txt": b"not a website"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents", "site"]
+
+
+def test_an_empty_folder_is_used(tmp_path):
+    root = copy_site(tmp_path / "site")
+    out = tmp_path / "empty"
+    out.mkdir()
+    assert run_budgetsite("build", "--root", root, "--out", out, "--no-search").returncode == 0
+    assert (out / "zh" / "index.html").is_file()
+
+
+# --- base path ---------------------------------------------------------------------------
+
+URL_ATTRIBUTES = ("href", "src", "action", "srcset", "poster", "data")
+
+
+def test_base_path_reaches_every_internal_link(tmp_path):
+    root = copy_site(tmp_path / "site")
+    out = build(root, None, "--base-path", "/sub/", "--no-search")
+    base_url = yaml.safe_load((root / "content" / "site.yaml").read_text("utf-8"))["base_url"]
+    checked = 0
+    for page in sorted(out.rglob("*.html")):
+        for element in read(page).iter():
+            for name, value in element.attrs.items():
+                if value is None or not (name in URL_ATTRIBUTES or name.startswith("data-")):
+                    continue
+                if value.startswith(("#", "tel:", "mailto:")) or not value.strip():
+                    continue
+                if value.startswith(("http://", "https://")):
+                    if value.startswith(base_url):
+                        assert value.startswith(base_url.rstrip("/") + "/sub/"), (page, value)
+                    continue
+                if value.startswith("/") or name in URL_ATTRIBUTES:
+                    assert value.startswith("/sub/"), f"{page.relative_to(out)}: {name}={value}"
+                    checked += 1
+    assert checked > 500
+
+
+def test_base_path_links_lead_to_files_that_exist(tmp_path):
+    root = copy_site(tmp_path / "site")
+    out = build(root, None, "--base-path", "/sub/", "--no-search")
+    page = read(out / "zh" / "wuhua" / "2025" / "urban-rural-medical-assistance" / "index.html")
+    links = [e.attrs.get("href") or e.attrs.get("src") for e in page.iter()
+             if e.tag in ("link", "script") and (e.attrs.get("href") or e.attrs.get("src"))
+             and (e.attrs.get("href") or e.attrs.get("src")).startswith("/")]
+    switcher = [a.attrs["href"] for a in page.find_all("a") if "data-keep-hash" in a.attrs]
+    assert links and switcher
+    for link in links + switcher:
+        target = out / link.removeprefix("/sub/").split("#")[0]
+        assert target.is_file() or (target / "index.html").is_file(), link
+
+
+# --- what the command says ---------------------------------------------------------------
+
+def test_build_reports_pages_warnings_and_time(tmp_path):
+    root = copy_site(tmp_path / "site")
+    path = root / WUHUA / "project.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  legal_representative: {zh: 李洪武, en: Li Hongwu}", "  legal_representative: 李洪武"),
+        encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_budgetsite("build", "--root", root, "--out", out, "--no-search")
+    assert result.returncode == 0, result.stderr
+    report = REPORT.fullmatch(result.stdout.strip())
+    assert report, result.stdout
+    assert int(report["pages"]) == len(list(out.rglob("*.html")))
+    assert int(report["files"]) >= int(report["pages"])
+    assert report["out"] == str(out) and float(report["seconds"]) >= 0
+    assert report["warnings"] == "1"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "legal_representative:" in text)
+    assert result.stderr.strip() == (f"{WUHUA}/project.yaml:{line}:3: unit.legal_representative:"
+                                     f" warning: no English translation yet")
