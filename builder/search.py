@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
+import hashlib
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+import cbor2
 
 from .errors import BuildError
 from .site import Urls
@@ -66,6 +70,7 @@ def index_site(staging: Path, projects: int, binary: Path | None = None,
     try:
         with _using_binary(binary):
             _run(asyncio.wait_for(_write_index(staging, binary), timeout))
+        _canonical(staging / BUNDLE)
     except BuildError:
         raise
     except (asyncio.TimeoutError, TimeoutError):
@@ -159,3 +164,57 @@ def _check(bundle: Path, projects: int) -> SearchReport:
         raise BuildError("search: the index is missing project pages (" + "; ".join(short)
                          + "); does every project page still carry data-pagefind-body?")
     return report
+
+
+# Pagefind writes each filter's values in hash-map order, which changes from run
+# to run, and names files by hashes of that content. Sorting the values and
+# renaming the files (and the references to them) makes two builds byte-identical.
+
+_CBOR_HEADER = b"pagefind_dcd"
+
+
+def _canonical(bundle: Path) -> None:
+    try:
+        canonicalize(bundle)
+    except (OSError, KeyError, IndexError, TypeError, ValueError, cbor2.CBORError) as err:
+        raise BuildError(f"search: Pagefind's output is not laid out as expected by this "
+                         f"version of budgetsite ({err!r}); install pagefind 1.5") from None
+
+
+def canonicalize(bundle: Path) -> None:
+    """Rewrite Pagefind's filter and meta files in a stable order."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, info in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_cbor(meta_path)
+        renamed = {name: _sorted_filter(bundle / "filter" / f"{name}.pf_filter", language)
+                   for _, name in meta[3]}
+        meta[3] = sorted([key, renamed[name]] for key, name in meta[3])
+        meta[4] = sorted(meta[4])
+        digits = len(info["hash"]) - len(language) - 1
+        info["hash"] = _write_cbor(meta, bundle, "pagefind.{}.pf_meta", language, digits)
+        meta_path.unlink()
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                          encoding="utf-8")
+
+
+def _sorted_filter(path: Path, language: str) -> str:
+    key, values = _read_cbor(path)
+    path.unlink()
+    return _write_cbor([key, sorted(values)], path.parent, "{}.pf_filter", language, 7)
+
+
+def _read_cbor(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_CBOR_HEADER):
+        raise BuildError(f"search: {path.name} is not a Pagefind data file")
+    return cbor2.loads(data[len(_CBOR_HEADER):])
+
+
+def _write_cbor(value, folder: Path, pattern: str, language: str, digits: int) -> str:
+    data = _CBOR_HEADER + cbor2.dumps(value)
+    name = f"{language}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / pattern.format(name)).write_bytes(gzip.compress(data, mtime=0))
+    return name
