@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import importer, scaffold, schema, translations, validate
+import jinja2
+
+from . import importer, render, scaffold, schema, translations, validate
 from .build import BuildConfig, build
 from .errors import ContentError, SiteError
 
@@ -24,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except SiteError as err:
         print(f"budgetsite: {err}", file=sys.stderr)
+        return 1
+    except jinja2.TemplateError as err:
+        print(render.template_problem(err, args.root.resolve()), file=sys.stderr)
+        print("budgetsite: a template is broken; nothing was written", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("budgetsite: interrupted; the output folder was left as it was", file=sys.stderr)

@@ -56,6 +56,7 @@ def _filters(site: Site, lang: str) -> dict:
         "as_written": lambda m, lg=lang: i18n.as_written(m, lg),
         "number": lambda n, lg=lang: i18n.number(n, lg),
         "percent": lambda n, lg=lang: i18n.percent(n, lg),
+        "signed_percent": lambda n, lg=lang: i18n.signed(n, i18n.percent, lg),
         "signed_summary": lambda n, lg=lang: i18n.signed(n, i18n.summary, lg),
         "signed_yuan": lambda n, lg=lang: i18n.signed(n, i18n.yuan, lg),
         "in_lang": lambda t, lg=lang: i18n.text_in(t, lg),
@@ -83,3 +84,12 @@ class Renderer:
 def render_all(site: Site, pages: list[Page], dirs: tuple[Path, ...]) -> dict[str, bytes]:
     renderer = Renderer(site, dirs)
     return {output_file(page.path): renderer.render(page) for page in pages}
+
+
+def template_problem(err: jinja2.TemplateError, root: Path) -> str:
+    """A broken template as `path:line:col: template: message`, for the terminal and preview."""
+    if isinstance(err, jinja2.TemplateSyntaxError) and err.filename:
+        path = Path(err.filename)
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+        return f"{shown}:{err.lineno}:1: template: {err.message}"
+    return f"template: {err}"

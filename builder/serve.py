@@ -101,7 +101,7 @@ class Preview:
         except SiteError as err:
             self.fail([Message(str(err))], "1 error")
         except jinja2.TemplateError as err:
-            self.fail([Message(template_problem(err, self.root))], "a template error")
+            self.fail([Message(render.template_problem(err, self.root))], "a template error")
         except Exception as err:  # a bug in budgetsite: keep serving, show where it broke
             traceback.print_exc()
             self.fail([Message(f"internal error (a bug in budgetsite, see the terminal): "
@@ -159,14 +159,6 @@ class Preview:
     def built(self, _future) -> None:
         self.building = False
         LiveReloadHandler.reload_waiters("*")
-
-
-def template_problem(err: jinja2.TemplateError, root: Path) -> str:
-    if isinstance(err, jinja2.TemplateSyntaxError) and err.filename:
-        path = Path(err.filename)
-        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
-        return f"{shown}:{err.lineno}:1: template: {err.message}"
-    return f"template: {err}"
 
 
 class SettlingWatcher(Watcher):

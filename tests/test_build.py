@@ -239,3 +239,15 @@ def test_build_reports_pages_warnings_and_time(tmp_path):
     line = next(n for n, text in enumerate(lines, 1) if "legal_representative:" in text)
     assert result.stderr.strip() == (f"{WUHUA}/project.yaml:{line}:3: unit.legal_representative:"
                                      f" warning: no English translation yet")
+
+
+def test_a_broken_site_template_is_named_by_file_and_line_without_a_traceback(tmp_path):
+    root = copy_site(tmp_path / "site")
+    (root / "site_templates").mkdir()
+    (root / "site_templates" / "home.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}{% if %}{% endblock %}\n', encoding="utf-8")
+    result = run_budgetsite("build", "--root", root, "--no-search")
+    assert result.returncode == 1
+    assert "site_templates/home.html:2:1: template:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "public").exists()
