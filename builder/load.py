@@ -6,6 +6,7 @@ safely and remembers where each value came from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,9 +18,23 @@ from .errors import Problem
 
 MAX_SOURCE_BYTES = 1_000_000
 MAX_DEPTH = 32
+MAX_KEY_LENGTH = 200
+# Amounts and counts far beyond any budget would overflow the money formatter's
+# precision (and a huge exponent would print millions of digits), so the loader
+# stops them: at most 15 digits before the decimal point and 10 after it.
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMAL_PLACES = 10
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
+# Characters that have no place in text: C0 and C1 controls (except tab and line
+# breaks) and the Unicode noncharacters, which are errors in HTML; lone surrogates,
+# which cannot be written as UTF-8; and the invisible line and paragraph separators,
+# which YAML counts as line breaks and editors do not, so line numbers would be wrong.
+_NONCHARACTERS = "".join(rf"\U{plane + 0xFFFE:08x}\U{plane + 0xFFFF:08x}"
+                         for plane in range(0, 0x110000, 0x10000))
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef"
+                       + _NONCHARACTERS + "]")
 
 FieldPath = tuple[Any, ...]
 
@@ -31,6 +46,12 @@ class Source:
     path: str
     data: Any
     marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    end: tuple[int, int] = (1, 1)
+
+    def at(self, mark: yaml.Mark) -> tuple[int, int]:
+        """(line, col) from 1 of a parser mark; the end of the stream may be marked
+        one line past the last one, which no editor shows, so it is pulled back."""
+        return min((mark.line + 1, mark.column + 1), self.end)
 
     def mark(self, path: FieldPath) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that has one."""
@@ -52,20 +73,42 @@ class LoadError(Exception):
 
 
 def read_text(path: Path, shown: str) -> TextFile:
-    """Read a UTF-8 source file, refusing huge files and bad encodings."""
-    data = path.read_bytes()
-    if len(data) > MAX_SOURCE_BYTES:
-        raise LoadError(Problem(shown, 1, 1, "file",
-                                f"the file is {len(data):,} bytes; sources may be at most "
-                                f"{MAX_SOURCE_BYTES:,} bytes"))
+    """Read a UTF-8 source file, refusing huge files, bad encodings and control characters."""
+    data = _read_limited(path, shown)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        col = err.start - data.rfind(b"\n", 0, err.start)
+        line, col = _position(data, err.start, b"\n")
         raise LoadError(Problem(shown, line, col, "file",
                                 "the file is not valid UTF-8 text; save it as UTF-8")) from None
-    return TextFile(shown, text.removeprefix("\ufeff"))
+    # One kind of line break, so that every stage counts lines alike.
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    bad = FORBIDDEN.search(text)
+    if bad:
+        line, col = _position(text, bad.start(), "\n")
+        raise LoadError(Problem(shown, line, col, "file",
+                                f"the character U+{ord(bad.group()):04X} is a control or "
+                                f"separator character that does not belong in text; delete it"))
+    return TextFile(shown, text)
+
+
+def _read_limited(path: Path, shown: str) -> bytes:
+    """The file's bytes; a file above the limit is refused before it is read."""
+    too_big = Problem(shown, 1, 1, "file", f"the file is larger than {MAX_SOURCE_BYTES:,} "
+                                           f"bytes, the most a source file may have; split it")
+    if path.stat().st_size > MAX_SOURCE_BYTES:
+        raise LoadError(too_big)
+    with path.open("rb") as handle:
+        data = handle.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:  # it grew while we looked
+        raise LoadError(too_big)
+    return data
+
+
+def _position(text, index: int, newline) -> tuple[int, int]:
+    """(line, column), both from 1, of `index` in `text` (str or bytes)."""
+    line_start = text.rfind(newline, 0, index) + 1
+    return text.count(newline, 0, index) + 1, index - line_start + 1
 
 
 def load_yaml(path: Path, shown: str) -> Source:
@@ -75,79 +118,119 @@ def load_yaml(path: Path, shown: str) -> Source:
 
 
 def parse_yaml(text: str, shown: str) -> Source:
+    source = Source(shown, None, end=_position(text, len(text), "\n"))
     try:
+        _check_structure(text, source)
         node = yaml.compose(text, Loader=YAML_LOADER)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = source.at(mark) if mark else (1, 1)
         raise LoadError(Problem(shown, line, col, "file",
                                 f"this is not valid YAML: {err.problem or err.context}")) from None
+    except yaml.reader.ReaderError as err:
+        line, col = _position(text, err.position, "\n")
+        raise LoadError(Problem(shown, line, col, "file", f"this is not valid YAML: the "
+                                f"character U+{err.character:04X} is not allowed")) from None
     except yaml.YAMLError as err:
         raise LoadError(Problem(shown, 1, 1, "file", f"this is not valid YAML: {err}")) from None
-    source = Source(shown, None)
-    if node is not None:
-        source.data = _value(node, (), source, set(), 0)
+    # An empty document ('---' alone) is marked past the last line; leave it unmarked.
+    if node is not None and node.tag != _TAG + "null":
+        source.data = _value(node, (), source)
     return source
+
+
+def _check_structure(text: str, source: Source) -> None:
+    """Refuse anchors, aliases and deep nesting from the event stream, before any tree
+    is built: composing a deeply nested document can crash the C parser, and aliases
+    can make a small file expand without limit (an alias bomb)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=YAML_LOADER):
+        where = (source.path, *source.at(event.start_mark), "file")
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise LoadError(Problem(*where, "YAML anchors and aliases (& and *) are not "
+                                            "allowed; write the value out"))
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise LoadError(Problem(*where, f"nested more than {MAX_DEPTH} levels deep"))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def _fail(source: Source, node: yaml.Node, path: FieldPath, message: str) -> LoadError:
     field_name = ".".join(str(p) for p in path) or "file"
-    return LoadError(Problem(source.path, node.start_mark.line + 1,
-                             node.start_mark.column + 1, field_name, message))
+    return LoadError(Problem(source.path, *source.at(node.start_mark), field_name, message))
 
 
-def _value(node: yaml.Node, path: FieldPath, source: Source, seen: set[int], depth: int) -> Any:
-    source.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if depth > MAX_DEPTH:
-        raise _fail(source, node, path, f"nested more than {MAX_DEPTH} levels deep")
+def _value(node: yaml.Node, path: FieldPath, source: Source) -> Any:
+    source.marks.setdefault(path, source.at(node.start_mark))
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, path, source)
-    # A node met twice is a YAML alias: refuse them all, which also stops alias bombs.
-    if id(node) in seen:
-        raise _fail(source, node, path, "YAML anchors and aliases (& and *) are not allowed; "
-                                        "write the value out")
-    seen.add(id(node))
     if node.tag not in (_TAG + "map", _TAG + "seq"):
         raise _fail(source, node, path, f"the YAML tag {node.tag} is not allowed")
     if isinstance(node, yaml.SequenceNode):
-        return [_value(item, path + (i,), source, seen, depth + 1)
+        return [_value(item, path + (i,), source)
                 for i, item in enumerate(node.value)]
-    return _mapping(node, path, source, seen, depth)
+    return _mapping(node, path, source)
 
 
-def _mapping(node: yaml.MappingNode, path: FieldPath, source: Source,
-             seen: set[int], depth: int) -> dict[str, Any]:
+def _mapping(node: yaml.MappingNode, path: FieldPath, source: Source) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _TAG + "merge":
             raise _fail(source, key_node, path, "field names must be plain words")
         key = key_node.value
+        if len(key) > MAX_KEY_LENGTH:
+            raise _fail(source, key_node, path, f"a field name of {len(key):,} characters; "
+                                                f"field names are short words")
+        _check_text(key, key_node, path, source)
         if key in result:
             raise _fail(source, key_node, path + (key,), "this field is given twice")
-        source.marks[path + (key,)] = (key_node.start_mark.line + 1,
-                                       key_node.start_mark.column + 1)
-        result[key] = _value(value_node, path + (key,), source, seen, depth + 1)
+        source.marks[path + (key,)] = source.at(key_node.start_mark)
+        result[key] = _value(value_node, path + (key,), source)
     return result
 
 
 def _scalar(node: yaml.ScalarNode, path: FieldPath, source: Source) -> Any:
     tag = node.tag.removeprefix(_TAG)
     if tag == "str":
-        return node.value
+        return _check_text(node.value, node, path, source)
     if tag == "null":
         return None
     if tag == "bool":
         return _SCALARS.construct_yaml_bool(node)
-    if tag == "int":
-        return _SCALARS.construct_yaml_int(node)
-    if tag == "float":
-        try:
-            number = Decimal(node.value.replace("_", ""))
-        except InvalidOperation:
-            raise _fail(source, node, path, f"{node.value!r} is not a number") from None
-        if not number.is_finite():
-            raise _fail(source, node, path, f"{node.value!r} is not a usable number")
-        return number
+    if tag in ("int", "float"):
+        return _number(node, path, source)
     if tag == "timestamp":
         return node.value  # dates stay as written; the model decides what they mean
     raise _fail(source, node, path, f"the YAML tag {node.tag} is not allowed")
+
+
+def _check_text(value: str, node: yaml.Node, path: FieldPath, source: Source) -> str:
+    """Escapes such as "\\x01" put control characters past the file check; stop them here."""
+    bad = FORBIDDEN.search(value)
+    if bad:
+        raise _fail(source, node, path, f"the text holds the character U+{ord(bad.group()):04X}, "
+                                        f"a control or separator character that does not "
+                                        f"belong in text")
+    return value
+
+
+def _number(node: yaml.ScalarNode, path: FieldPath, source: Source) -> int | Decimal:
+    written = node.value.replace("_", "")
+    if len(written) > MAX_INTEGER_DIGITS + MAX_DECIMAL_PLACES + 2:
+        raise _fail(source, node, path, f"{node.value[:40]!r}… is too long to be a number")
+    try:
+        number = (_SCALARS.construct_yaml_int(node) if node.tag == _TAG + "int"
+                  else Decimal(written))
+    except (InvalidOperation, ValueError):
+        raise _fail(source, node, path, f"{node.value!r} is not a number") from None
+    exact = Decimal(number)
+    if not exact.is_finite():
+        raise _fail(source, node, path, f"{node.value!r} is not a usable number")
+    if exact and (exact.adjusted() >= MAX_INTEGER_DIGITS
+                  or exact.as_tuple().exponent < -MAX_DECIMAL_PLACES):
+        raise _fail(source, node, path, f"{node.value!r} is out of range: numbers may have at "
+                                        f"most {MAX_INTEGER_DIGITS} digits before the decimal "
+                                        f"point and {MAX_DECIMAL_PLACES} after it")
+    return number

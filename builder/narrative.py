@@ -29,13 +29,20 @@ ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "blo
                 "sup", "sub", "hr"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope", "colspan", "rowspan"},
                       "td": {"colspan", "rowspan"}, "ol": {"start"}}
+# Python-Markdown slows down sharply (worse than quadratic) on many '[' or '<' and
+# recurses once per level of nesting; a narrative needs few of either.
+MAX_MARKUP = 1000
+MAX_NESTING = 64
+NESTING = re.compile(r"(?:[ \t>*+-]|\d{1,9}[.)])*")
 
 
 def parse(source: TextFile) -> tuple[tuple[Section, ...], list[Problem]]:
     """Split a narrative file into sections; report headings that are not right."""
-    problems: list[Problem] = []
+    problems = _check_limits(source)
+    if problems:
+        return (), problems
     sections: list[tuple[str, str, list[str], int]] = []
-    for number, line in enumerate(source.text.splitlines(), 1):
+    for number, line in enumerate(source.text.split("\n"), 1):
         match = HEADING.match(line)
         if match:
             _check_heading(match, source.path, number, sections, problems)
@@ -56,6 +63,21 @@ def parse(source: TextFile) -> tuple[tuple[Section, ...], list[Problem]]:
                                     f"the section {{#{section.id}}} is still empty: write its "
                                     f"text under the heading", warning=True))
     return result, problems
+
+
+def _check_limits(source: TextFile) -> list[Problem]:
+    """Refuse text that would make the Markdown converter hang or overflow its stack."""
+    markup = source.text.count("[") + source.text.count("<")
+    if markup > MAX_MARKUP:
+        return [Problem(source.path, 1, 1, "sections",
+                        f"the file holds {markup:,} '[' and '<' characters; at most "
+                        f"{MAX_MARKUP:,} are allowed")]
+    for number, line in enumerate(source.text.split("\n"), 1):
+        if NESTING.match(line).end() > MAX_NESTING:
+            return [Problem(source.path, number, 1, "sections",
+                            f"this line is indented or nested more than {MAX_NESTING} "
+                            f"characters deep")]
+    return []
 
 
 def _check_heading(match, path, number, sections, problems) -> None:

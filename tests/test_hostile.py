@@ -1,0 +1,465 @@
+"""Hostile input: thousands of generated sources fed to the loader and the validator.
+
+Every source must end in a `ContentError` whose problems name a file and a line
+inside it, or in a valid model that renders; never in any other exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
+
+from builder import load, render, site as site_stage, validate
+from builder.errors import ContentError
+from builder.model import Content
+from conftest import REPO, copy_site, run_budgetsite
+
+PROJECT_DIR = Path("content/projects/wuhua/2025/urban-rural-medical-assistance")
+PROJECT_YAML = PROJECT_DIR / "project.yaml"
+ZH_MD = PROJECT_DIR / "zh.md"
+ORIGINAL = (REPO / PROJECT_YAML).read_bytes()
+ORIGINAL_DATA = yaml.safe_load(ORIGINAL)
+ORIGINAL_ZH = (REPO / ZH_MD).read_bytes()
+
+LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+HOSTILE = settings(max_examples=300, deadline=None, derandomize=True,
+                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+# --- the site under attack -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    """A copy of the real content; `outcome` puts back every file it overwrites."""
+    return one_project_site(tmp_path_factory.mktemp("hostile") / "site")
+
+
+def one_project_site(target: Path) -> Path:
+    """The real content with only the project under attack: half the work per example."""
+    root = copy_site(target)
+    for project in (root / "content/projects").glob("*/*/*"):
+        if project != root / PROJECT_DIR:
+            shutil.rmtree(project)
+    return root
+
+
+def outcome(root: Path, files: dict[Path, bytes]) -> Content | ContentError:
+    """Write `files` over the site, load and validate it; restore the files afterwards."""
+    saved = {path: (root / path).read_bytes() if (root / path).is_file() else None
+             for path in files}
+    try:
+        for path, data in files.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_bytes(data)
+        try:
+            content = validate.load_content(root)
+        except ContentError as err:
+            assert_located(root, err)
+            event("refused")
+            return err
+        assert_renders(content)
+        event("accepted")
+        return content
+    finally:
+        for path, data in saved.items():
+            if data is None:
+                (root / path).unlink()
+            else:
+                (root / path).write_bytes(data)
+
+
+def assert_located(root: Path, err: ContentError) -> None:
+    """Every problem names a source file (or, for a missing file, its folder) and a
+    line that exists in it."""
+    assert err.problems, "a ContentError without problems"
+    for problem in err.problems:
+        assert problem.message and problem.field, problem
+        target = root / problem.path
+        assert target.exists() or target.parent.is_dir(), f"{problem}: no such folder"
+        lines = len(LINE_BREAK.split(target.read_bytes())) if target.is_file() else 1
+        assert 1 <= problem.line <= lines, f"{problem}: line outside the file ({lines} lines)"
+        assert problem.col >= 1, problem
+
+
+def assert_renders(content: Content) -> None:
+    """A model that validates must also render, into pages inside the output folder."""
+    built = site_stage.make_site(content)
+    pages = site_stage.pages(built)
+    files = render.render_all(built, pages, tuple(render.template_dirs(REPO)))
+    for name, data in files.items():
+        assert not name.startswith("/") and ".." not in name.split("/"), name
+        data.decode("utf-8")
+
+
+def refused(result, *words: str) -> list[str]:
+    """The messages of a refusal; fails when the source was accepted."""
+    assert isinstance(result, ContentError), "the hostile source was accepted"
+    messages = [str(p) for p in result.problems]
+    if words:
+        assert any(all(w in m for w in words) for m in messages), messages
+    return messages
+
+
+# --- strategies ---------------------------------------------------------------------------
+
+YAML_PIECES = ["a:", "name:", "zh:", "en:", "indicators:", " ", "  ", "\n", "\n  ", "- ",
+               "[", "]", "{", "}", ",", ":", "? ", "&x ", "*x", "!!str ", "!!binary ",
+               "!!python/object:os.system ", "!local ", "<<: ", "'", '"', "\\", "#", "|",
+               ">", "---", "...", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "\t", "\\x01",
+               "\\ud800", "1e999", ".nan", "0x", "0o7", "1_000", "190:20:30", "~", "null",
+               "yes", "2025-01-01", "中文", "\u202e", "\ufeff", "\x85", "\u2028", "@", "`"]
+
+yaml_like = st.lists(st.sampled_from(YAML_PIECES) | st.text(max_size=5),
+                     max_size=60).map("".join)
+
+scalars = (st.none() | st.booleans() | st.integers() | st.text(max_size=30)
+           | st.floats(allow_nan=True, allow_infinity=True)
+           | st.decimals(allow_nan=False, allow_infinity=False).map(str)
+           | st.sampled_from(["", " ", "wuhua", "../wuhua", "2025", "元", "万元", ">=",
+                              "output", "quantity", "x" * 30_000]))
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                      | st.dictionaries(st.text(max_size=8) | st.sampled_from(["zh", "en"]),
+                                        inner, max_size=4), max_leaves=12)
+
+
+def field_paths(data, path=()):
+    """Every field path in the project's data, to pick one to attack."""
+    yield path
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from field_paths(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from field_paths(value, path + (i,))
+
+
+PATHS = sorted(field_paths(ORIGINAL_DATA), key=repr)
+
+
+def replaced(data, path, value, delete=False):
+    """A copy of `data` with the value at `path` replaced (or deleted)."""
+    if not path:
+        return value
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    head, rest = path[0], path[1:]
+    if rest:
+        copy[head] = replaced(copy[head], rest, value, delete)
+    elif delete:
+        del copy[head]
+    else:
+        copy[head] = value
+    return copy
+
+
+def dump(data) -> bytes:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
+
+
+# --- malformed YAML, random bytes and text -------------------------------------------------
+
+@HOSTILE
+@given(data=st.binary(max_size=3000))
+def test_random_bytes_as_project_yaml(root, data):
+    refused(outcome(root, {PROJECT_YAML: data}))
+
+
+@HOSTILE
+@given(text=yaml_like)
+def test_malformed_yaml(root, text):
+    refused(outcome(root, {PROJECT_YAML: text.encode("utf-8", "surrogatepass")}))
+
+
+@HOSTILE
+@given(text=yaml_like)
+def test_malformed_yaml_inside_a_valid_project(root, text):
+    """Garbage spliced into the middle of a real project.yaml."""
+    lines = ORIGINAL.decode().splitlines(keepends=True)
+    for at in (3, len(lines) // 2, len(lines)):
+        spliced = "".join(lines[:at]) + text + "".join(lines[at:])
+        outcome(root, {PROJECT_YAML: spliced.encode("utf-8", "surrogatepass")})
+
+
+# --- wrong types, missing and unknown fields ------------------------------------------------
+
+@settings(HOSTILE, max_examples=600)
+@given(path=st.sampled_from(PATHS), value=values, how=st.sampled_from(["set", "delete", "add"]))
+def test_wrong_types_anywhere(root, path, value, how):
+    if how == "add":
+        assume(isinstance(value, (str, int, type(None))) and path)
+        data = replaced(ORIGINAL_DATA, path[:-1] + ("unknown_field",), value) \
+            if isinstance(path[-1], str) else replaced(ORIGINAL_DATA, (), ORIGINAL_DATA)
+    else:
+        assume(path or how == "set")
+        data = replaced(ORIGINAL_DATA, path, value, delete=how == "delete")
+    outcome(root, {PROJECT_YAML: dump(data)})
+
+
+def test_a_wrong_type_is_named_with_its_field_and_line(root):
+    text = dump(replaced(ORIGINAL_DATA, ("indicators", 2, "weight"), "ten")).decode()
+    line = text.splitlines().index("  weight: ten") + 1  # the only indicator weighing "ten"
+    refused(outcome(root, {PROJECT_YAML: text.encode()}),
+            f"{PROJECT_YAML.as_posix()}:{line}:", "indicators[3].weight", "should be a number")
+
+
+# --- deep nesting, huge strings, big numbers ------------------------------------------------
+
+@settings(HOSTILE, max_examples=100)
+@given(depth=st.integers(1, 200_000), flow=st.booleans(), mapping=st.booleans())
+def test_deep_nesting(root, depth, flow, mapping):
+    if flow:
+        opener, closer = ("{a: ", "}") if mapping else ("[", "]")
+        nested = " " + opener * depth + "x" + closer * depth
+    else:
+        depth = min(depth, 300)  # block style needs a line per level
+        nested = "".join("\n" + "  " * i + ("a:" if mapping else "-") for i in range(1, depth + 1))
+        nested += " x"
+    text = ORIGINAL.decode().replace("year: 2025", "year: 2025\nextra:" + nested, 1)
+    result = outcome(root, {PROJECT_YAML: text.encode()})
+    if depth + 1 > load.MAX_DEPTH:  # the file's own mapping is one level
+        refused(result, "nested more than")
+    else:
+        refused(result, "unknown field 'extra'")
+
+
+@settings(HOSTILE, max_examples=60)
+@given(size=st.integers(1, 1_200_000), where=st.sampled_from(PATHS[1:]))
+def test_huge_strings(root, size, where):
+    assume(isinstance(where[-1], str))
+    data = replaced(ORIGINAL_DATA, where, "长" * (size // 3) + "x" * (size % 3))
+    result = outcome(root, {PROJECT_YAML: dump(data)})
+    if len(dump(data)) > load.MAX_SOURCE_BYTES:
+        refused(result, "larger than")
+
+
+@HOSTILE
+@given(number=st.sampled_from(["1" + "0" * 5000, "1.0e99999", "1.0e-99999", "9" * 30, ".inf",
+                               "-.inf", ".nan", "0x" + "f" * 40, "1e400", "1.5e16",
+                               "0.00000000001", "1_0_0", "99999999999999999.5"]),
+       where=st.sampled_from(["funding:\n  budget_year: ", "    weight: "]))
+def test_numbers_out_of_range(root, number, where):
+    text = ORIGINAL.decode()
+    first = text.index(where) + len(where)
+    end = text.index("\n", first)
+    result = outcome(root, {PROJECT_YAML: (text[:first] + number + text[end:]).encode()})
+    if number not in ("1_0_0",):
+        refused(result)
+
+
+# --- aliases, anchors and tags --------------------------------------------------------------
+
+TAGS = ["!!python/object/apply:os.system", "!!python/name:os.system", "!!binary", "!!set",
+        "!!omap", "!!pairs", "!!timestamp", "!!float", "!!int", "!!map", "!!seq", "!custom",
+        "!<tag:yaml.org,2002:python/object:os.system>", "!!merge", "!!value", "!!yaml"]
+
+
+@HOSTILE
+@given(line=st.integers(0, 170), anchor=st.sampled_from(["&a ", "*a", "&a *a", "<<: *a"]),
+       tag=st.sampled_from(TAGS + [""]))
+def test_aliases_anchors_and_tags(root, line, anchor, tag):
+    lines = ORIGINAL.decode().splitlines(keepends=True)
+    at = min(line, len(lines) - 1)
+    target = lines[at]
+    assume(": " in target and not target.lstrip().startswith("#"))
+    key, _, value = target.partition(": ")
+    lines[at] = f"{key}: {tag} {anchor} {value}" if tag else f"{key}: {anchor} {value}"
+    result = outcome(root, {PROJECT_YAML: "".join(lines).encode()})
+    refused(result)
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path):
+    """A billion laughs: nine levels of ten aliases each. Refused before it expands."""
+    levels = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, 10):
+        refs = ", ".join([f"*a{i - 1}"] * 10)
+        levels.append(f"a{i}: &a{i} [{refs}]")
+    root = copy_site(tmp_path / "site")
+    (root / PROJECT_YAML).write_text("\n".join(levels) + "\n", encoding="utf-8")
+    # Expanded it would be 10⁹ strings; a generous timeout only catches a real expansion.
+    result = run_budgetsite("check", "--root", root, timeout=60)
+    assert result.returncode == 1
+    assert "anchors and aliases" in result.stderr
+    assert f"{PROJECT_YAML.as_posix()}:1:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- invalid UTF-8 and control characters -------------------------------------------------
+
+BAD_BYTES = [b"\xff", b"\xfe\xff", b"\xc0\xaf", b"\xe4\xb8", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
+             b"\x80", b"\xc3"]
+
+
+@HOSTILE
+@given(at=st.integers(0, len(ORIGINAL)), bad=st.sampled_from(BAD_BYTES),
+       which=st.sampled_from([PROJECT_YAML, ZH_MD]))
+def test_invalid_utf8_is_located(root, at, bad, which):
+    original = ORIGINAL if which == PROJECT_YAML else ORIGINAL_ZH
+    at = min(at, len(original))
+    while at and (original[at] & 0xC0) == 0x80 if at < len(original) else False:
+        at -= 1  # split between characters, so the only bad bytes are ours
+    data = original[:at] + bad + original[at:]
+    messages = refused(outcome(root, {which: data}), "not valid UTF-8")
+    line = data[:at].count(b"\n") + 1
+    assert any(f"{which.as_posix()}:{line}:" in m for m in messages), (line, messages)
+
+
+CONTROLS = [chr(c) for c in [*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x85, 0x9F]] \
+    + ["\ufffe", "\uffff", "\U0010ffff", "\ufdd0"]
+
+
+@HOSTILE
+@given(at=st.integers(0, 10_000), char=st.sampled_from(CONTROLS),
+       which=st.sampled_from([PROJECT_YAML, ZH_MD]), escaped=st.booleans())
+def test_control_characters_are_located(root, at, char, which, escaped):
+    text = (ORIGINAL if which == PROJECT_YAML else ORIGINAL_ZH).decode()
+    at = min(at, len(text))
+    if escaped and which == PROJECT_YAML:
+        # As a YAML escape inside a quoted value, past the file's own check.
+        text = text.replace('en: "2025 budget', f'en: "\\u{ord(char):04x}2025 budget', 1) \
+            if ord(char) <= 0xFFFF else text.replace('en: "2025 budget',
+                                                     f'en: "\\U{ord(char):08x}2025 budget', 1)
+        at = text.index("2025 budget") - 7
+    else:
+        text = text[:at] + char + text[at:]
+    messages = refused(outcome(root, {which: text.encode("utf-8", "surrogatepass")}))
+    line = text[:at].count("\n") + 1
+    assert any(f"{which.as_posix()}:{line}:" in m for m in messages), (line, messages)
+
+
+# --- path tricks in folder names, slugs and districts ---------------------------------------
+
+TRICKY_NAMES = ["..", ".", "...", ".hidden", "a..b", "%2e%2e", "..%2f", "a b", "UPPER", "ü",
+                "五华", "a_b", "-a", "a-", "a--b", "a.b", "con", "nul", "a\\b", " a", "a ",
+                "\u202ea", "a\u200bb", "２０２５", "2025 ", "0", "9999", "-1", "1e3", "x" * 200]
+names = st.sampled_from(TRICKY_NAMES) | st.text(min_size=1, max_size=12).filter(
+    lambda s: "/" not in s and "\x00" not in s)
+
+
+@settings(HOSTILE, max_examples=400)
+@given(district=names, year=names, slug=names, yaml_district=names | st.just("wuhua"),
+       yaml_year=st.integers(-10, 10_000) | names)
+def test_path_tricks_in_folders_slugs_and_districts(root, district, year, slug, yaml_district,
+                                                    yaml_year):
+    assume(all(n not in (".", "..") for n in (district, year, slug)))
+    data = {**ORIGINAL_DATA, "district": yaml_district, "year": yaml_year}
+    moved = Path("content/projects") / district / year / slug
+    with project_moved_to(root, moved):
+        result = outcome(root, {moved / "project.yaml": dump(data)})
+    safe = all(validate.SLUG.fullmatch(n) for n in (district, slug))
+    if not (safe and yaml_district == district == "wuhua" and str(yaml_year) == year):
+        refused(result)
+
+
+@contextlib.contextmanager
+def project_moved_to(root: Path, folder: Path):
+    """The project under attack moved to `folder` (a name the file system may refuse)."""
+    projects = root / "content/projects"
+    shutil.move(root / PROJECT_DIR, root / "moving")
+    shutil.rmtree(projects)
+    try:
+        try:
+            (root / folder).parent.mkdir(parents=True)
+            (root / "moving").rename(root / folder)
+        except (OSError, ValueError):
+            assume(False)  # the file system itself refuses the name
+        yield
+    finally:
+        if (root / folder).is_dir():
+            (root / folder).rename(root / "moving")
+        shutil.rmtree(projects, ignore_errors=True)
+        (root / PROJECT_DIR).parent.mkdir(parents=True)
+        (root / "moving").rename(root / PROJECT_DIR)
+
+
+@settings(HOSTILE, max_examples=200)
+@given(slug=names | st.sampled_from(["../etc", "wuhua/../x", "a/b", "%2e%2e", "city"]),
+       code=names | st.sampled_from(["530102", "../../x", "53010２"]))
+def test_path_tricks_in_districts_yaml(root, slug, code):
+    text = (REPO / "content/districts.yaml").read_text(encoding="utf-8")
+    text = text.replace("slug: panlong", f"slug: {yaml.safe_dump(slug).strip()}", 1)
+    text = text.replace('code: "530103"', f"code: {yaml.safe_dump(code).strip()}", 1)
+    result = outcome(root, {Path("content/districts.yaml"): text.encode()})
+    if not (validate.SLUG.fullmatch(slug) and code.isascii() and code.isdigit()
+            and len(code) == 6) or slug == "wuhua":
+        refused(result)
+
+
+# --- narrative Markdown ---------------------------------------------------------------------
+
+MD_PIECES = ["## ", "{#overview}", "{#", "}", "\n", "\n\n", "[", "]", "(", ")", "<", ">", "*",
+             "_", "`", "```", "    ", "- ", "1. ", "> ", "|", "---", "!", "&", "#", ";",
+             "<script>", "</script>", "javascript:", "<!--", "-->", "<![CDATA[", "\\",
+             "http://x", "中文", "\u2028", "\ufeff", "=" * 3]
+markdown_like = st.lists(st.sampled_from(MD_PIECES) | st.text(max_size=4), max_size=80).map("".join)
+
+
+@settings(HOSTILE, max_examples=400)
+@given(text=markdown_like)
+def test_hostile_markdown(root, text):
+    """Garbage Markdown in the body of the first section of a real narrative."""
+    heading, _, rest = ORIGINAL_ZH.decode().partition("\n")
+    spliced = f"{heading}\n\n{text}\n{rest}"
+    outcome(root, {ZH_MD: spliced.encode("utf-8", "surrogatepass")})
+
+
+@pytest.mark.parametrize("bomb", [
+    "[" * 100_000, "[a](" * 20_000, "<a href='" * 20_000, "![a](" * 20_000,
+    "\n".join("    " * i + "- x" for i in range(400)), "> " * 5000 + "x",
+    "".join("> - " for _ in range(5000)) + "x",
+], ids=["brackets", "links", "raw-html", "images", "nested-lists", "quotes", "quote-lists"])
+def test_markdown_bombs_are_refused_quickly(tmp_path, bomb):
+    """Inputs on which the Markdown converter hangs or overflows its stack."""
+    root = copy_site(tmp_path / "site")
+    (root / ZH_MD).write_text("## 概况 {#overview}\n\n" + bomb + "\n", encoding="utf-8")
+    result = run_budgetsite("check", "--root", root, timeout=60)
+    assert result.returncode == 1, result.stdout
+    assert f"{ZH_MD.as_posix()}:" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- size limits and the command line -------------------------------------------------------
+
+@pytest.mark.parametrize("which", [PROJECT_YAML, ZH_MD, Path("content/site.yaml")])
+def test_files_above_the_size_limit_are_refused(tmp_path, which):
+    root = copy_site(tmp_path / "site")
+    with (root / which).open("ab") as handle:
+        handle.write(b"# " + b"x" * load.MAX_SOURCE_BYTES + b"\n")
+    result = run_budgetsite("build", "--root", root)
+    assert result.returncode == 1
+    assert f"{which.as_posix()}:1:1: file: the file is larger than" in result.stderr
+    assert not (root / "public").exists()
+
+
+def test_a_huge_sparse_file_is_refused_without_reading_it(tmp_path):
+    root = copy_site(tmp_path / "site")
+    with (root / PROJECT_YAML).open("r+b") as handle:
+        handle.truncate(8 * 2**30)  # 8 GiB of holes: reading it would exhaust memory
+    result = run_budgetsite("check", "--root", root, timeout=60)
+    assert result.returncode == 1
+    assert "the file is larger than" in result.stderr
+
+
+@pytest.mark.parametrize("payload", [
+    b"\xff\xfe", b"a: &x [*x]", b"[" * 100_000,
+    b"district: wuhua\nyear: !!python/object/apply:os.system [echo pwned]\n",
+    "name: \"\\x01\"".encode(), b"\x00" * 10,
+], ids=["utf16-bom", "recursive-alias", "deep", "python-tag", "escaped-control", "nul"])
+def test_the_command_line_never_shows_a_traceback(tmp_path, payload):
+    root = copy_site(tmp_path / "site")
+    (root / PROJECT_YAML).write_bytes(payload)
+    result = run_budgetsite("build", "--root", root)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{PROJECT_YAML.as_posix()}:" in result.stderr
+    assert not (root / "public").exists()
+    assert "pwned" not in result.stdout
+
+
+def test_the_untouched_site_is_valid(root):
+    """The attacks above start from a valid site: their refusals are the attack's doing."""
+    assert isinstance(outcome(root, {}), Content)
