@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import data, feeds, publish, render, search, sitemap, validate
+from . import data, feeds, links, publish, render, search, sitemap, validate
 from . import history as history_stage, site as site_stage
 from .errors import BuildError, ContentError, Problem
 
@@ -56,9 +56,14 @@ def build(config: BuildConfig) -> BuildReport:
         publish.copy_static(staging, [d / "static" for d in dirs])
         if config.search:
             search.index_site(staging, len(site.projects))
+        # Last before the swap, so that it sees every file every stage wrote.
+        broken = links.check(staging, site.urls, config.out.as_posix())
+        if config.strict and broken:
+            raise ContentError(broken)
         publish.swap(staging, config.out)
     except BaseException:
         publish.discard(config.out)
         raise
-    return BuildReport(pages=len(pages), files=len(files), warnings=content.warnings,
+    return BuildReport(pages=len(pages), files=len(files),
+                       warnings=content.warnings + tuple(broken),
                        seconds=time.perf_counter() - started)

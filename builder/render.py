@@ -50,6 +50,7 @@ def _filters(site: Site, lang: str) -> dict:
     urls = site.urls
     return {
         "href": urls.href,
+        "tel": urls.tel,
         "absolute": urls.absolute,
         "yuan": lambda m, lg=lang: i18n.yuan(m, lg),
         "summary": lambda m, lg=lang: i18n.summary(m, lg),

@@ -6,6 +6,7 @@ exists. All URLs are built here and nowhere else.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Sequence
@@ -15,6 +16,9 @@ from .groupings import BudgetYear, DistrictBudget, DistrictYear, Groupings, Shar
 from .history import History
 from .i18n import LANGS
 from .model import Content, District, Indicator, Project, Text
+
+
+PHONE_NUMBER = re.compile(r"\+?\(?[0-9][0-9 ()-]{2,}[0-9]")
 
 
 class Urls:
@@ -100,6 +104,13 @@ class Urls:
     def feed(page_path: str) -> str:
         """The Atom feed that belongs to a listing page ('zh/wuhua/' → 'zh/wuhua/feed.xml')."""
         return f"{page_path}feed.xml"
+
+    @staticmethod
+    def tel(phone: str) -> str | None:
+        """A tel: link to the first number in a phone field ('0871-63399978'), or None
+        when it holds none: the field is free text and may hold anything."""
+        number = PHONE_NUMBER.search(phone)
+        return "tel:" + number.group().replace(" ", "") if number else None
 
 
 def output_file(path: str) -> str:

@@ -1,0 +1,136 @@
+"""No broken links: every internal link and #anchor of the built site, both languages.
+
+The checker is builder/links.py, the same code the build runs before it swaps a
+new site into place; these tests run it on the real site and show that it
+catches what it must.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder import links, site as site_stage, validate
+from builder.site import Urls
+from conftest import build, copy_site, run_budgetsite
+
+NARRATIVE = Path("content/projects/wuhua/2025/urban-rural-medical-assistance/zh.md")
+PROJECT_PAGE = "zh/wuhua/2025/urban-rural-medical-assistance/index.html"
+
+
+def site_urls(root: Path, base_path: str | None = None) -> Urls:
+    return site_stage.make_site(validate.load_content(root), base_path).urls
+
+
+def report(problems) -> str:
+    return "\n".join(str(p) for p in problems)
+
+
+@pytest.fixture(scope="module")
+def real_root(tmp_path_factory) -> Path:
+    root = copy_site(tmp_path_factory.mktemp("links"))
+    build(root)
+    return root
+
+
+def test_every_internal_link_and_anchor_of_the_real_site_works(real_root):
+    out = real_root / "public"
+    problems = links.check(out, site_urls(real_root))
+    assert not problems, report(problems)
+    pages = {p.relative_to(out).parts[0] for p in out.rglob("*.html")}
+    assert {"zh", "en"} <= pages  # both languages were walked
+
+
+def test_links_work_under_a_base_path(real_root, tmp_path):
+    out = build(real_root, tmp_path / "sub", "--base-path", "/budget/sub/")
+    problems = links.check(out, site_urls(real_root, "/budget/sub/"))
+    assert not problems, report(problems)
+
+
+def test_a_missing_page_is_reported_at_every_link_to_it(real_root, tmp_path):
+    out = shutil.copytree(real_root / "public", tmp_path / "public")
+    before = links.check(out, site_urls(real_root), "public")
+    (out / PROJECT_PAGE).unlink()
+    problems = [p for p in links.check(out, site_urls(real_root), "public") if p not in before]
+    assert problems
+    assert all("there is no zh/wuhua/2025/urban-rural-medical-assistance/index.html"
+               in p.message for p in problems), report(problems)
+    linking = {p.path for p in problems}
+    assert "public/en/wuhua/2025/urban-rural-medical-assistance/index.html" in linking
+    assert all(p.line >= 1 and p.col >= 1 for p in problems)
+
+
+def test_a_missing_anchor_is_reported(real_root, tmp_path):
+    out = shutil.copytree(real_root / "public", tmp_path / "public")
+    page = out / PROJECT_PAGE
+    html = page.read_text(encoding="utf-8")
+    assert 'id="overview"' in html
+    page.write_text(html.replace('id="overview"', 'id="renamed"'), encoding="utf-8")
+    english = out / PROJECT_PAGE.replace("zh/", "en/", 1)
+    english.write_text(english.read_text(encoding="utf-8").replace(
+        "</main>", '<p><a href="/zh/wuhua/2025/urban-rural-medical-assistance/#overview">'
+                   "x</a></p></main>"), encoding="utf-8")
+    problems = links.check(out, site_urls(real_root), "public")
+    assert any(p.path == f"public/{PROJECT_PAGE.replace('zh/', 'en/', 1)}"
+               and 'has no element with id="overview"' in p.message for p in problems), \
+        report(problems)
+
+
+def test_the_build_names_the_page_and_the_link(tmp_path):
+    root = copy_site(tmp_path / "site")
+    narrative = root / NARRATIVE
+    narrative.write_text(narrative.read_text(encoding="utf-8") + (
+        "\n[本页](#overview) [无此页](/zh/no-such-page/) [无此锚点](#no-such-anchor)"
+        " [外站](https://example.com/x) [电邮](mailto:a@example.com)\n"), encoding="utf-8")
+    result = run_budgetsite("build", "--root", root)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if ": link: " in line]
+    page = f"{(root / 'public').as_posix()}/{PROJECT_PAGE}"
+    assert any(w.startswith(f"{page}:") and "/zh/no-such-page/: there is no "
+               "zh/no-such-page/index.html" in w for w in warnings), warnings
+    assert any(w.startswith(f"{page}:") and '#no-such-anchor: /zh/wuhua/2025/'
+               'urban-rural-medical-assistance/ has no element with id="no-such-anchor"' in w
+               for w in warnings), warnings
+    assert not any("example.com" in w or "mailto" in w or "#overview" in w for w in warnings)
+
+
+def test_strict_build_fails_on_a_broken_link_and_keeps_the_old_site(tmp_path):
+    root = copy_site(tmp_path / "site")
+    before = build(root)
+    snapshot = {p: p.read_bytes() for p in before.rglob("*") if p.is_file()}
+    narrative = root / NARRATIVE
+    narrative.write_text(narrative.read_text(encoding="utf-8")
+                         + "\n[无此页](/zh/no-such-page/)\n", encoding="utf-8")
+    result = run_budgetsite("build", "--root", root, "--strict")
+    assert result.returncode == 1
+    assert "/zh/no-such-page/: there is no zh/no-such-page/index.html" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in before.rglob("*") if p.is_file()} == snapshot
+
+
+def test_a_link_that_ignores_the_base_path_is_broken(tmp_path):
+    root = copy_site(tmp_path / "site")
+    narrative = root / NARRATIVE
+    narrative.write_text(narrative.read_text(encoding="utf-8")
+                         + "\n[五华区](/zh/wuhua/2025/urban-rural-medical-assistance/)\n",
+                         encoding="utf-8")
+    result = run_budgetsite("build", "--root", root, "--base-path", "/budget/")
+    assert "/zh/wuhua/2025/urban-rural-medical-assistance/: outside the site's base path " \
+           "/budget/" in result.stderr
+
+
+def test_stylesheets_and_sitemaps_are_checked_too(tmp_path):
+    out = tmp_path / "public"
+    (out / "static").mkdir(parents=True)
+    (out / "index.html").write_text('<link rel="stylesheet" href="static/a.css">', "utf-8")
+    (out / "static/a.css").write_text("a { background: url('missing.svg') }\n"
+                                      "b { background: url(data:image/png;base64,AA==) }")
+    (out / "sitemap.xml").write_text("<urlset><url><loc>https://x.org/gone/</loc></url>"
+                                     "<url><loc>https://x.org/</loc></url></urlset>")
+    problems = links.check(out, Urls("/", "https://x.org"), "public")
+    assert sorted((p.path, p.line, p.message) for p in problems) == [
+        ("public/sitemap.xml", 1, "https://x.org/gone/: there is no gone/index.html in the site"),
+        ("public/static/a.css", 1, "missing.svg: there is no static/missing.svg in the site"),
+    ]
