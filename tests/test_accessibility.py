@@ -21,24 +21,33 @@ pytestmark = pytest.mark.browser
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
               "resultTypes": ["violations"]}
 
-# Every element the keyboard can reach, and a stable name for each.
-FOCUSABLE = """() => Array.from(document.querySelectorAll(
+# Every element the keyboard can reach, numbered, with how it looks unfocused.
+FOCUSABLE = """() => {
+  window.__look = el => { const s = getComputedStyle(el);
+    return [s.boxShadow, s.backgroundColor, s.borderTopColor, s.borderRightColor,
+            s.borderBottomColor, s.borderLeftColor].join('|'); };
+  window.__rest = [];
+  return Array.from(document.querySelectorAll(
     'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])'))
-  .filter(el => !el.disabled && !el.closest('[hidden], [inert]') &&
-                getComputedStyle(el).visibility !== 'hidden' &&
-                (el.getClientRects().length > 0 || el.classList.contains('skip-link')))
-  .map((el, i) => { el.dataset.gateIndex = i; return el.outerHTML.slice(0, 120); })"""
+  // Shown elements only: a link inside a closed <details> is reached by opening it.
+  .filter(el => !el.disabled && !el.closest('[inert]') &&
+                el.checkVisibility({visibilityProperty: true}))
+  .map((el, i) => { el.dataset.gateIndex = i; window.__rest[i] = window.__look(el);
+                    return el.outerHTML.slice(0, 120); });
+}"""
 
+# The focused element, and whether focus shows: an outline that can be seen, or a
+# shadow, background or border that differs from the element's unfocused look.
 FOCUS_STYLE = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const s = getComputedStyle(el);
+  const index = el.dataset.gateIndex === undefined ? null : Number(el.dataset.gateIndex);
   const colour = s.outlineColor.replace(/\\s/g, '');
-  return {index: el.dataset.gateIndex === undefined ? null : Number(el.dataset.gateIndex),
-          html: el.outerHTML.slice(0, 120),
+  return {index: index, html: el.outerHTML.slice(0, 120),
           outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1 &&
                    !/rgba\\(\\d+,\\d+,\\d+,0\\)|transparent/.test(colour),
-          shadow: s.boxShadow !== 'none'};
+          changed: index !== null && window.__look(el) !== window.__rest[index]};
 }"""
 
 
@@ -103,7 +112,7 @@ def keyboard_problems(page) -> list[str]:
             break  # back at the start: the whole page has been tabbed through
         if style["index"] is not None:
             reached.add(style["index"])
-        if not (style["outline"] or style["shadow"]):
+        if not (style["outline"] or style["changed"]):
             problems.append(f"no visible focus on {style['html']}")
     problems += [f"never reached by Tab: {html}" for i, html in enumerate(focusable)
                  if i not in reached]

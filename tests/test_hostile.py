@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
+from hypothesis.control import currently_in_test_context
 
 from builder import load, render, site as site_stage, validate
 from builder.errors import ContentError
@@ -62,10 +63,10 @@ def outcome(root: Path, files: dict[Path, bytes]) -> Content | ContentError:
             content = validate.load_content(root)
         except ContentError as err:
             assert_located(root, err)
-            event("refused")
+            note_outcome("refused")
             return err
         assert_renders(content)
-        event("accepted")
+        note_outcome("accepted")
         return content
     finally:
         for path, data in saved.items():
@@ -73,6 +74,12 @@ def outcome(root: Path, files: dict[Path, bytes]) -> Content | ContentError:
                 (root / path).unlink()
             else:
                 (root / path).write_bytes(data)
+
+
+def note_outcome(label: str) -> None:
+    """Count refusals and acceptances in Hypothesis' statistics (--hypothesis-show-statistics)."""
+    if currently_in_test_context():
+        event(label)
 
 
 def assert_located(root: Path, err: ContentError) -> None:

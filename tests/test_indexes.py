@@ -327,9 +327,9 @@ def test_link_walker_finds_broken_links(tmp_path):
         '<link rel="alternate" href="https://example.org/en/">', encoding="utf-8")
     problems = broken_links(tmp_path, "/", "https://example.org")
     assert len(problems) == 3, problems
-    assert "no file zh/missing/index.html" in problems[0]
-    assert "no id 'nowhere'" in problems[1]
-    assert "no file en/index.html" in problems[2]
+    assert "there is no zh/missing/index.html" in problems[0]
+    assert 'has no element with id="nowhere"' in problems[1]
+    assert "there is no en/index.html" in problems[2]
 
 
 # -- districts.yaml slugs that would collide with the site's own pages ----------------

@@ -28,12 +28,14 @@ document.addEventListener('DOMContentLoaded', () => { window.__title = document.
 
 # Anything in the DOM through which script could run, or leave the site.
 DANGEROUS = """() => {
+  const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster',
+                          'srcdoc', 'srcset', 'background', 'ping', 'cite'];
   const found = [];
   for (const el of document.querySelectorAll('*')) {
     for (const attr of el.attributes) {
       const value = attr.value.replace(/[\\s\\u0000-\\u001f]/g, '').toLowerCase();
       if (attr.name.startsWith('on')) found.push(`${el.tagName} ${attr.name}`);
-      if (/^(javascript|data|vbscript):/.test(value) && attr.name !== 'content')
+      if (URL_ATTRIBUTES.includes(attr.name) && /^(javascript|data|vbscript):/.test(value))
         found.push(`${el.tagName} ${attr.name}=${attr.value.slice(0, 40)}`);
       if (attr.name === 'style') found.push(`${el.tagName} style=${attr.value.slice(0, 40)}`);
     }
