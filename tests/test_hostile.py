@@ -195,7 +195,7 @@ def test_malformed_yaml_inside_a_valid_project(root, text):
 
 # --- wrong types, missing and unknown fields ------------------------------------------------
 
-@settings(HOSTILE, max_examples=600)
+@settings(HOSTILE, max_examples=400)
 @given(path=st.sampled_from(PATHS), value=values, how=st.sampled_from(["set", "delete", "add"]))
 def test_wrong_types_anywhere(root, path, value, how):
     if how == "add":
@@ -406,7 +406,7 @@ MD_PIECES = ["## ", "{#overview}", "{#", "}", "\n", "\n\n", "[", "]", "(", ")", 
 markdown_like = st.lists(st.sampled_from(MD_PIECES) | st.text(max_size=4), max_size=80).map("".join)
 
 
-@settings(HOSTILE, max_examples=400)
+@settings(HOSTILE, max_examples=250)
 @given(text=markdown_like)
 def test_hostile_markdown(root, text):
     """Garbage Markdown in the body of the first section of a real narrative."""
