@@ -8,9 +8,9 @@ Problem naming the page, the line and the link.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -39,32 +39,51 @@ class Scanned:
     links: tuple[Link, ...]
 
 
-class _PageScanner(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[Link] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line, col = self.getpos()
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "id" or (name == "name" and tag == "a"):
-                self.ids.add(value)
-            elif name in URL_ATTRIBUTES and not _names_a_host(tag, attrs):
-                self.links.append(Link(line, col + 1, value.strip()))
-            elif name == "srcset":
-                self.links.extend(Link(line, col + 1, part.split()[0])
-                                  for part in value.split(",") if part.strip())
-
-    handle_startendtag = handle_starttag
+# Pages are scanned with expressions, not a parser: a parser takes a third of a
+# build on a large site. The pages are our own output, so text never holds a '<'
+# (it is escaped); quotes are respected, since an attribute value may hold a '>'.
+START_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+WANTED = re.compile(r"(?:^|\s)(?:id|name|srcset|" + "|".join(sorted(URL_ATTRIBUTES))
+                    + r")\s*=", re.I)
+# Comments and the raw text of scripts and styles hold no tags; blanked, lines kept.
+NOT_MARKUP = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
 
 
-def _names_a_host(tag: str, attrs) -> bool:
+def _blank(match: re.Match) -> str:
+    opening = match.group().split(">", 1)[0] + ">" if match.group(1) else ""
+    rest = match.group()[len(opening):]
+    return opening + re.sub(r"[^\n]", " ", rest)
+
+
+def scan_page(text: str) -> Scanned:
+    """The ids and the links (with line and column) of an HTML or SVG page."""
+    if "<!--" in text or "<script" in text or "<style" in text:
+        text = NOT_MARKUP.sub(_blank, text)
+    ids: set[str] = set()
+    found: list[Link] = []
+    line, counted = 1, 0
+    for tag in START_TAG.finditer(text):
+        if not WANTED.search(tag.group(2)):
+            continue  # most tags: no id and no URL
+        attrs = {m.group(1).lower(): html.unescape(next((v for v in m.group(2, 3, 4)
+                                                         if v is not None), ""))
+                 for m in ATTRIBUTE.finditer(tag.group(2))}
+        if "id" in attrs or (tag.group(1) == "a" and "name" in attrs):
+            ids.add(attrs.get("id") or attrs["name"])
+        urls = [attrs[a].strip() for a in URL_ATTRIBUTES & attrs.keys()]
+        urls += [part.split()[0] for part in attrs.get("srcset", "").split(",") if part.strip()]
+        if urls and not _names_a_host(tag.group(1).lower(), attrs):
+            line += text.count("\n", counted, tag.start())
+            counted = tag.start()
+            col = tag.start() - text.rfind("\n", 0, tag.start())
+            found.extend(Link(line, col, url) for url in urls)
+    return Scanned(frozenset(ids), tuple(found))
+
+
+def _names_a_host(tag: str, attrs: dict[str, str]) -> bool:
     """<link rel="preconnect"> and the like name hosts, not documents."""
-    rel = dict(attrs).get("rel") or ""
-    return tag == "link" and any(r in rel.split() for r in ("preconnect", "dns-prefetch"))
+    return tag == "link" and bool({"preconnect", "dns-prefetch"} & set(attrs.get("rel", "").split()))
 
 
 PAGES = (".html", ".htm", ".svg")
@@ -78,10 +97,7 @@ def scan(name: str, path: Path) -> Scanned:
         return NOTHING
     text = path.read_bytes().decode("utf-8", "replace")
     if name.endswith(PAGES):
-        scanner = _PageScanner()
-        scanner.feed(text)
-        scanner.close()
-        return Scanned(frozenset(scanner.ids), tuple(scanner.links))
+        return scan_page(text)
     if name.endswith(".css"):
         return Scanned(frozenset(), tuple(_regex_links(text, CSS_URL)))
     return Scanned(frozenset(), tuple(_regex_links(text, XML_URL)))
