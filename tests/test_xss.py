@@ -175,9 +175,9 @@ def directives(policy: str) -> dict[str, list[str]]:
     return parsed
 
 
-def all_pages(*sites: BuiltSite) -> list[tuple[str, Path]]:
+def all_pages(*sites: BuiltSite, pattern: str = "*.html") -> list[tuple[str, Path]]:
     return [(f"{site.name}:/{links.page_url(p.relative_to(site.out).as_posix())}", p)
-            for site in sites for p in sorted(site.out.rglob("*.html"))]
+            for site in sites for p in sorted(site.out.rglob(pattern))]
 
 
 def test_every_page_carries_the_policy_first(real, untranslated, hostile):  # noqa: F811
@@ -205,7 +205,9 @@ def test_every_page_carries_the_policy_first(real, untranslated, hostile):  # no
 
 def test_no_inline_script_or_handler_anywhere(real, untranslated, hostile):  # noqa: F811
     problems = []
-    for name, path in all_pages(real, untranslated, hostile):
+    files = all_pages(real, untranslated, hostile) + all_pages(real, pattern="*.svg")
+    assert any(name.endswith(".svg") for name, _ in files)
+    for name, path in files:
         head = _Head()
         head.feed(path.read_text(encoding="utf-8"))
         problems += [f"{name}: {p}" for p in head.problems]
