@@ -14,6 +14,7 @@ import io
 import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any, Iterator
 
 from . import glossary, scorecard
@@ -89,6 +90,9 @@ PROJECTS = Table("projects", Text("项目", "Projects"), (
     *_both("unit_name", "项目实施单位名称", "implementing unit's name"),
     _c("unit_code", "string", "统一社会信用代码或组织机构代码",
        "Unified Social Credit Identifier or organization code"),
+    _c("unit_code_kind", "string", "代码类别：usci 为统一社会信用代码（18位），org 为组织机构代码（9位）",
+       "kind of code: usci, a Unified Social Credit Identifier (18 characters); org, an "
+       "organization code (9 characters)", enum=("usci", "org")),
     *_both("source_of_funds", "经费来源", "source of funds"),
     _c("budget_year_amount_yuan", "number", "预算年度资金（元）", "budget-year amount (CNY)"),
     _c("multi_year_start", "integer", "多年度资金期间起始年", "first year of the multi-year period"),
@@ -136,16 +140,21 @@ INDICATORS = Table("indicators", Text("绩效指标", "Performance indicators"),
        format="uri"),
 ), ("project_id", "indicator_id"))
 
-FUNDING_KINDS = ("budget_year_total", "budget_year_component",
+FUNDING_KINDS = ("budget_year_total", "budget_year_component", "multi_year_total",
                  "previous_year_total", "previous_year_component")
 FUNDING = Table("funding", Text("资金", "Funding"), (
     PROJECT_ID,
-    _c("kind", "string", "行的类别：预算年度合计、预算年度构成、上年实际支出合计、上年实际支出构成",
-       "kind of row: budget-year total, budget-year component, previous-year total, "
-       "previous-year component", required=True, enum=FUNDING_KINDS),
+    _c("kind", "string", "行的类别：预算年度合计、预算年度构成、多年度资金总额（含预算年度）、"
+       "上年实际支出合计、上年实际支出构成",
+       "kind of row: budget-year total, budget-year component, multi-year total (which "
+       "includes the budget year), previous-year total, previous-year component",
+       required=True, enum=FUNDING_KINDS),
     _c("line", "integer", "同类行中的次序", "order among rows of its kind", required=True),
     *DISTRICT_YEAR,
-    _c("fiscal_year", "integer", "金额所属年度", "year the amount is for"),
+    _c("fiscal_year", "integer", "金额所属年度（多年度资金总额行为空，见期间起止年）",
+       "year the amount is for (empty on a multi-year total: see the period's years)"),
+    _c("period_start", "integer", "金额所属期间的起始年", "first year the amount covers"),
+    _c("period_end", "integer", "金额所属期间的结束年", "last year the amount covers"),
     *_both("label", "名称", "label"),
     _c("amount_yuan", "number", "金额（元）", "amount (CNY)"),
     _c("amount_as_written", "number", "原文金额", "amount as the document writes it"),
@@ -157,9 +166,16 @@ STATUSES = ("met", "partly", "not-met", "n/a")
 SCORECARD = Table("scorecard", Text("公开质量评分", "Disclosure-quality scorecard"), (
     PROJECT_ID, *DISTRICT_YEAR,
     _c("unit_code", "string", "项目实施单位代码", "implementing unit's code"),
-    _c("score", "integer", "完整性得分（0–100）", "completeness score (0–100)"),
-    _c("complete", "boolean", "各项标准是否全部达到", "whether every criterion is met"),
+    _c("score", "integer", "公开质量得分（0–100，各项标准得分之和；英文译文覆盖不计入）",
+       "disclosure-quality score (0–100, the sum of the criteria's points; English "
+       "coverage is not part of it)"),
+    _c("complete", "boolean", "计分的各项标准是否全部达到",
+       "whether every scored criterion is met"),
     *(column for c in scorecard.CRITERIA for column in (
+        *((_c(f"{c.key}_earned", "number",
+              f"{c.title.zh}：得分（满分{c.points}，保留两位小数）",
+              f"{c.title.en}: points earned (of {c.points}, to two decimals)"),)
+          if c.scored else ()),
         _c(f"{c.key}_met", "integer", f"{c.title.zh}：达到的项数", f"{c.title.en}: items met"),
         _c(f"{c.key}_of", "integer", f"{c.title.zh}：应有的项数（0 表示不适用）",
            f"{c.title.en}: items expected (0: does not apply)"),
@@ -237,7 +253,8 @@ def project_row(site: Site, project: Project) -> Row:
         "district_code": project.district.code, **both("district_name", project.district.name),
         "slug": project.slug, **both("name", project.name),
         **both("department", project.department), **both("unit_name", unit.name),
-        "unit_code": unit.code, **both("source_of_funds", unit.source_of_funds),
+        "unit_code": unit.code, "unit_code_kind": unit.code_kind,
+        **both("source_of_funds", unit.source_of_funds),
         "budget_year_amount_yuan": yuan(f.budget_year),
         "multi_year_start": f.multi_year.start if f.multi_year else None,
         "multi_year_end": f.multi_year.end if f.multi_year else None,
@@ -281,6 +298,10 @@ def funding_rows(project: Project) -> Iterator[Row]:
     for n, line in enumerate(f.components, 1):
         yield _funding_row(project, "budget_year_component", n, project.year, line.label,
                            line.amount)
+    if f.multi_year:
+        m = f.multi_year
+        yield _funding_row(project, "multi_year_total", 1, (m.start, m.end),
+                           Text("多年度资金总额", "Multi-year total"), m.total)
     if f.previous_year:
         p = f.previous_year
         yield _funding_row(project, "previous_year_total", 1, p.year,
@@ -290,10 +311,14 @@ def funding_rows(project: Project) -> Iterator[Row]:
                                line.amount)
 
 
-def _funding_row(project: Project, kind: str, line: int, year: int, label: Text,
-                 money: Money) -> Row:
+def _funding_row(project: Project, kind: str, line: int, year: int | tuple[int, int],
+                 label: Text, money: Money) -> Row:
+    """`year`: the year the amount is for, or the first and last years of a period."""
+    start, end = year if isinstance(year, tuple) else (year, year)
     return {"project_id": project.key, "kind": kind, "line": line,
-            "district": project.district.slug, "year": project.year, "fiscal_year": year,
+            "district": project.district.slug, "year": project.year,
+            "fiscal_year": start if start == end else None,
+            "period_start": start, "period_end": end,
             **both("label", label), "amount_yuan": amount(money.yuan),
             "amount_as_written": money.value, "unit_as_written": money.unit}
 
@@ -304,6 +329,8 @@ def scorecard_row(score: scorecard.ProjectScore) -> Row:
                 "unit_code": p.unit.code, "score": score.score, "complete": score.complete}
     for r in score.results:
         key = r.criterion.key
+        if r.criterion.scored:
+            row[f"{key}_earned"] = _fraction(r.earned)
         row.update({f"{key}_met": r.met, f"{key}_of": r.of, f"{key}_status": r.status,
                     f"{key}_missing": " ".join(flag.ref for flag in r.flags)})
     return row
@@ -318,6 +345,10 @@ def table_rows(site: Site) -> dict[str, list[Row]]:
         "funding": [row for p in projects for row in funding_rows(p)],
         "scorecard": [scorecard_row(s) for s in scorecard.score_site(projects).projects],
     }
+
+
+def _fraction(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(CENT, ROUND_HALF_UP)
 
 
 # Project JSON --------------------------------------------------------------
@@ -416,17 +447,54 @@ def resource(table: Table, data: bytes) -> dict:
             "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "schema": schema}
 
 
+# The documents are government information disclosed under the Regulations on Open
+# Government Information; the government granted no named licence, so none is claimed.
+LICENSE = {"name": "other-open",
+           "title": "依据《中华人民共和国政府信息公开条例》公开的政府信息，转载请注明出处 / "
+                    "Government information disclosed under the Regulations on Open "
+                    "Government Information; reuse with attribution"}
+
+
 def datapackage(site: Site, csvs: dict[str, bytes]) -> dict:
     config = site.content.config
     return {
         "profile": "tabular-data-package", "name": "budget-project-disclosures",
         "title": f"{config.title.zh} / {config.title.get('en')}",
         "description": f"{config.description.zh} / {config.description.get('en')} "
-                       "金额单位为元；CSV 文件为带 BOM 的 UTF-8 编码。 / Amounts are in CNY (元); "
-                       "CSV files are UTF-8 with a byte-order mark.",
+                       "数据转录自各部门依法公开的预算项目文件，以官方公开文件为准；"
+                       "金额单位为元；CSV 文件为带 BOM 的 UTF-8 编码。 / Transcribed from the "
+                       "budget project documents the departments disclosed officially; the "
+                       "official disclosures are the authoritative source. Amounts are in CNY "
+                       "(元); CSV files are UTF-8 with a byte-order mark.",
         "homepage": site.urls.absolute(Urls.home("zh")),
+        **release(site),
+        "licenses": [LICENSE],
+        "sources": sources(site),
         "resources": [resource(t, csvs[t.path]) for t in TABLES],
     }
+
+
+def sources(site: Site) -> list[dict]:
+    """The departments whose disclosures the data reproduce, once each."""
+    departments = {p.department.zh: p.department for p in site.projects}
+    return [{"title": f"{text.zh} / {text.get('en')}" if text.en else text.zh}
+            for _, text in sorted(departments.items())]
+
+
+def release(site: Site) -> dict:
+    """`version` and `created` from the newest commit of the project sources, never from
+    the clock; nothing when some project is not committed as built (no commit holds
+    what the files show)."""
+    history = site.history
+    if not history or len(history) < len(site.projects) \
+            or any(h.modified for h in history.values()):
+        return {}
+    newest = max((h.last_changed for h in history.values()),
+                 key=lambda c: (c.moment, c.commit))
+    day = newest.moment.date()
+    # Semantic-versioning form, as the Data Package spec asks: date, then the commit.
+    return {"version": f"{day.year}.{day.month}.{day.day}+{newest.short}",
+            "created": newest.timestamp}
 
 
 def files(site: Site) -> dict[str, bytes]:

@@ -12,12 +12,18 @@ from decimal import Decimal
 from itertools import groupby
 from typing import Callable, Iterable
 
+from .history import History
 from .model import Content, District, Project, Text, Unit
 
 
 def budget_total(projects: Iterable[Project]) -> Decimal:
     """The sum of the budget-year amounts, in 元."""
     return sum((p.funding.budget_year.yuan for p in projects), Decimal(0))
+
+
+def budget_years(projects: Iterable[Project]) -> tuple[int, ...]:
+    """The budget years the projects belong to, oldest first."""
+    return tuple(sorted({p.year for p in projects}))
 
 
 def by_amount(projects: Iterable[Project]) -> tuple[Project, ...]:
@@ -92,6 +98,10 @@ class ImplementingUnit:
     def total(self) -> Decimal:
         return budget_total(self.projects)
 
+    @property
+    def years(self) -> tuple[int, ...]:
+        return budget_years(self.projects)
+
 
 @dataclass(frozen=True)
 class Share:
@@ -124,7 +134,14 @@ class PreviousSpending:
 
     @property
     def change(self) -> Decimal:
+        """The budget-year amounts minus the actual spending: a budget set against what
+        was spent, not against last year's budget."""
         return self.budget - self.actual
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """The change as a share of the actual spending; None when nothing was spent."""
+        return self.change / self.actual if self.actual else None
 
 
 @dataclass(frozen=True)
@@ -204,3 +221,26 @@ def previous_spending(projects: Iterable[Project]) -> tuple[PreviousSpending, ..
     disclosing = [p for p in projects if p.funding.previous_year is not None]
     return tuple(PreviousSpending(int(year), by_amount(ps)) for year, ps in
                  _grouped(disclosing, lambda p: str(p.funding.previous_year.year)))
+
+
+@dataclass(frozen=True)
+class Recent:
+    """The newest projects, and whether they are ordered by when they were published."""
+
+    projects: tuple[Project, ...]
+    by_publication: bool  # False: no history, so by budget year instead
+
+
+def recently_published(projects: Iterable[Project], history: History | None,
+                       count: int) -> Recent:
+    """Newest first by the commit that first published each project, when the site is
+    built from its git history; otherwise newest budget year first. A project no
+    commit holds yet is newer than any published one."""
+    ordered = newest_first(projects)
+    if not history:  # not built from git, or nothing committed yet
+        return Recent(ordered[:count], False)
+
+    def published(p: Project) -> tuple:
+        known = history.get(p.key)
+        return (1, 0.0) if known is None else (0, known.first_published.moment.timestamp())
+    return Recent(tuple(sorted(ordered, key=published, reverse=True))[:count], True)

@@ -67,7 +67,8 @@ def yuan(value: Money | Decimal, lang: str) -> str:
 
 
 def summary(value: Money | Decimal, lang: str) -> str:
-    """A rounded amount for summaries: 796.82万元 / CNY 7.97 million."""
+    """A rounded amount for summaries, always with two decimals so that a column of
+    them lines up: 796.82万元, 550.00万元 / CNY 7.97 million, CNY 5.50 million."""
     amount = value.yuan if isinstance(value, Money) else value
     if lang == "zh":
         if abs(amount) >= 100_000_000:
@@ -81,7 +82,7 @@ def summary(value: Money | Decimal, lang: str) -> str:
 
 
 def _short(value: Decimal, lang: str) -> str:
-    return format_decimal(value.quantize(CENT, ROUND_HALF_UP), format="#,##0.##",
+    return format_decimal(value.quantize(CENT, ROUND_HALF_UP), format="#,##0.00",
                           locale=LOCALES[lang])
 
 
@@ -92,6 +93,13 @@ def as_written(value: Money, lang: str) -> str:
     if lang == "zh":
         return f"{number(value.value, lang)}{value.unit}"
     return f"{yuan(value, lang)} ({number(value.value, 'zh')}{value.unit})"
+
+
+def year_range(start: int, end: int, lang: str) -> str:
+    """A period of years as the documents write it: 2026年-2028年 / 2026–2028."""
+    if start == end:
+        return f"{start}年" if lang == "zh" else str(start)
+    return f"{start}年-{end}年" if lang == "zh" else f"{start}–{end}"
 
 
 def percent(value: Decimal, lang: str) -> str:

@@ -184,6 +184,18 @@ class Project:
     def total_weight(self) -> Decimal:
         return sum((i.weight for i in self.indicators), Decimal(0))
 
+    def narrative_in(self, lang: str) -> tuple[tuple[Section, bool], ...]:
+        """The sections a `lang` page shows, each with whether it is in `lang`.
+
+        Section by section, not file by file: where en.md lacks a section or leaves
+        it empty, the Chinese section stands in (and the page labels it).
+        """
+        chinese = self.narrative.get("zh", ())
+        if lang == "zh":
+            return tuple((s, True) for s in chinese)
+        own = {s.id: s for s in self.narrative.get(lang, ()) if s.html}
+        return tuple((own[s.id], True) if s.id in own else (s, False) for s in chinese)
+
 
 @dataclass(frozen=True)
 class SiteConfig:

@@ -57,6 +57,7 @@ def _filters(site: Site, lang: str) -> dict:
         "as_written": lambda m, lg=lang: i18n.as_written(m, lg),
         "number": lambda n, lg=lang: i18n.number(n, lg),
         "percent": lambda n, lg=lang: i18n.percent(n, lg),
+        "year_range": lambda start, end, lg=lang: i18n.year_range(start, end, lg),
         "signed_percent": lambda n, lg=lang: i18n.signed(n, i18n.percent, lg),
         "signed_summary": lambda n, lg=lang: i18n.signed(n, i18n.summary, lg),
         "signed_yuan": lambda n, lg=lang: i18n.signed(n, i18n.yuan, lg),

@@ -2,31 +2,31 @@
 
 Each criterion counts what the disclosure should contain and what it does
 contain (`met` of `of`); a criterion with nothing to count does not apply.
-A project's score is the mean of its applicable criteria, out of 100. The
-scorecard judges completeness only, never whether the project is good.
+The score is out of 100 points, shared among the criteria: most lose points in
+proportion to what is missing, but a missing required part (a narrative
+section, the unit's duties, a kind of indicator) costs a fixed, large share,
+because a disclosure without it is not a complete disclosure however well the
+rest is filled in. A criterion that does not apply costs nothing. English
+coverage is reported beside the score, not in it: translating is this site's
+work, not the disclosing unit's. The scorecard judges completeness only, never
+whether the project is good.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from .model import Project, Text
-from .narrative import SECTION_IDS
+from .model import Project, Section, Text
+from .narrative import SECTION_IDS, SECTION_TITLES
 from .rules import EXPECTED_WEIGHTS
 
 # Cells the documents leave empty are often transcribed as a placeholder.
 PLACEHOLDERS = {"", "空", "无", "/", "／", "-", "—", "－", "——"}
 
-SECTION_TITLES: dict[str, Text] = {
-    "overview": Text("项目基本概况", "Project overview"),
-    "activities": Text("项目实施内容", "What the project does"),
-    "funding-arrangement": Text("资金安排情况", "Funding arrangement"),
-    "plan": Text("项目实施计划", "Implementation plan"),
-    "results": Text("项目实施成效", "Results achieved"),
-}
 REQUIRED_LEVEL1: dict[str, Text] = {
     "output": Text("产出指标", "Output indicators"),
     "benefit": Text("效益指标", "Benefit indicators"),
@@ -39,42 +39,66 @@ class Criterion:
     key: str
     title: Text
     explanation: Text
+    points: int = 0       # its share of the score out of 100; 0: reported, not scored
+    per_missing: int = 0  # points lost for each missing item; 0: lost in proportion
+
+    @property
+    def scored(self) -> bool:
+        return self.points > 0
+
+    @property
+    def rule(self) -> Text:
+        """How the criterion counts in the score, in words."""
+        if not self.scored:
+            return Text("不计入得分：这是本网站的翻译工作，不反映公开单位的公开质量。",
+                        "Not part of the score: it measures this site's translation work, "
+                        "not the quality of the unit's disclosure.")
+        if self.per_missing:
+            return Text(f"{self.points}分；每缺一项扣{self.per_missing}分，扣完为止。",
+                        f"{self.points} points; each missing item costs {self.per_missing} "
+                        f"points, down to 0.")
+        return Text(f"{self.points}分，按达到的比例计分。",
+                    f"{self.points} points, in proportion to the items that meet it.")
 
 
 CRITERIA: tuple[Criterion, ...] = (
-    Criterion("parts", Text("必备内容齐全", "Every required part present"), Text(
-        "项目实施单位的主要职责任务、五个说明部分（项目基本概况、项目实施内容、资金安排情况、项目实施计划、"
-        "项目实施成效）、产出、效益和满意度三类一级指标，以及每个指标的“指标内容”和“指标值设定依据及数据来源”"
-        "都应填写；写作“空”“无”的视为未填写。",
-        "The unit's main duties, the five narrative sections (overview, what the project "
-        "does, funding arrangement, implementation plan, results), indicators of all three "
-        "kinds (output, benefit, satisfaction), and for every indicator what it shows and "
-        "the basis and source of its target should be filled in; a cell reading 空 "
-        "(empty) or 无 (none) counts as missing.")),
+    Criterion("parts", Text("必备部分齐全", "Every required part present"), Text(
+        "每份公开文件都应包含项目实施单位的主要职责任务、五个说明部分（项目基本概况、项目实施内容、"
+        "资金安排情况、项目实施计划、项目实施成效）以及产出、效益和满意度三类一级指标；"
+        "说明部分只有标题没有内容的，视为缺少。",
+        "Every disclosure should contain the unit's main duties, the five narrative "
+        "sections (overview, what the project does, funding arrangement, implementation "
+        "plan, results) and indicators of all three kinds (output, benefit, satisfaction); "
+        "a section with a heading but no text counts as missing."), 40, 20),
+    Criterion("details", Text("指标说明已填写", "Indicator details filled in"), Text(
+        "每个指标的“指标内容”和“指标值设定依据及数据来源”都应填写；写作“空”“无”的视为未填写。",
+        "For every indicator, what it shows and the basis and source of its target "
+        "should be filled in; a cell reading 空 (empty) or 无 (none) counts as missing."), 10),
     Criterion("quantified", Text("定量指标有数值", "Quantitative indicators have numbers"), Text(
         "标为“定量指标”的指标，其指标值应是一个数。写作“实际发生数”等文字的定量指标无法事后核对，"
         "在此列出。",
         "An indicator marked quantitative should have a number as its target. A "
         "quantitative indicator whose target is words, such as 实际发生数 (the actual "
-        "number), cannot be checked afterwards and is listed here.")),
+        "number), cannot be checked afterwards and is listed here."), 15),
     Criterion("scoring", Text("写明评分标准", "Scoring rules stated"), Text(
         "每个指标都应写明评（扣）分标准，说明如何打分。",
         "Every indicator should state its scoring (deduction) rule: how its points "
-        "are awarded.")),
+        "are awarded."), 15),
     Criterion("points", Text("分值合计正确", "Points add up"), Text(
         "各指标分值合计应为90分（另10分为预算执行率）或100分。",
         "The indicators' points should add up to 90 (the other 10 are for the budget "
-        "execution rate) or to 100.")),
+        "execution rate) or to 100."), 10),
     Criterion("funding", Text("资金构成相符", "Funding components add up"), Text(
         "列出资金构成时，各部分之和应等于预算年度资金或上年实际支出；未列出构成的项目不适用此项。",
         "Where the money is broken down into parts, the parts should add up to the "
         "budget-year amount or to last year's spending; it does not apply where no "
-        "breakdown is given.")),
+        "breakdown is given."), 10),
     Criterion("english", Text("英文译文覆盖", "English translation coverage"), Text(
-        "项目的每段文字和五个说明部分都应有英文译文，以中文为准。此项按已翻译的比例计分。",
-        "Every text of the project and the five narrative sections should have an English "
-        "translation (Chinese remains authoritative). Scored by the share translated.")),
+        "项目的每段文字和每个说明部分都应有英文译文，以中文为准。按已翻译的比例报告。",
+        "Every text of the project and each narrative section should have an English "
+        "translation (Chinese remains authoritative). Reported as the share translated.")),
 )
+SCORED: tuple[Criterion, ...] = tuple(c for c in CRITERIA if c.scored)
 
 
 @dataclass(frozen=True)
@@ -108,6 +132,14 @@ class Result:
             return "n/a"
         return "met" if self.met == self.of else "partly" if self.met else "not-met"
 
+    @property
+    def earned(self) -> Fraction:
+        """The points this result adds to the score; all of them where it does not apply."""
+        c = self.criterion
+        if c.per_missing:
+            return Fraction(max(0, c.points - c.per_missing * (self.of - self.met)))
+        return c.points * self.ratio
+
 
 @dataclass(frozen=True)
 class ProjectScore:
@@ -116,11 +148,21 @@ class ProjectScore:
 
     @property
     def score(self) -> int:
-        return percent(mean([r.ratio for r in self.results if r.applies]))
+        """Out of 100: the points earned on the scored criteria (English is not one)."""
+        return rounded(sum((r.earned for r in self.scored), Fraction(0)))
+
+    @property
+    def scored(self) -> tuple[Result, ...]:
+        return tuple(r for r in self.results if r.criterion.scored)
 
     @property
     def complete(self) -> bool:
-        return all(r.status in ("met", "n/a") for r in self.results)
+        """Every scored criterion met (or not applying)."""
+        return all(r.status in ("met", "n/a") for r in self.scored)
+
+    @property
+    def english(self) -> Result:
+        return self.result("english")
 
     def result(self, key: str) -> Result:
         return next(r for r in self.results if r.criterion.key == key)
@@ -133,8 +175,8 @@ class GroupScore:
     key: str
     name: Text
     projects: int
-    score: int
-    complete: int
+    score: int     # the mean of its projects' scores
+    complete: int  # projects meeting every scored criterion
     met: dict[str, tuple[int, int]]  # criterion key → (projects meeting it, projects it applies to)
 
 
@@ -145,13 +187,13 @@ class Scorecard:
     districts: tuple[GroupScore, ...]
     units: tuple[GroupScore, ...]
 
+    @property
+    def scored(self) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.scored)
 
-def mean(values: list[Fraction]) -> Fraction:
-    return sum(values, Fraction(0)) / len(values) if values else Fraction(1)
 
-
-def percent(value: Fraction) -> int:
-    exact = Decimal(value.numerator) / Decimal(value.denominator) * 100
+def rounded(value: Fraction) -> int:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
     return int(exact.quantize(Decimal(1), ROUND_HALF_UP))
 
 
@@ -167,8 +209,9 @@ def score_site(projects: tuple[Project, ...]) -> Scorecard:
 
 
 def score_project(project: Project) -> ProjectScore:
-    checks = {"parts": _parts, "quantified": _quantified, "scoring": _scoring,
-              "points": _points, "funding": _funding, "english": _english}
+    checks = {"parts": _parts, "details": _details, "quantified": _quantified,
+              "scoring": _scoring, "points": _points, "funding": _funding,
+              "english": _english}
     return ProjectScore(project, tuple(checks[c.key](project, c) for c in CRITERIA))
 
 
@@ -178,13 +221,18 @@ def _result(criterion: Criterion, checks: list[tuple[bool, Flag]]) -> Result:
 
 
 def _parts(project: Project, criterion: Criterion) -> Result:
-    sections = {s.id for s in project.narrative.get("zh", ())}
+    sections = {s.id for s in project.narrative.get("zh", ()) if s.html}
     level1 = {i.level1 for i in project.indicators}
     checks = [(bool(project.unit.duties),
                Flag("duties", Text("主要职责任务", "Main duties"), "unit"))]
     checks += [(sid in sections, Flag(sid, SECTION_TITLES[sid])) for sid in SECTION_IDS]
     checks += [(key in level1, Flag(key, name, "targets"))
                for key, name in REQUIRED_LEVEL1.items()]
+    return _result(criterion, checks)
+
+
+def _details(project: Project, criterion: Criterion) -> Result:
+    checks = []
     for i in project.indicators:
         checks.append((stated(i.content), Flag(f"{i.id}.content", i.name, i.anchor,
                                                Text("指标内容", "what the indicator shows"))))
@@ -230,13 +278,71 @@ def _adds_up(lines, total: Decimal) -> bool:
 
 
 def _english(project: Project, criterion: Criterion) -> Result:
-    missing = len(project.missing_english)
-    narrative = "en" in project.narrative
-    flags = [Flag("en.md", Text("英文说明部分（en.md）", "English narrative (en.md)"))
-             ] if not narrative else []
-    flags += [Flag(path, Text(path, path)) for path in project.missing_english]
-    return Result(criterion, project.text_fields - missing + int(narrative),
-                  project.text_fields + 1, tuple(flags))
+    """Each free text of project.yaml and each narrative section is one item."""
+    missing = [_field_flag(project, path) for path in project.missing_english]
+    sections = project.narrative_in("en")
+    missing += [_section_flag(section) for section, translated in sections if not translated]
+    of = project.text_fields + len(sections)
+    return Result(criterion, of - len(missing), of, tuple(missing))
+
+
+def _section_flag(section: Section) -> Flag:
+    title = SECTION_TITLES.get(section.id, Text(section.title, section.title))
+    return Flag(f"en.md#{section.id}", Text(f"说明部分“{title.zh}”",
+                                            f"narrative section “{title.get('en')}”"),
+                section.id)
+
+
+# The free texts of project.yaml by their field path (validate.field_name, with the
+# numbers taken out as {0}): what a reader calls them, and where the page shows them.
+# INDICATOR: the anchor is the indicator's own row.
+INDICATOR = "#indicator"
+FIELD_LABELS: dict[str, tuple[str, str, str | None]] = {
+    "department": ("公开部门", "disclosing body", None),
+    "heading": ("文件标题", "document title", None),
+    "name": ("项目名称", "project name", "title"),
+    "basis": ("立项依据", "basis for project approval", "basis"),
+    "unit.name": ("单位名称", "unit name", "unit"),
+    "unit.address": ("单位地址", "unit's address", "unit"),
+    "unit.legal_representative": ("法人代表", "legal representative", "unit"),
+    "unit.source_of_funds": ("经费来源", "source of funds", "unit"),
+    "unit.overview": ("单位概况", "about the unit", "unit"),
+    "unit.duties[]": ("第{0}项主要职责任务", "main duty {0}", "unit"),
+    "funding.components[].label": ("第{0}项预算年度资金构成的名称",
+                                   "budget-year component {0}: label", "funding"),
+    "funding.previous_year.components[].label": (
+        "第{0}项上年实际支出构成的名称", "component {0} of last year's spending: label",
+        "funding"),
+    "funding.note": ("资金列支说明", "note on where the money comes from", "funding"),
+    "targets.overall.text": ("总体目标", "overall objective", "overall-target"),
+    "targets.budget_year": ("预算年度目标", "budget-year target", "budget-year-target"),
+    "indicators[].name": ("第{0}项指标的名称", "indicator {0}: name", INDICATOR),
+    "indicators[].value": ("第{0}项指标的指标值", "indicator {0}: target value", INDICATOR),
+    "indicators[].scoring": ("第{0}项指标的评分标准", "indicator {0}: scoring rule", INDICATOR),
+    "indicators[].content": ("第{0}项指标的指标内容", "indicator {0}: what it shows",
+                             INDICATOR),
+    "indicators[].source": ("第{0}项指标的指标值设定依据及数据来源",
+                            "indicator {0}: basis for the target and data source", INDICATOR),
+}
+_NUMBER = re.compile(r"\[(\d+)\]")
+
+
+def field_label(path: str) -> tuple[Text, str | None]:
+    """'indicators[2].scoring' → (第2项指标的评分标准 / indicator 2: scoring rule, anchor)."""
+    numbers = _NUMBER.findall(path)
+    known = FIELD_LABELS.get(_NUMBER.sub("[]", path))
+    if known is None:
+        return Text(path, path), None
+    zh, en, anchor = known
+    return Text(zh.format(*numbers), en.format(*numbers)), anchor
+
+
+def _field_flag(project: Project, path: str) -> Flag:
+    label, anchor = field_label(path)
+    if anchor == INDICATOR:
+        position = int(_NUMBER.findall(path)[0])
+        anchor = project.indicators[position - 1].anchor
+    return Flag(path, label, anchor)
 
 
 def _groups(scores: tuple[ProjectScore, ...], key_of, name_of) -> tuple[GroupScore, ...]:
@@ -252,5 +358,6 @@ def _group(key: str, members: list[ProjectScore], name_of) -> GroupScore:
     met = {c.key: (sum(1 for s in members if s.result(c.key).status == "met"),
                    sum(1 for s in members if s.result(c.key).applies)) for c in CRITERIA}
     return GroupScore(key, name_of(latest), len(members),
-                      percent(mean([Fraction(s.score) for s in members]) / 100),
+                      rounded(sum((Fraction(s.score) for s in members), Fraction(0))
+                              / len(members)),
                       sum(1 for s in members if s.complete), met)

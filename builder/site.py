@@ -155,6 +155,7 @@ class TotalRow:
     projects: int
     path: str | None       # the page the label links to, None when it has none
     share: Decimal | None  # of the table's total; None when that total is zero
+    years: tuple[int, ...] = ()  # the budget years the row adds up
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,12 @@ class Totals:
     rows: tuple[TotalRow, ...]
     amount: Decimal
     projects: int
+    years: tuple[int, ...] = ()  # the budget years the table adds up, oldest first
+
+    @property
+    def rows_span_years(self) -> bool:
+        """A row adds up several budget years, so its column must be labelled as such."""
+        return any(len(row.years) > 1 for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -214,11 +221,13 @@ def year_label(year: int) -> Text:
 
 def totals(entries: Iterable[tuple[Text, Sequence[Project], str | None]]) -> Totals:
     """Rows of (label, projects, link) summed exactly, with each row's share."""
-    sums = [(label, groupings.budget_total(ps), len(ps), path) for label, ps, path in entries]
-    amount = sum((total for _, total, _, _ in sums), Decimal(0))
-    rows = tuple(TotalRow(label, total, count, path, total / amount if amount else None)
-                 for label, total, count, path in sums)
-    return Totals(rows, amount, sum(row.projects for row in rows))
+    sums = [(label, groupings.budget_total(ps), len(ps), path, groupings.budget_years(ps))
+            for label, ps, path in entries]
+    amount = sum((total for _, total, _, _, _ in sums), Decimal(0))
+    rows = tuple(TotalRow(label, total, count, path, total / amount if amount else None, years)
+                 for label, total, count, path, years in sums)
+    return Totals(rows, amount, sum(row.projects for row in rows),
+                  tuple(sorted({year for row in rows for year in row.years})))
 
 
 def district_totals(districts: Iterable[DistrictBudget], lang: str) -> Totals:
@@ -284,7 +293,8 @@ def home_pages(site: Site) -> list[Page]:
     return [Page(Urls.home(lang), "home.html", lang, translations(Urls.home),
                  {"groups": g, "by_district": district_totals(g.disclosing, lang),
                   "by_year": year_totals(g.years, lang),
-                  "recent": g.projects[:RECENT_PROJECTS]},
+                  "recent": groupings.recently_published(site.projects, site.history,
+                                                         RECENT_PROJECTS)},
                  (), "home")
             for lang in LANGS]
 

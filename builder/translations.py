@@ -25,11 +25,10 @@ class Coverage:
 
 
 def coverage(project: Project) -> Coverage:
-    zh = project.narrative.get("zh") or ()
-    english = {s.id for s in project.narrative.get("en") or () if s.html}
+    sections = project.narrative_in("en")
     missing = [f"project.yaml: {name}" for name in project.missing_english]
-    missing += [f"en.md: #{s.id}" for s in zh if s.id not in english]
-    return Coverage(project, project.text_fields + len(zh), tuple(missing))
+    missing += [f"en.md: #{s.id}" for s, translated in sections if not translated]
+    return Coverage(project, project.text_fields + len(sections), tuple(missing))
 
 
 def report(content: Content) -> list[str]:

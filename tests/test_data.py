@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, REPO, build, copy_site
+from gitrepo import commit, init
 from pagetree import page
 
 UNIT_SIZE = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
@@ -268,3 +270,105 @@ def test_urls_follow_the_base_path(tmp_path):
              .find("section", class_="downloads").find_all("a")}
     assert "/budget/data/projects.csv" in links
     assert frictionless.validate(str(out / "data" / "datapackage.json")).valid
+
+
+# --- gaps a reviewer found -------------------------------------------------------------
+
+def test_the_multi_year_total_has_a_row_of_its_own(site):
+    """A multi-year total (Chenggong: 16,500,000.00元 over 2026–2028) is a funding row, of a
+    kind of its own, for the period it covers rather than one fiscal year."""
+    out, projects = site
+    rows = read_csv(out, "funding.csv")
+    for pid, data in projects.items():
+        multi = data["funding"].get("multi_year")
+        mine = [r for r in rows if r["project_id"] == pid and r["kind"] == "multi_year_total"]
+        if not multi:
+            assert mine == []
+            continue
+        (row,) = mine
+        assert Decimal(row["amount_yuan"]) == yuan(multi["total"])
+        assert (row["period_start"], row["period_end"]) == (str(multi["start"]), str(multi["end"]))
+        assert row["fiscal_year"] == ""  # so a sum by fiscal year does not count it twice
+        assert (row["label_zh"], row["label_en"]) == ("多年度资金总额", "Multi-year total")
+    single = [r for r in rows if r["kind"] != "multi_year_total"]
+    assert all(r["period_start"] == r["period_end"] == r["fiscal_year"] for r in single)
+    package = frictionless.Package(str(out / "data" / "datapackage.json"))
+    kind = package.get_resource("funding").schema.get_field("kind")
+    assert "multi_year_total" in kind.constraints["enum"]
+
+
+def test_real_chenggong_multi_year_row(real_site):
+    rows = [r for r in read_csv(real_site, "funding.csv") if r["kind"] == "multi_year_total"]
+    assert [(r["project_id"].split("/")[0], r["amount_yuan"], r["period_start"],
+             r["period_end"]) for r in rows] == [("chenggong", "16500000.00", "2026", "2028")]
+
+
+def test_unit_code_kind_is_given(site):
+    out, projects = site
+    rows = {r["id"]: r for r in read_csv(out, "projects.csv")}
+    records = {r["id"]: r for r in json.loads((out / "data" / "projects.json").read_text("utf-8"))}
+    for pid, data in projects.items():
+        expected = {18: "usci", 9: "org"}[len(data["unit"]["code"])]
+        assert rows[pid]["unit_code_kind"] == records[pid]["unit_code_kind"] == expected
+        record = json.loads((out / "data" / "projects" / f"{pid}.json").read_text("utf-8"))
+        assert record["unit"]["code_kind"] == expected
+    field = frictionless.Package(str(out / "data" / "datapackage.json")) \
+        .get_resource("projects").schema.get_field("unit_code_kind")
+    assert sorted(field.constraints["enum"]) == ["org", "usci"]
+
+
+def test_the_package_names_its_sources_and_terms_without_a_clock(site):
+    """Licence: the terms the disclosures come with, not an invented licence; sources: the
+    disclosing departments; no date from the build clock (this build is not in git)."""
+    out, projects = site
+    package = json.loads((out / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    (licence,) = package["licenses"]
+    assert licence["name"] == "other-open"
+    assert "Regulations on Open Government Information" in licence["title"]
+    assert "政府信息公开条例" in licence["title"]
+    assert not re.search(r"CC[- ]BY|Creative Commons|ODbL|PDDL", json.dumps(package))
+    titles = [s["title"] for s in package["sources"]]
+    departments = sorted({zh(d["department"]) for d in projects.values()})
+    assert [t.split(" / ")[0] for t in titles] == departments
+    assert "official disclosures" in package["description"]
+    assert "created" not in package and "version" not in package
+    assert frictionless.validate(str(out / "data" / "datapackage.json")).valid
+
+
+@pytest.fixture(scope="module")
+def committed_site(tmp_path_factory):
+    """The real content in a git repository: published in one commit, corrected in another."""
+    root = copy_site(tmp_path_factory.mktemp("committed"))
+    init(root)
+    commit(root, "Publish", "2024-03-01T09:00:00+08:00")
+    path = root / "content" / "projects" / "wuhua" / "2025" / \
+        "urban-rural-medical-assistance" / "zh.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
+    newest = commit(root, "Correct", "2024-07-16T00:30:00+08:00")
+    return root, newest
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_version_and_created_come_from_the_newest_commit(committed_site, tmp_path):
+    root, newest = committed_site
+    out = build(root, tmp_path / "one", "--no-search")
+    package = json.loads((out / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["version"] == f"2024.7.16+{newest[:7]}"
+    assert package["created"] == "2024-07-16T00:30:00+08:00"
+    assert frictionless.validate(str(out / "data" / "datapackage.json")).valid
+    again = build(root, tmp_path / "two", "--no-search")
+    assert (again / "data" / "datapackage.json").read_bytes() == \
+        (out / "data" / "datapackage.json").read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_uncommitted_edits_leave_the_package_unversioned(committed_site, tmp_path):
+    root, _ = committed_site
+    site = tmp_path / "site"
+    shutil.copytree(root, site)
+    path = site / "content" / "projects" / "chenggong" / "2026" / \
+        "civil-servant-medical-subsidy-insurance" / "zh.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n未提交。\n", encoding="utf-8")
+    package = json.loads((build(site, None, "--no-search") / "data" / "datapackage.json")
+                         .read_text(encoding="utf-8"))
+    assert "version" not in package and "created" not in package

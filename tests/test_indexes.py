@@ -9,13 +9,16 @@ project.yaml files; the comments show the sums.
 from __future__ import annotations
 
 import re
+import shutil
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
-from conftest import FIXTURES, build, copy_site, run_budgetsite, serve
+from conftest import FIXTURES, REPO, build, copy_site, run_budgetsite, serve
+from gitrepo import commit, init
 from linkcheck import broken_links
 
 FIXTURE = FIXTURES / "indexes"
@@ -104,8 +107,10 @@ def test_home_totals_by_district_zh(site):
         ["盘龙区", "2", "1,653,432.11元 165.34万元", share("1,653,432.11", TOTAL)],
     ]
     assert share("6,054,567.94", TOTAL) == "78.5%"
+    # Wuhua's row adds 2025 and 2026 together, and so does the total: both say so.
+    assert table(html, "by-district-table", "thead")[0][2] == "2025年-2026年各年预算合计"
     assert table(html, "by-district-table", "tfoot") == [
-        ["合计", "6", "7,708,000.05元 770.8万元", ""]]
+        ["2025年-2026年各年预算合计", "6", "7,708,000.05元 770.80万元", ""]]
 
 
 def test_home_totals_by_year_en(site):
@@ -114,26 +119,40 @@ def test_home_totals_by_year_en(site):
         ["2025", "4", "CNY 5,520,000.05 CNY 5.52 million", share("5,520,000.05", TOTAL)],
         ["2026", "2", "CNY 2,188,000.00 CNY 2.19 million", share("2,188,000.00", TOTAL)],
     ]
+    # Each row is one year; only the total adds years together, and says so.
+    assert table(html, "by-year-table", "thead")[0][2] == "Budget-year amounts"
     assert table(html, "by-year-table", "tfoot") == [
-        ["Total", "6", "CNY 7,708,000.05 CNY 7.71 million", ""]]
+        ["Sum of 2025–2026 budget-year amounts", "6", "CNY 7,708,000.05 CNY 7.71 million", ""]]
 
 
-def test_home_key_figures(site):
-    zh, en = text(read(site, "zh")), text(read(site, "en"))
-    assert "已公开预算资金总额 770.8万元 7,708,000.05元" in zh
-    assert "Total disclosed budget CNY 7.71 million CNY 7,708,000.05" in en
+def key_figures(html: str) -> str:
+    return text(re.search(r'<section class="key-figures".*?</section>', html, re.S).group(0))
+
+
+def test_home_key_figures_lead_with_the_newest_year(site):
+    """Budgets of 2025 and 2026 are not one budget: the box leads with 2026's total
+    (2,188,000.00) and gives no sum across the years."""
+    zh, en = key_figures(read(site, "zh")), key_figures(read(site, "en"))
+    assert zh.startswith("主要数字 2026年度预算资金合计 218.80万元 2,188,000.00元")
+    assert en.startswith("Key figures Budget-year amounts (2026) CNY 2.19 million "
+                         "CNY 2,188,000.00")
+    assert "7,708,000.05" not in zh + en and "770.80" not in zh
     assert "Projects 6" in en
     assert "Districts with disclosures 2 of 4 districts, counties and cities" in en
+    assert "已公开预算资金总额" not in text(read(site, "zh"))
+    assert "Total disclosed budget" not in text(read(site, "en"))
 
 
 def test_district_totals_by_year(site):
     html = read(site, "en/wuhua")
     assert table(html, "by-year-table") == [
         ["2025", "3", "CNY 4,754,567.94 CNY 4.75 million", share("4,754,567.94", "6,054,567.94")],
-        ["2026", "1", "CNY 1,300,000.00 CNY 1.3 million", share("1,300,000.00", "6,054,567.94")],
+        ["2026", "1", "CNY 1,300,000.00 CNY 1.30 million", share("1,300,000.00", "6,054,567.94")],
     ]
     assert table(html, "by-year-table", "tfoot")[0][:3] == [
-        "Total", "4", "CNY 6,054,567.94 CNY 6.05 million"]
+        "Sum of 2025–2026 budget-year amounts", "4", "CNY 6,054,567.94 CNY 6.05 million"]
+    assert key_figures(html).startswith("Key figures Budget-year amounts (2026) "
+                                        "CNY 1.30 million CNY 1,300,000.00")
     page = text(html)
     assert "530102" in page and "五华区" in page and "Wuhua District" in page
     # every project across years: newest year first, then by amount
@@ -148,20 +167,23 @@ def test_district_year_funding_summary_zh(site):
     assert "项目 3" in page
     # by unit: U2 (beta) 3,500,000.00; U1 (alpha + gamma) 1,234,567.89 + 20,000.05
     assert table(html, "by-unit-table") == [
-        ["五华区乙单位", "1", "3,500,000.00元 350万元", share("3,500,000.00", "4,754,567.94")],
+        ["五华区乙单位", "1", "3,500,000.00元 350.00万元", share("3,500,000.00", "4,754,567.94")],
         ["五华区甲单位", "2", "1,254,567.94元 125.46万元", share("1,254,567.94", "4,754,567.94")],
     ]
     # by source of funds: one project each
     assert [row[:3] for row in table(html, "by-source-table")] == [
-        ["上级补助资金", "1", "3,500,000.00元 350万元"],
+        ["上级补助资金", "1", "3,500,000.00元 350.00万元"],
         ["本级财政预算", "1", "1,234,567.89元 123.46万元"],
-        ["政府性基金预算", "1", "20,000.05元 2万元"],
+        ["政府性基金预算", "1", "20,000.05元 2.00万元"],
     ]
     # last year's spending: alpha 1,100,000.50 + gamma 18,000 = 1,118,000.50 against
-    # their budget-year amounts 1,254,567.94; change +136,567.44
+    # their budget-year amounts 1,254,567.94; difference +136,567.44, 12.2% of 1,118,000.50
     assert table(html, "previous-table") == [
-        ["2024", "3个中的2个", "1,118,000.50元 111.8万元", "1,254,567.94元 125.46万元",
-         "+136,567.44元"]]
+        ["2024", "3个中的2个", "1,118,000.50元 111.80万元", "1,254,567.94元 125.46万元",
+         "+136,567.44元 +13.66万元", "+" + share("136,567.44", "1,118,000.50")]]
+    header = table(html, "previous-table", "thead")[0]
+    assert header[4:] == ["2025年预算与2024年实际支出之差", "差额占2024年实际支出的比例"]
+    assert "增减" not in text(html)
 
 
 def test_district_year_projects_by_amount_en(site):
@@ -186,7 +208,7 @@ def test_year_page_totals_by_district(site):
         ["盘龙区", "1", "765,432.11元 76.54万元", share("765,432.11", "5,520,000.05")],
     ]
     assert table(html, "by-district-table", "tfoot")[0][:3] == [
-        "合计", "4", "5,520,000.05元 552万元"]
+        "合计", "4", "5,520,000.05元 552.00万元"]
     assert [row[:2] for row in table(html, "projects-table")] == [
         ["乙项目", "五华区"], ["甲项目", "五华区"], ["戊项目", "盘龙区"], ["丙项目", "五华区"]]
 
@@ -194,7 +216,8 @@ def test_year_page_totals_by_district(site):
 def test_unit_pages_and_index(site):
     html = read(site, "en/units/12530102MB1234567M")
     # U1: alpha 1,234,567.89 + gamma 20,000.05 + delta 1,300,000.00 = 2,554,567.94
-    assert "CNY 2.55 million CNY 2,554,567.94" in text(html)
+    assert key_figures(html).startswith(
+        "Key figures Sum of 2025–2026 budget-year amounts CNY 2.55 million CNY 2,554,567.94")
     assert [row[:3] for row in table(html, "projects-table")] == [
         ["Project Delta", "Wuhua District", "2026"],
         ["Project Alpha", "Wuhua District", "2025"],
@@ -202,7 +225,7 @@ def test_unit_pages_and_index(site):
     assert "Unit card" in text(html) and "12530102MB1234567M" in text(html)
     units = table(read(site, "zh/units"), "units-table")
     assert [(row[0], row[1], row[3], row[4]) for row in units] == [
-        ("五华区乙单位", "MB0001230", "1", "3,500,000.00元 350万元"),
+        ("五华区乙单位", "MB0001230", "1", "3,500,000.00元 350.00万元"),
         ("五华区甲单位", "12530102MB1234567M", "3", "2,554,567.94元 255.46万元"),
         ("盘龙区丙单位", "12530103MB76543211", "2", "1,653,432.11元 165.34万元")]
 
@@ -422,3 +445,82 @@ def test_print_drops_navigation_and_follows_the_document_order(site, page):
                  "#funding", "#plan", "#results", "#targets"]
         tops = [page.locator(s).first.bounding_box()["y"] for s in order]
         assert tops == sorted(tops), dict(zip(order, tops))
+
+
+# -- sums across budget years are labelled as such ------------------------------------
+
+def test_overview_tables_label_sums_across_years(site):
+    districts = read(site, "en/districts")
+    assert table(districts, "all-districts-table", "thead")[0][4] == \
+        "Sum of 2025–2026 budget-year amounts"
+    assert table(districts, "all-districts-table", "tfoot")[0][0] == \
+        "Sum of 2025–2026 budget-year amounts"
+    years = read(site, "zh/years")
+    assert table(years, "years-table", "thead")[0][2] == "预算年度资金"
+    assert table(years, "years-table", "tfoot") == [
+        ["2025年-2026年各年预算合计", "6", "7,708,000.05元 770.80万元", ""]]
+    units = read(site, "zh/units")
+    assert table(units, "units-table", "thead")[0][4] == "2025年-2026年各年预算合计"
+    # One year only: a plain total.
+    assert table(read(site, "en/years/2025"), "by-district-table", "tfoot")[0][0] == "Total"
+
+
+def test_rounded_figures_have_two_decimals_everywhere(site):
+    """One style in a column: 350.00万元 beside 123.46万元, CNY 1.30 million."""
+    for path in ("zh", "en", "zh/districts", "en/years", "zh/wuhua/2025", "en/units"):
+        rounded = re.findall(r'<span class="rounded">([^<]*)</span>', read(site, path))
+        assert rounded, path
+        for figure in rounded:
+            if re.search(r"\d{4}", figure) and "万元" not in figure and "CNY" not in figure:
+                continue  # a period of years, not an amount
+            assert re.fullmatch(r"[+−]?(?:[\d,]+\.\d\d万元|[\d,]+\.\d\d亿元|"
+                                r"CNY [\d,]+\.\d\d (?:thousand|million|billion))",
+                                figure.replace("−CNY", "CNY")), (path, figure)
+
+
+def test_source_of_funds_shows_the_documents_wording(real_site):
+    """本级财政预算 and 本级财政安排的一般公共预算资金 are different wordings and stay
+    apart; each district-year page gives the wording exactly, in both languages."""
+    for source in sorted((REPO / "content" / "projects").glob("*/*/*/project.yaml")):
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        funds = data["unit"]["source_of_funds"]
+        path = f"{data['district']}/{data['year']}"
+        zh_rows = table(read(real_site, f"zh/{path}"), "by-source-table")
+        assert funds["zh"] in [row[0] for row in zh_rows]
+        html = read(real_site, f"en/{path}")
+        rows = table(html, "by-source-table")
+        assert f"{funds['en']} {funds['zh']}" in [row[0] for row in rows]
+        assert f'<span class="original" lang="zh-CN">{funds["zh"]}</span>' in html
+
+
+# -- the home page's newest projects ---------------------------------------------------
+
+def recent_names(html: str) -> list[str]:
+    return [row[0] for row in table(html, "recent-table")]
+
+
+def test_without_history_recent_projects_are_by_budget_year(real_site):
+    html = read(real_site, "en")
+    heading = re.search(r'<h2 id="recent-title">([^<]*)</h2>', html).group(1)
+    assert heading == "Projects by budget year"
+    assert "Most recently published" not in text(html)
+    names = recent_names(html)
+    assert names[0].startswith("Funds for supplementary insurance")  # 2026 before 2025
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_recent_projects_follow_first_publication(tmp_path):
+    """Wuhua's 2025 project published after Chenggong's 2026 one comes first."""
+    root = copy_site(tmp_path / "site")
+    init(root)
+    commit(root, "Site", "2024-01-01T09:00:00+08:00", "content/site.yaml",
+           "content/districts.yaml", "content/projects/chenggong")
+    commit(root, "Wuhua", "2024-06-01T09:00:00+08:00", "content/projects/wuhua")
+    out = build(root, None, "--no-search")
+    for lang, heading in (("zh", "最新发布的项目"), ("en", "Most recently published projects")):
+        html = read(out, lang)
+        assert re.search(r'<h2 id="recent-title">([^<]*)</h2>', html).group(1) == heading
+        names = recent_names(html)
+        assert len(names) == 2
+        assert names[0] == {"zh": "城乡医疗救助专项资金",
+                            "en": "Special fund for urban and rural medical assistance"}[lang]

@@ -4,6 +4,7 @@ shown openly, and the change from last year."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -37,8 +38,8 @@ def funding_rows(document: Element) -> list[list[str]]:
 @pytest.mark.parametrize("lang, key, exact, rounded", [
     ("zh", WUHUA, "7,968,243.98元", "796.82万元"),
     ("en", WUHUA, "CNY 7,968,243.98", "CNY 7.97 million"),
-    ("zh", CHENGGONG, "5,500,000.00元", "550万元"),
-    ("en", CHENGGONG, "CNY 5,500,000.00", "CNY 5.5 million"),
+    ("zh", CHENGGONG, "5,500,000.00元", "550.00万元"),
+    ("en", CHENGGONG, "CNY 5,500,000.00", "CNY 5.50 million"),
 ])
 def test_budget_year_amount_in_each_locale(real_site, lang, key, exact, rounded):
     document = page(real_site, lang, key)
@@ -48,33 +49,84 @@ def test_budget_year_amount_in_each_locale(real_site, lang, key, exact, rounded)
     assert exact in figures and rounded in figures
 
 
+def year_range(start: int, end: int, lang: str) -> str:
+    """The one way the site writes a period: the documents' 2026年-2028年, or 2026–2028."""
+    return f"{start}年-{end}年" if lang == "zh" else f"{start}–{end}"
+
+
 @pytest.mark.parametrize("lang, total, rounded", [
-    ("zh", "16,500,000.00元", "1,650万元"), ("en", "CNY 16,500,000.00", "CNY 16.5 million")])
+    ("zh", "16,500,000.00元", "1,650.00万元"), ("en", "CNY 16,500,000.00", "CNY 16.50 million")])
 def test_multi_year_total(real_site, lang, total, rounded):
-    rows = funding_rows(page(real_site, lang, CHENGGONG))
+    multi = source(CHENGGONG)["funding"]["multi_year"]
+    period = year_range(multi["start"], multi["end"], lang)
+    document = page(real_site, lang, CHENGGONG)
+    rows = funding_rows(document)
     assert [total, rounded] in [row[1:] for row in rows]
-    assert any("2026" in row[0] and "2028" in row[0] for row in rows if row[1] == total)
+    assert [row[0] for row in rows if row[1] == total] == [
+        {"zh": f"多年度资金总额（{period}）", "en": f"Multi-year total ({period})"}[lang]]
+    figures = document.find("section", **{"class": "key-figures"}).text()
+    assert period in figures
+
+
+@pytest.mark.parametrize("key", PROJECTS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_year_ranges_are_written_one_way(real_site, lang, key):
+    """Every period on the page (multi-year total, overall objective) in the same style,
+    and no other style of range anywhere in the page's own words."""
+    data = source(key)
+    document = page(real_site, lang, key)
+    overall = data["targets"]["overall"]
+    target = document.by_id("overall-target").find("dt").text()
+    # As the documents head it: 总体目标(2026年-2028年), half-width brackets and all.
+    assert target == {"zh": f"总体目标({year_range(overall['start'], overall['end'], 'zh')})",
+                      "en": f"Overall objective ({year_range(overall['start'], overall['end'], 'en')})"}[lang]
+    chrome = " ".join(e.text() for e in document.find_all("dt") + document.find_all("th"))
+    assert not re.search(r"\d{4}\s*[—~]\s*\d{4}|\d{4}年?–\d{4}年", chrome), chrome
+    if lang == "zh":
+        assert not re.search(r"\d{4}–\d{4}", chrome), chrome
+
+
+def comparison(document: Element) -> tuple[list[str], list[list[str]]]:
+    table = document.by_id("funding-comparison")
+    header = [th.text() for th in table.find("thead").find_all("th")]
+    return header, [[cell.text() for cell in row.cells] for row in table_rows(table)]
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_change_from_last_year(real_site, lang):
-    funding = source(WUHUA)["funding"]
+def test_budget_minus_last_years_spending_is_labelled_for_what_it_is(real_site, lang):
+    """Wuhua's 2024 figure is what was spent (all medical assistance paid), not a budget:
+    the difference says so, and its percentage has a column of its own."""
+    data = source(WUHUA)
+    funding = data["funding"]
+    year, spent = data["year"], funding["previous_year"]["year"]
     previous = Decimal(str(funding["previous_year"]["amount"]))
     change = Decimal(str(funding["budget_year"])) - previous
     digits = f"{abs(change):,.2f}"
     expected = {"zh": f"−{digits}元", "en": f"−CNY {digits}"}[lang]
     ratio = f"{change / previous * 100:.1f}%"
-    rows = funding_rows(page(real_site, lang, WUHUA))
+    document = page(real_site, lang, WUHUA)
+    rows = funding_rows(document)
     last_year = [row for row in rows if row[1] == ("8,241,234.00元" if lang == "zh"
                                                     else "CNY 8,241,234.00")]
-    assert len(last_year) == 1 and "2024" in last_year[0][0]
-    assert rows[-1][1] == expected and rows[-1][2].replace("−", "-") == ratio
-    assert "2024" in rows[-1][0]
-
-
-def test_no_change_without_last_year(real_site):
-    rows = funding_rows(page(real_site, "en", CHENGGONG))
+    assert len(last_year) == 1 and str(spent) in last_year[0][0]
     assert not [row for row in rows if row[1].startswith(("−", "+", "±"))]
+    header, (row,) = comparison(document)
+    label = {"zh": f"{year}年预算与{spent}年实际支出之差",
+             "en": f"{year} budget minus {spent} actual spending"}[lang]
+    share = {"zh": f"差额占{spent}年实际支出的比例",
+             "en": f"Difference as a share of {spent} actual spending"}[lang]
+    assert row[0] == label and row[1] == expected
+    assert header[3] == share and row[3].replace("−", "-") == ratio
+    assert "%" not in row[2] and header[2] == {"zh": "约数", "en": "Rounded"}[lang]
+    body = document.find("body").text()
+    assert "较2024年增减" not in body and "Change from" not in body
+
+
+def test_no_comparison_without_last_year(real_site):
+    document = page(real_site, "en", CHENGGONG)
+    rows = funding_rows(document)
+    assert not [row for row in rows if row[1].startswith(("−", "+", "±"))]
+    assert not document.find_all(id="funding-comparison")
 
 
 def test_last_years_components_are_listed(real_site):
@@ -227,15 +279,35 @@ def without_lines(text: str, *starts: str) -> str:
     return "".join(lines)
 
 
+def without_section_text(text: str, section_id: str) -> str:
+    """A narrative with the body of one section removed, its heading kept."""
+    out, skipping = [], False
+    for line in text.splitlines(keepends=True):
+        if line.startswith("## "):
+            skipping = line.rstrip().endswith(f"{{#{section_id}}}")
+            out.append(line)
+        elif not skipping:
+            out.append(line)
+    assert len(out) < len(text.splitlines()), section_id
+    return "".join(out)
+
+
+EMPTIED = "plan"  # the section of Wuhua's en.md left with its heading only
+
+
 @pytest.fixture(scope="module")
 def untranslated_site(tmp_path_factory):
-    """The real content with English removed from two fields and from Chenggong's en.md."""
+    """The real content with English removed from two fields and from Chenggong's en.md,
+    and one section of Wuhua's en.md left empty."""
     root = copy_site(tmp_path_factory.mktemp("untranslated"))
     path = root / "content" / "projects" / WUHUA / "project.yaml"
     path.write_text(without_lines(path.read_text(encoding="utf-8"),
                                   '  en: "Pursuant to the Notice of the General Office',
                                   "      en: Accuracy in determining the persons"),
                     encoding="utf-8")
+    en_md = root / "content" / "projects" / WUHUA / "en.md"
+    en_md.write_text(without_section_text(en_md.read_text(encoding="utf-8"), EMPTIED),
+                     encoding="utf-8")
     (root / "content" / "projects" / CHENGGONG / "en.md").unlink()
     return build(root, None, "--no-search")
 
@@ -288,4 +360,35 @@ def test_untranslated_narrative_shows_the_chinese_sections(untranslated_site):
         labels = [e for e in section.iter() if "untranslated" in e.classes]
         assert len(labels) == 1 and labels[0].lang() == "en" and visible(labels[0])
         assert labels[0].text() == "not yet translated"
+    assert unmarked_chinese(document) == []
+
+
+def zh_section_text(key: str, section_id: str) -> str:
+    """The body of a section of zh.md, as words (Markdown marks aside)."""
+    text = (REPO / "content" / "projects" / key / "zh.md").read_text(encoding="utf-8")
+    body = text.split(f"{{#{section_id}}}", 1)[1].split("\n## ", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"[*_#>`-]", " ", body)).strip()
+
+
+def test_an_empty_english_section_shows_the_chinese_section(untranslated_site):
+    """en.md exists but leaves one section empty: that section, and only it, shows the
+    Chinese marked lang="zh-CN" with the visible label; the others stay English."""
+    document = page(untranslated_site, "en", WUHUA)
+    sections = {s.attrs["id"]: s for s in document.find_all("section")
+                if "narrative" in s.classes}
+    assert list(sections) == ["overview", "activities", "funding-arrangement", "plan",
+                              "results"]
+    emptied = sections[EMPTIED]
+    assert emptied.attrs.get("lang") == "zh-CN"
+    labels = [e for e in emptied.iter() if "untranslated" in e.classes]
+    assert len(labels) == 1 and labels[0].lang() == "en" and visible(labels[0])
+    assert labels[0].text() == "not yet translated"
+    shown = re.sub(r"\s+", " ", re.sub(r"[*_#>`-]", " ", emptied.text())).strip()
+    words = zh_section_text(WUHUA, EMPTIED)
+    assert words and words[:40] in shown
+    for sid, section in sections.items():
+        if sid != EMPTIED:
+            assert section.attrs.get("lang") is None, sid
+            assert not [e for e in section.iter() if "untranslated" in e.classes], sid
+            assert not CJK.search(section.find("h2").text()), sid
     assert unmarked_chinese(document) == []
