@@ -14,12 +14,17 @@ const SORTS = {
   "year-asc": { year: "asc" },
 };
 const PAGE_SIZE = 20;
+// Runs of Chinese (and Japanese or Korean) characters in a query.
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
+const PHONE = window.matchMedia("(max-width: 40rem)");
 
 const root = document.getElementById("search");
 const form = document.getElementById("search-form");
 const query = document.getElementById("search-q");
 const fallback = document.querySelector("[data-search-fallback]");
 const filtersBox = root.querySelector("[data-search-filters]");
+const filtersPanel = root.querySelector("[data-search-filters-panel]");
+const chosenCount = root.querySelector("[data-search-chosen]");
 const statusLine = root.querySelector("[data-search-status]");
 const resultsList = root.querySelector("[data-search-results]");
 const moreButton = root.querySelector("[data-search-more]");
@@ -30,6 +35,7 @@ const messages = {};
 root.querySelectorAll("[data-msg]").forEach((el) => { messages[el.dataset.msg] = el.textContent; });
 
 let pagefind = null;
+let everyValue = {};  // every filter value of this language's index, with its page count
 let shown = [];       // the results of the current search, loaded PAGE_SIZE at a time
 let generation = 0;   // only the newest search may draw
 
@@ -70,8 +76,28 @@ function urlFor(state) {
 
 function remember(state, replace) {
   const url = urlFor(state);
-  if (url === window.location.pathname + window.location.search) return;
-  window.history[replace ? "replaceState" : "pushState"](null, "", url);
+  if (url !== window.location.pathname + window.location.search) {
+    window.history[replace ? "replaceState" : "pushState"](null, "", url);
+  }
+  carrySearch();
+}
+
+// Filter values are names in the page's language (五华区, Wuhua District): a value this
+// index does not have, as from the other language's page, is dropped, not searched for.
+function known(state) {
+  const chosen = {};
+  Object.entries(state.chosen).forEach(([key, values]) => {
+    const kept = values.filter((v) => everyValue[key] && v in everyValue[key]);
+    if (kept.length) chosen[key] = kept;
+  });
+  return { ...state, chosen };
+}
+
+// The language switch takes the search along (words, order, filters); the other page
+// keeps the filter values it has, such as years.
+function carrySearch() {
+  const other = document.querySelector(".lang-switch a[data-keep-hash]");
+  if (other) other.href = other.href.split(/[?#]/)[0] + window.location.search;
 }
 
 // ---- searching --------------------------------------------------------------
@@ -84,22 +110,22 @@ function pagefindFilters(chosen) {
   return filters;
 }
 
+function without(chosen, key) {
+  const rest = { ...chosen };
+  delete rest[key];
+  return rest;
+}
+
 async function run(state) {
   if (!pagefind) return; // still loading: start() runs the search from the URL
   const mine = ++generation;
-  const anyFilter = Object.keys(state.chosen).length > 0;
   statusLine.textContent = say("searching");
-  const options = { filters: pagefindFilters(state.chosen) };
-  if (state.sort) options.sort = SORTS[state.sort];
-  const search = state.q || anyFilter
-    ? await pagefind.search(state.q || null, options)
-    : null;
-  const counts = search ? search.totalFilters : await pagefind.filters();
+  const found = state.q || Object.keys(state.chosen).length ? await find(state) : null;
   if (mine !== generation) return;
-  drawFilters(counts, state.chosen);
-  shown = search ? search.results : [];
+  drawFilters(found ? found.counts : everyValue, state.chosen);
+  shown = found ? found.results : [];
   resultsList.replaceChildren();
-  if (!search) {
+  if (!found) {
     statusLine.textContent = say("prompt");
   } else if (!shown.length) {
     statusLine.textContent = say("none");
@@ -107,6 +133,84 @@ async function run(state) {
     statusLine.textContent = shown.length === 1 ? say("found-one") : say("found-many", { count: shown.length });
   }
   await drawMore(mine);
+}
+
+// Results and, for each filter value, how many results ticking it would give.
+function find(state) {
+  const runs = state.q.split(/\s+/).flatMap((term) => term.match(CJK) || []);
+  return runs.length ? findChinese(state, runs) : findIndexed(state);
+}
+
+async function search(q, chosen, sort) {
+  const options = { filters: pagefindFilters(chosen) };
+  if (sort) options.sort = SORTS[sort];
+  return pagefind.search(q || null, options);
+}
+
+// Pagefind counts each value among the current results, which is what ticking it
+// gives, except within an "either" group that has a choice: there another value widens
+// the search, so that group's counts come from a search without its own choice.
+async function findIndexed(state) {
+  const found = await search(state.q, state.chosen, state.sort);
+  const counts = { ...found.filters };
+  for (const key of Object.keys(state.chosen).filter((k) => EITHER.has(k))) {
+    const others = without(state.chosen, key);
+    counts[key] = state.q || Object.keys(others).length
+      ? (await search(state.q, others, "")).filters[key]
+      : everyValue[key];
+  }
+  return { results: found.results, counts };
+}
+
+// Pagefind splits a Chinese word it does not know into single characters and matches
+// each as the start of a word, so 保费 would find a page that has only 保险 and 费用.
+// A result stands only if its text holds each run of Chinese characters as typed. That
+// needs every result's text, so filtering and counting are done here on those results.
+async function findChinese(state, runs) {
+  const found = await search(state.q, {}, state.sort);
+  const pages = (await Promise.all(found.results.map((r) => r.data())))
+    .filter((data) => holdsEvery(data.content, runs));
+  const counts = {};
+  FILTERS.forEach((key) => {
+    const rest = EITHER.has(key) ? without(state.chosen, key) : state.chosen;
+    counts[key] = tally(pages.filter((data) => passes(data.filters, rest)), key);
+  });
+  const results = pages.filter((data) => passes(data.filters, state.chosen))
+    .map((data) => ({ ...data, excerpt: excerptAround(data.content, runs) || data.excerpt }))
+    .map((data) => ({ data: async () => data }));
+  return { results, counts };
+}
+
+// Pagefind's excerpt marks the characters it matched one by one (保 of 保险 for 保费):
+// show the text around the first word as typed, with every typed word marked.
+function excerptAround(content, runs) {
+  const at = content.indexOf(runs[0]);
+  if (at < 0) return null;
+  const start = Math.max(0, at - 40);
+  const end = Math.min(content.length, at + runs[0].length + 80);
+  const text = content.slice(start, end).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const marked = text.replace(new RegExp(runs.join("|"), "g"), (run) => `<mark>${run}</mark>`);
+  return (start > 0 ? "…" : "") + marked + (end < content.length ? "…" : "");
+}
+
+function holdsEvery(content, runs) {
+  const text = (content || "").replace(/\s+/g, ""); // a word may straddle two elements
+  return runs.every((run) => text.includes(run));
+}
+
+function passes(filters, chosen) {
+  return Object.entries(chosen).every(([key, values]) => {
+    const has = (filters && filters[key]) || [];
+    return EITHER.has(key) ? values.some((v) => has.includes(v)) : values.every((v) => has.includes(v));
+  });
+}
+
+function tally(pages, key) {
+  const counts = {};
+  pages.forEach((data) => ((data.filters || {})[key] || []).forEach((v) => {
+    counts[v] = (counts[v] || 0) + 1;
+  }));
+  return counts;
 }
 
 async function drawMore(mine) {
@@ -134,7 +238,7 @@ function resultItem(data) {
     .filter(Boolean).join(" · ");
   const excerpt = document.createElement("p");
   excerpt.className = "search-result-excerpt";
-  excerpt.innerHTML = data.excerpt; // Pagefind escapes the text and adds only <mark>
+  excerpt.innerHTML = data.excerpt; // escaped text with <mark> only (Pagefind or excerptAround)
   item.append(heading, facts, excerpt);
   return item;
 }
@@ -146,15 +250,15 @@ function sortedValues(key, counts) {
     : values.sort((a, b) => collator.compare(a, b));
 }
 
+// Every value stays in its place; one that would give no results says (0).
 function drawFilters(counts, chosen) {
-  const groups = FILTERS.filter((key) => counts[key]).map((key) => {
-    const values = sortedValues(key, counts[key])
-      .filter((v) => counts[key][v] > 0 || (chosen[key] || []).includes(v));
-    return values.length ? filterGroup(key, values, counts[key], chosen[key] || []) : null;
-  }).filter(Boolean);
+  const groups = FILTERS.filter((key) => everyValue[key]).map((key) =>
+    filterGroup(key, sortedValues(key, everyValue[key]), counts[key] || {}, chosen[key] || []));
   const focused = filtersBox.contains(document.activeElement) ? document.activeElement : null;
   filtersBox.replaceChildren(...groups);
-  clearButton.hidden = Object.keys(chosen).length === 0;
+  const ticked = Object.values(chosen).reduce((sum, values) => sum + values.length, 0);
+  clearButton.hidden = ticked === 0;
+  chosenCount.textContent = ticked ? say("chosen", { count: ticked }) : "";
   // Redrawing replaces the boxes: keep a keyboard user on the one they just used.
   if (focused) {
     const same = [...filtersBox.querySelectorAll("input")]
@@ -181,6 +285,7 @@ function filterGroup(key, values, counts, chosen) {
     count.className = "search-count";
     count.textContent = `(${counts[value] || 0})`;
     label.append(count);
+    if (!counts[value]) label.classList.add("search-none");
     const row = document.createElement("div");
     row.append(box, label);
     group.append(row);
@@ -225,8 +330,9 @@ clearButton.addEventListener("click", () => {
 });
 moreButton.addEventListener("click", () => drawMore(generation));
 window.addEventListener("popstate", () => {
-  const state = stateFromUrl();
+  const state = known(stateFromUrl());
   fillForm(state);
+  carrySearch();
   run(state);
 });
 
@@ -239,7 +345,7 @@ async function start() {
     await pagefind.options({ baseUrl: root.dataset.baseUrl });
     await pagefind.init();
     // Loading every filter once makes each search report its facet counts.
-    await pagefind.filters();
+    everyValue = await pagefind.filters();
   } catch (error) {
     root.hidden = true;
     fallback.hidden = false;
@@ -247,7 +353,10 @@ async function start() {
     fallback.querySelector("[data-search-failed]").hidden = false;
     return;
   }
-  const state = stateFromUrl();
+  // On a phone the filters start folded, so that the results come first.
+  if (PHONE.matches) filtersPanel.open = false;
+  const state = known(stateFromUrl());
+  remember(state, true);
   fillForm(state);
   await run(state);
   root.dataset.ready = "";
