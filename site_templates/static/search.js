@@ -97,7 +97,7 @@ function known(state) {
 // keeps the filter values it has, such as years.
 function carrySearch() {
   const other = document.querySelector(".lang-switch a[data-keep-hash]");
-  if (other) other.href = other.href.split(/[?#]/)[0] + window.location.search;
+  if (other) other.setAttribute("href", other.getAttribute("href").split(/[?#]/)[0] + window.location.search);
 }
 
 // ---- searching --------------------------------------------------------------
@@ -120,6 +120,7 @@ async function run(state) {
   if (!pagefind) return; // still loading: start() runs the search from the URL
   const mine = ++generation;
   statusLine.textContent = say("searching");
+  resultsList.setAttribute("aria-busy", "true");
   const found = state.q || Object.keys(state.chosen).length ? await find(state) : null;
   if (mine !== generation) return;
   drawFilters(found ? found.counts : everyValue, state.chosen);
@@ -133,6 +134,7 @@ async function run(state) {
     statusLine.textContent = shown.length === 1 ? say("found-one") : say("found-many", { count: shown.length });
   }
   await drawMore(mine);
+  if (mine === generation) resultsList.removeAttribute("aria-busy");
 }
 
 // Results and, for each filter value, how many results ticking it would give.
