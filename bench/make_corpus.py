@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Write a synthetic site of N projects for benchmarks and tests: `make_corpus.py N OUT`.
+
+The projects are shaped like the two seed disclosures in content/ (same fields, text
+of the same length in both languages, 5–10 indicators, funding components, a full
+Markdown narrative), spread over Kunming's 14 districts and the years 2022–2026.
+The same N always gives the same files. Nothing here is published: the projects are
+made up, and every name says so ("示例" / "sample").
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import shutil
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+CONTENT = HERE.parent / "content"
+SEEDS = sorted((CONTENT / "projects").glob("*/*/*/project.yaml"))
+YEARS = (2022, 2023, 2024, 2025, 2026)
+TOPICS = (
+    ("城乡医疗救助", "urban and rural medical assistance"),
+    ("公务员医疗补助", "the medical subsidy for civil servants"),
+    ("义务教育学生营养改善", "nutrition improvement for compulsory-education students"),
+    ("农村公路养护", "rural road maintenance"),
+    ("城市绿化管护", "urban greening maintenance"),
+    ("社区居家养老服务", "community home-based elderly care services"),
+    ("公共文化场馆免费开放", "free opening of public cultural venues"),
+    ("重大动物疫病防控", "prevention and control of major animal diseases"),
+    ("饮用水水源地保护", "protection of drinking-water sources"),
+    ("困难残疾人生活补贴", "living allowances for disabled persons in difficulty"),
+    ("就业创业补贴", "employment and business start-up subsidies"),
+    ("森林防火", "forest fire prevention"),
+)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """Plain YAML: no anchors or aliases (the loader refuses them, as it should)."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def _org_code(rng: random.Random) -> str:
+    from builder.checkcodes import org_check_char
+    body = "".join(rng.choice("0123456789") for _ in range(8))
+    return body + org_check_char(body)
+
+
+def _districts() -> list[str]:
+    data = yaml.safe_load((CONTENT / "districts.yaml").read_text("utf-8"))
+    return [d["slug"] for d in data["districts"]]
+
+
+def _seeds() -> list[tuple[dict, str, str]]:
+    return [(yaml.safe_load(path.read_text("utf-8")),
+             (path.parent / "zh.md").read_text("utf-8"),
+             (path.parent / "en.md").read_text("utf-8")) for path in SEEDS]
+
+
+def _amount(rng: random.Random, low: int, high: int) -> Decimal:
+    return Decimal(rng.randrange(low * 100, high * 100)) / 100
+
+
+def _indicators(rng: random.Random, pool: list[dict], count: int) -> list[dict]:
+    """`count` indicators drawn from the seeds' rows, unique ids, points adding to 100."""
+    rows = []
+    for i in range(count):
+        row = dict(rng.choice(pool))
+        row["id"] = f"{row['id']}-{i + 1}"
+        rows.append(row)
+    weights = [100 // count] * count
+    weights[0] += 100 - sum(weights)
+    for row, weight in zip(rows, weights):
+        row["weight"] = weight
+    return rows
+
+
+def project(i: int, rng: random.Random, seeds, districts) -> tuple[str, dict, str, str]:
+    data, zh_md, en_md = seeds[i % len(seeds)]
+    data = copy.deepcopy(data)
+    district = districts[rng.randrange(len(districts))]
+    year = YEARS[rng.randrange(len(YEARS))]
+    topic_zh, topic_en = TOPICS[rng.randrange(len(TOPICS))]
+    data["district"], data["year"] = district, year
+    data["heading"] = {"zh": f"{year}年示例项目第{i + 1}号", "en": f"{year}: sample project No. {i + 1}"}
+    data["name"] = {"zh": f"{topic_zh}专项资金（示例{i + 1}）",
+                    "en": f"Special fund for {topic_en} (sample {i + 1})"}
+    data["unit"]["code"] = _org_code(rng)
+    funding = data["funding"]
+    budget = _amount(rng, 50_000, 20_000_000)
+    funding["budget_year"] = float(budget)
+    if "multi_year" in funding:
+        funding["multi_year"] = {"start": year, "end": year + 2, "total": float(budget * 3)}
+    if "previous_year" in funding:
+        parts = [_amount(rng, 10_000, 5_000_000) for _ in range(2)]
+        previous = funding["previous_year"]
+        previous["year"] = year - 1
+        previous["amount"] = float(sum(parts))
+        for component, part in zip(previous["components"], parts):
+            component["amount"] = float(part)
+    overall = data["targets"]["overall"]
+    overall["start"], overall["end"] = year, year + 2
+    pool = [row for seed, _, _ in seeds for row in seed["indicators"]]
+    data["indicators"] = _indicators(rng, pool, rng.randint(5, 10))
+    note = (f"\n\n本示例项目编号为{i + 1}，所属{district}，用于性能测试。\n",
+            f"\n\nThis sample project is number {i + 1}, in {district}, for benchmarks.\n")
+    slug = f"sample-{i + 1:05d}"
+    return f"{district}/{year}/{slug}", data, zh_md + note[0], en_md + note[1]
+
+
+def write_corpus(n: int, out: Path) -> None:
+    """A site folder: OUT/content/ with site.yaml, districts.yaml and the projects."""
+    if out.exists():
+        shutil.rmtree(out)
+    content = out / "content"
+    (content / "projects").mkdir(parents=True)
+    for name in ("site.yaml", "districts.yaml"):
+        shutil.copy2(CONTENT / name, content / name)
+    seeds, districts = _seeds(), _districts()
+    rng = random.Random(n)
+    for i in range(n):
+        key, data, zh_md, en_md = project(i, rng, seeds, districts)
+        folder = content / "projects" / key
+        folder.mkdir(parents=True)
+        text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+        (folder / "project.yaml").write_text(text, "utf-8")
+        (folder / "zh.md").write_text(zh_md, "utf-8")
+        (folder / "en.md").write_text(en_md, "utf-8")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 3 or not argv[1].isdigit():
+        print("usage: make_corpus.py N OUT", file=sys.stderr)
+        return 2
+    write_corpus(int(argv[1]), Path(argv[2]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent))
+    sys.exit(main(sys.argv))
