@@ -14,6 +14,7 @@ import copy
 import random
 import shutil
 import sys
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,9 +47,11 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
         return True
 
 
-def _org_code(rng: random.Random) -> str:
+def _org_code(*parts) -> str:
+    """One implementing unit per district, topic and seed: a unit publishes several
+    projects, as real ones do. A valid 9-character organization code."""
     from builder.checkcodes import org_check_char
-    body = "".join(rng.choice("0123456789") for _ in range(8))
+    body = f"{zlib.crc32(repr(parts).encode()) % 10**8:08d}"
     return body + org_check_char(body)
 
 
@@ -86,12 +89,13 @@ def project(i: int, rng: random.Random, seeds, districts) -> tuple[str, dict, st
     data = copy.deepcopy(data)
     district = districts[rng.randrange(len(districts))]
     year = YEARS[rng.randrange(len(YEARS))]
-    topic_zh, topic_en = TOPICS[rng.randrange(len(TOPICS))]
+    topic = rng.randrange(len(TOPICS))
+    topic_zh, topic_en = TOPICS[topic]
     data["district"], data["year"] = district, year
     data["heading"] = {"zh": f"{year}年示例项目第{i + 1}号", "en": f"{year}: sample project No. {i + 1}"}
     data["name"] = {"zh": f"{topic_zh}专项资金（示例{i + 1}）",
                     "en": f"Special fund for {topic_en} (sample {i + 1})"}
-    data["unit"]["code"] = _org_code(rng)
+    data["unit"]["code"] = _org_code(district, topic, i % len(seeds))
     funding = data["funding"]
     budget = _amount(rng, 50_000, 20_000_000)
     funding["budget_year"] = float(budget)

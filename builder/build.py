@@ -1,4 +1,11 @@
-"""The build, top to bottom: load → validate → site → render → publish."""
+"""The build, top to bottom: load → validate → site → render → publish.
+
+With the cache (ROOT/.cache/budgetsite/, see cache.py) each stage skips what did
+not change: a build whose inputs are all as they were stops after looking at them;
+otherwise unchanged project folders are not read again, unchanged pages are not
+rendered again, unchanged files are not written again and an unchanged set of
+pages keeps its search index. The result is always the cold build's, byte for byte.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import data, feeds, links, publish, render, search, sitemap, validate
-from . import history as history_stage, site as site_stage
-from .errors import BuildError, ContentError, Problem
+from . import sources
+from .cache import Cache, digest
+from .errors import ContentError, Problem
+
+CACHE_DIR = Path(".cache") / "budgetsite"
 
 
 @dataclass(frozen=True)
@@ -18,6 +27,7 @@ class BuildConfig:
     base_path: str | None = None
     strict: bool = False
     search: bool = True
+    cache: bool = True
 
 
 @dataclass
@@ -26,44 +36,135 @@ class BuildReport:
     files: int = 0
     warnings: tuple[Problem, ...] = ()
     seconds: float = 0.0
+    written: int = 0      # files whose bytes were written (the rest were already there)
+    unchanged: bool = False  # nothing had changed: the build stopped at once
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def _add(files: dict[str, bytes], more: dict[str, bytes]) -> None:
-    """Add generated files; two stages writing one path is a bug, not a choice."""
-    clash = sorted(files.keys() & more.keys())
-    if clash:
-        raise BuildError(f"two parts of the build write {clash[0]}")
-    files.update(more)
 
 
 def build(config: BuildConfig) -> BuildReport:
     """Build the site into config.out; on any failure the old output stays."""
     started = time.perf_counter()
-    content = validate.load_content(config.root)
+    cache = Cache(config.root / CACHE_DIR, read=False) if config.cache else Cache.disabled()
+    options = repr((str(config.out.resolve()), config.base_path, config.strict,
+                    config.search))
+    inputs = sources.fingerprint(config.root, options) if cache.enabled else None
+    last = cache.read_inputs()
+    if inputs is not None and last.get("inputs") == inputs and _same_output(config.out, last):
+        return BuildReport(last["pages"], last["files"], last["warnings"],
+                           time.perf_counter() - started, 0, True)
+    cache.load()
+    from . import publish
+    try:
+        report = _build(config, cache)
+    except publish.StaleOutput:
+        # The output folder was changed by hand: forget what the cache knew of it.
+        cache.keep_only_trees(set())
+        report = _build(config, cache)
+    cache.save()
+    report.timings["save cache"] = time.perf_counter() - started - sum(report.timings.values())
+    if inputs is not None:
+        cache.keep_inputs({"inputs": inputs, "out": _folder_id(config.out),
+                           "pages": report.pages, "files": report.files,
+                           "warnings": report.warnings})
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _same_output(out: Path, last: dict) -> bool:
+    return last.get("out") is not None and last.get("out") == _folder_id(out)
+
+
+def _folder_id(out: Path) -> tuple[int, int] | None:
+    """The output folder and its marker file, as the swap left them."""
+    from .publish import MARKER
+    try:
+        return out.stat().st_ino, (out / MARKER).stat().st_ino
+    except OSError:
+        return None
+
+
+class _Clock:
+    """Seconds spent per stage, for `budgetsite build --timings` and the benchmark."""
+
+    def __init__(self):
+        self.timings: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self._last
+        self._last = now
+
+
+def _build(config: BuildConfig, cache: Cache) -> BuildReport:
+    from . import data, feeds, links, publish, render, search, sitemap, validate
+    from . import history as history_stage, site as site_stage
+
+    lap = _Clock()
+    content = validate.load_content(config.root, cache)
+    lap("load")
     if config.strict and content.warnings:
         raise ContentError(list(content.warnings))
     history = history_stage.read(config.root, [p.key for p in content.projects])
     site = site_stage.make_site(content, config.base_path, history)
     pages = site_stage.pages(site)
-    dirs = tuple(render.template_dirs(config.root))
-    files = render.render_all(site, pages, dirs)
-    for more in (data.files(site), feeds.files(site), sitemap.files(site, pages)):
-        _add(files, more)
-    staging = publish.prepare(config.out)
+    dirs = tuple(sources.template_dirs(config.root))
+    lap("site")
+    output = publish.Output(config.out, cache)
+    lap("staging")
     try:
-        publish.write_files(staging, files)
-        publish.copy_static(staging, [d / "static" for d in dirs])
+        files = render.render_site(site, pages, dirs, cache, output.has)
+        lap("render")
+        for more in (data.files(site), feeds.files(site), sitemap.files(site, pages),
+                     _static(dirs)):
+            _add(files, {name: (digest(bytes_), bytes_) for name, bytes_ in more.items()})
+        bundle = None
         if config.search:
-            search.index_site(staging, len(site.projects))
+            binary = search.extended_binary()
+            key = search.index_key(binary, {n: d for n, (d, _) in files.items()
+                                            if n.endswith(".html")})
+            bundle = search.reusable(cache, key, output.has)
+            if bundle is not None:
+                _add(files, {name: (d, None) for name, d in bundle.items()})
+        lap("data")
+        output.write(files)
+        lap("write")
+        if config.search and bundle is None:
+            search.index_site(output.staging, len(site.projects), binary)
+            cache.search = {"key": key, "files": output.add_written(search.BUNDLE)}
+            lap("search")
         # Last before the swap, so that it sees every file every stage wrote.
-        broken = links.check(staging, site.urls, config.out.as_posix())
+        names = {name: d for name, (d, _) in output.spare.items()}
+        broken = links.check_output(output.staging, names, site.urls, config.out.as_posix(),
+                                    cache)
+        lap("links")
         if config.strict and broken:
             raise ContentError(broken)
-        publish.swap(staging, config.out)
+        output.swap()
+        lap("swap")
     except BaseException:
-        publish.discard(config.out)
+        output.discard()
         raise
-    return BuildReport(pages=len(pages), files=len(files),
-                       warnings=content.warnings + tuple(broken),
-                       seconds=time.perf_counter() - started)
+    return BuildReport(pages=len(pages), files=len(output.spare),
+                       warnings=content.warnings + tuple(broken), written=output.written,
+                       timings=lap.timings)
+
+
+def _static(dirs: tuple[Path, ...]) -> dict[str, bytes]:
+    """The static assets under static/; the site's own override the defaults file by file."""
+    found: dict[str, bytes] = {}
+    for folder in reversed(dirs):
+        static = folder / "static"
+        for path in sorted(static.rglob("*")) if static.is_dir() else ():
+            if path.is_file():
+                found[f"static/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+    return found
+
+
+def _add(files: dict, more: dict) -> None:
+    """Add generated files; two stages writing one path is a bug, not a choice."""
+    from .errors import BuildError
+    clash = sorted(files.keys() & more.keys())
+    if clash:
+        raise BuildError(f"two parts of the build write {clash[0]}")
+    files.update(more)

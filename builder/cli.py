@@ -6,9 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import jinja2
-
-from . import importer, render, scaffold, schema, translations, validate
 from .build import BuildConfig, build
 from .errors import ContentError, SiteError
 
@@ -27,13 +24,22 @@ def main(argv: list[str] | None = None) -> int:
     except SiteError as err:
         print(f"budgetsite: {err}", file=sys.stderr)
         return 1
-    except jinja2.TemplateError as err:
+    except Exception as err:
+        if not _is_template_error(err):
+            raise
+        from . import render
         print(render.template_problem(err, args.root.resolve()), file=sys.stderr)
         print("budgetsite: a template is broken; nothing was written", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("budgetsite: interrupted; the output folder was left as it was", file=sys.stderr)
         return 130
+
+
+def _is_template_error(err: Exception) -> bool:
+    """Jinja2 is imported only by the commands that render; so is its error class."""
+    jinja2 = sys.modules.get("jinja2")
+    return jinja2 is not None and isinstance(err, jinja2.TemplateError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--no-search", dest="search", action="store_false",
                    help="skip the search index (faster; the search pages will find nothing)")
+    b.add_argument("--timings", action="store_true",
+                   help="print the seconds each stage of the build took")
+    b.add_argument("--no-cache", dest="cache", action="store_false",
+                   help="build from scratch, without reading or writing ROOT/.cache/")
     c = command("check", _check, "validate content/ without writing anything")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     c.add_argument("--translations", action="store_true",
@@ -95,14 +105,24 @@ def _print_problems(problems) -> None:
 def _build(args) -> int:
     out = args.out or args.root / "public"
     report = build(BuildConfig(args.root, out, args.base_path, args.strict,
-                                search=args.search))
+                                search=args.search, cache=args.cache))
     _print_problems(report.warnings)
-    print(f"budgetsite: wrote {report.pages} pages ({report.files} files) to {out} "
-          f"in {report.seconds:.2f} s; {len(report.warnings)} warning(s)")
+    if args.timings:
+        for stage, seconds in report.timings.items():
+            print(f"  {stage:<12} {seconds:7.3f} s")
+    if report.unchanged:
+        print(f"budgetsite: nothing changed since the last build: {out} holds its "
+              f"{report.pages} pages ({report.files} files); checked in "
+              f"{report.seconds:.2f} s; {len(report.warnings)} warning(s)")
+    else:
+        print(f"budgetsite: wrote {report.pages} pages ({report.files} files, "
+              f"{report.written} changed) to {out} in {report.seconds:.2f} s; "
+              f"{len(report.warnings)} warning(s)")
     return 0
 
 
 def _check(args) -> int:
+    from . import translations, validate
     content = validate.load_content(args.root)
     if args.translations:
         print("\n".join(translations.report(content)))
@@ -124,6 +144,7 @@ def _serve(args) -> int:
 
 
 def _new(args) -> int:
+    from . import scaffold
     folder = scaffold.new_project(args.root, args.district, args.year, args.slug)
     shown = folder.relative_to(args.root).as_posix()
     print(f"budgetsite: created {shown}/ with project.yaml, zh.md and en.md\n"
@@ -133,6 +154,7 @@ def _new(args) -> int:
 
 
 def _import(args) -> int:
+    from . import importer
     result = importer.import_file(args.root, args.file, args.district, args.year, args.slug)
     shown = result.folder.relative_to(args.root).as_posix()
     _print_problems(result.notes)
@@ -152,6 +174,7 @@ def _import(args) -> int:
 
 
 def _schema(args) -> int:
+    from . import scaffold, schema
     text = schema.json_text()
     if args.out == "-":
         sys.stdout.write(text)

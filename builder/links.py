@@ -8,12 +8,14 @@ Problem naming the page, the line and the link.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .cache import Cache, digest
 from .errors import Problem
 from .site import Urls
 
@@ -95,7 +97,17 @@ def scan(name: str, path: Path) -> Scanned:
     """The ids and links of one output file, by its kind; other files only exist."""
     if not name.endswith(SCANNED):
         return NOTHING
-    text = path.read_bytes().decode("utf-8", "replace")
+    return _scan_text(name, path.read_bytes().decode("utf-8", "replace"))
+
+
+def scan_bytes(name: str, data: bytes) -> tuple[Scanned, str]:
+    """What the cache keeps of a file's scan: its ids and links, and a digest of its ids."""
+    found = _scan_text(name, data.decode("utf-8", "replace")) if name.endswith(SCANNED) \
+        else NOTHING
+    return found, digest(*sorted(found.ids))
+
+
+def _scan_text(name: str, text: str) -> Scanned:
     if name.endswith(PAGES):
         return scan_page(text)
     if name.endswith(".css"):
@@ -105,10 +117,12 @@ def scan(name: str, path: Path) -> Scanned:
 
 def _regex_links(text: str, pattern: re.Pattern) -> list[Link]:
     links = []
+    line, counted = 1, 0
     for match in pattern.finditer(text):
         url = next(group for key, group in match.groupdict().items()
                    if group and key in ("url", "href"))
-        line = text.count("\n", 0, match.start()) + 1
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
         links.append(Link(line, match.start() - text.rfind("\n", 0, match.start()), url))
     return links
 
@@ -134,22 +148,76 @@ def check(folder: Path, urls: Urls, shown: str | None = None) -> list[Problem]:
     return problems
 
 
+def check_output(folder: Path, names: dict[str, str], urls: Urls, shown: str,
+                 cache: Cache) -> list[Problem]:
+    """`check` for an output folder whose files (`names`: file → digest of its bytes)
+    the build knows: a file is scanned only if its bytes are new, and a page's links
+    are checked again only if its bytes or the site's set of files and ids changed."""
+    scanned: dict[str, Scanned] = {}
+    signatures: dict[str, str] = {}
+    scans = {}
+    for name, known in names.items():
+        if not name.endswith(SCANNED):
+            scanned[name] = NOTHING
+            continue
+        entry = cache.scans.get(known)
+        if entry is None:
+            entry = scan_bytes(name, (folder / name).read_bytes())
+        scans[known] = entry
+        scanned[name], signatures[name] = entry
+    cache.scans = scans
+    targets = digest(*(f"{name}\0{signatures.get(name, '')}" for name in sorted(names)))
+    known_broken = cache.broken.get(targets, {})
+    broken: dict[str, list[tuple[int, int, str, str]]] = {}
+    problems = []
+    shown = shown.rstrip("/")
+    for name in sorted(scanned):
+        page = scanned[name]
+        if not page.links:
+            continue
+        key = f"{name}\0{names[name]}"
+        found = known_broken.get(key)
+        if found is None:
+            found = [(link.line, link.col, link.url, reason) for link in page.links
+                     if (reason := _broken(link.url, name, scanned, urls))]
+        broken[key] = found
+        problems.extend(Problem(f"{shown}/{name}", line, col, "link", f"{url}: {reason}",
+                                warning=True) for line, col, url, reason in found)
+    cache.broken = {targets: broken}
+    return problems
+
+
 def _broken(url: str, name: str, scanned: dict[str, Scanned], urls: Urls) -> str | None:
     """Why `url`, found in file `name`, leads nowhere; None when it works or is external."""
     if not url or url.lower().startswith(SKIPPED_SCHEMES):
         return None
-    site_root = urls.absolute("")
-    target = urlsplit(urljoin(urls.absolute(page_url(name)), url))
-    whole = target._replace(query="", fragment="").geturl()
-    if not (whole + "/").startswith(site_root):
-        same_host = target.netloc == urlsplit(site_root).netloc
-        return f"outside the site's base path {urls.base_path}" if same_host else None
-    path = unquote(whole[len(site_root):])
+    # Most links are the same few site paths on every page: resolve each once per folder.
+    here = page_url(name)
+    if url.startswith("/") and not url.startswith("//"):
+        here = ""  # the same link from any page leads to the same place
+    target = _resolve(urls.absolute(here[: here.rfind("/") + 1]), url,
+                      urls.absolute(""), urls.base_path)
+    if isinstance(target, str):
+        return target
+    if target is None:
+        return None
+    path, anchor = target
     file = path + "index.html" if path == "" or path.endswith("/") else path
     if file not in scanned:
         hint = " (add the trailing /)" if f"{path}/index.html" in scanned else ""
         return f"there is no {file} in the site{hint}"
-    anchor = unquote(target.fragment)
     if anchor and file.endswith(PAGES) and anchor not in scanned[file].ids:
         return f"{'/' + page_url(file)} has no element with id=\"{anchor}\""
     return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _resolve(base: str, url: str, site_root: str, base_path: str) -> tuple[str, str] | str | None:
+    """(site path, anchor) that `url` on a page in folder `base` leads to; a reason
+    string when it leaves the base path on this host; None when it is external."""
+    target = urlsplit(urljoin(base, url))
+    whole = target._replace(query="", fragment="").geturl()
+    if not (whole + "/").startswith(site_root):
+        same_host = target.netloc == urlsplit(site_root).netloc
+        return f"outside the site's base path {base_path}" if same_host else None
+    return unquote(whole[len(site_root):]), unquote(target.fragment)

@@ -175,6 +175,9 @@ class Project:
     source_dir: str = ""
     missing_english: tuple[str, ...] = ()
     text_fields: int = 0
+    # A digest of the sources the project was read from (its folder's files, the
+    # districts and the builder's code): the page cache's name for it.
+    digest: str = field(default="", compare=False)
 
     @property
     def key(self) -> str:

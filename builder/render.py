@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
+from typing import Callable
 
 import jinja2
+import jinja2.meta
 
-from . import charts, feeds, glossary, i18n
+from . import cache as cache_stage, charts, feeds, glossary, i18n, links
+from .cache import Cache, Stamper, Unstampable
 from .model import Text
 from .site import Page, Site, output_file
-
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
-
-
-def template_dirs(root: Path) -> list[Path]:
-    """The site's own templates first, then the defaults shipped with budgetsite."""
-    own = root / "site_templates"
-    dirs = [own] if own.is_dir() else []
-    if PACKAGE_TEMPLATES.is_dir() and PACKAGE_TEMPLATES.resolve() not in {d.resolve() for d in dirs}:
-        dirs.append(PACKAGE_TEMPLATES)
-    return dirs
-
+from .sources import PACKAGE_TEMPLATES, template_dirs  # noqa: F401  (re-exported)
 
 def environment(site: Site, lang: str, dirs: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -32,11 +26,21 @@ def environment(site: Site, lang: str, dirs: tuple[Path, ...]) -> jinja2.Environ
     env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)
     env.filters.update(_filters(site, lang))
     env.globals.update(
-        site=site.content.config, content=site.content, urls=site.urls, lang=lang,
+        site=site.content.config, content=Places(site.content.city, site.content.districts),
+        urls=site.urls, lang=lang,
         other_lang=i18n.other(lang), html_lang=i18n.HTML_LANG, langs=i18n.LANGS,
         language_names=i18n.LANGUAGE_NAMES, glossary=glossary,
     )
     return env
+
+
+class Places:
+    """What templates may know of the content as a whole: the city and its districts.
+    (Not the projects: a page shows the projects its context gives it, which is what
+    lets the page cache know what a page depends on.)"""
+
+    def __init__(self, city, districts):
+        self.city, self.districts = city, districts
 
 
 def _locale_dir(dirs: tuple[Path, ...]) -> Path:
@@ -74,9 +78,50 @@ class Renderer:
     """Holds one Jinja2 environment per language for a site."""
 
     def __init__(self, site: Site, dirs: tuple[Path, ...]):
+        self.dirs = dirs
         self.envs: dict[str | None, jinja2.Environment] = {
             lang: environment(site, lang, dirs) for lang in i18n.LANGS}
         self.envs[None] = self.envs[i18n.DEFAULT_LANG]
+
+    def template_digests(self, names: set[str]) -> dict[str, str]:
+        """For each template, a digest of its source and of every template it extends,
+        includes or imports; a template naming another by a computed expression
+        depends on all of them."""
+        env = self.envs[i18n.DEFAULT_LANG]
+        sources: dict[str, str] = {}
+        refs: dict[str, set[str] | None] = {}
+
+        def visit(name: str) -> None:
+            if name in sources:
+                return
+            sources[name], filename, _ = env.loader.get_source(env, name)
+            found = set(jinja2.meta.find_referenced_templates(
+                env.parse(sources[name], name, filename)))
+            refs[name] = None if None in found else found
+            for other in refs[name] or ():
+                visit(other)
+
+        for name in sorted(names):
+            visit(name)
+        everything = None
+        result = {}
+        for name in names:
+            closure, stack = set(), [name]
+            while stack:
+                current = stack.pop()
+                if current in closure:
+                    continue
+                closure.add(current)
+                if refs[current] is None:
+                    if everything is None:
+                        everything = set(env.list_templates(extensions=["html", "xml", "txt"]))
+                        for other in everything:
+                            sources.setdefault(other, env.loader.get_source(env, other)[0])
+                    closure |= everything
+                    break
+                stack.extend(refs[current])
+            result[name] = cache_stage.digest(*(f"{n}\0{sources[n]}" for n in sorted(closure)))
+        return result
 
     def render(self, page: Page) -> bytes:
         template = self.envs[page.lang].get_template(page.template)
@@ -86,6 +131,113 @@ class Renderer:
 def render_all(site: Site, pages: list[Page], dirs: tuple[Path, ...]) -> dict[str, bytes]:
     renderer = Renderer(site, dirs)
     return {output_file(page.path): renderer.render(page) for page in pages}
+
+
+Rendered = dict[str, tuple[str, bytes | None]]  # output file → (digest, bytes or None)
+# Below this many pages to render, starting worker processes costs more than it saves.
+PARALLEL_MIN_PAGES = 200
+
+
+def render_site(site: Site, pages: list[Page], dirs: tuple[Path, ...], cache: Cache,
+                available: Callable[[str, str], bool]) -> Rendered:
+    """Every page's output file and digest. A page whose key (everything it shows and is
+    made of) was rendered before, and whose output is still `available`, is not
+    rendered again: its bytes are None. The rest are rendered over all cores."""
+    renderer = Renderer(site, dirs)
+    keys = page_keys(site, pages, renderer)
+    out: Rendered = {}
+    todo: list[int] = []
+    for i, (page, key) in enumerate(zip(pages, keys)):
+        name = output_file(page.path)
+        known = cache.pages.get(key) if key else None
+        if known and available(name, known):
+            out[name] = (known, None)
+        else:
+            out[name] = ("", b"")
+            todo.append(i)
+    for i, (data, scanned) in zip(todo, _render_many(renderer, [pages[i] for i in todo])):
+        name = output_file(pages[i].path)
+        out[name] = (cache_stage.digest(data), data)
+        cache.scans[out[name][0]] = scanned
+    cache.pages = {key: out[output_file(page.path)][0]
+                   for page, key in zip(pages, keys) if key}
+    return out
+
+
+def page_keys(site: Site, pages: list[Page], renderer: Renderer) -> list[str | None]:
+    """Per page, a digest of everything its output depends on; None where a value in
+    its context cannot be written down (that page is always rendered)."""
+    stamp = Stamper()
+    shared = cache_stage.digest(
+        cache_stage.code_version(), jinja2.__version__, _library_versions(),
+        stamp(site.content.config), stamp(site.content.city), stamp(site.content.districts),
+        site.urls.base_path, site.urls.base_url, _locale_digest(renderer.dirs),
+        stamp([(f.path, f.page, f.lang, f.title, f.label) for f in feeds.feeds(site)]))
+    made_of = renderer.template_digests({page.template for page in pages})
+    keys: list[str | None] = []
+    for page in pages:
+        try:
+            keys.append(cache_stage.digest(shared, made_of[page.template], stamp(page)))
+        except Unstampable:
+            keys.append(None)
+    return keys
+
+
+def _library_versions() -> str:
+    import babel
+    import markdown
+    import markupsafe
+    import nh3
+    return repr((babel.__version__, markdown.__version__, markupsafe.__version__,
+                 getattr(nh3, "__version__", "")))
+
+
+def _locale_digest(dirs: tuple[Path, ...]) -> str:
+    files = sorted(p for d in dirs for p in (d / "locale").rglob("*") if p.is_file())
+    return cache_stage.digest(*(p.as_posix().encode() + b"\0" + p.read_bytes() for p in files))
+
+
+_JOB: tuple[Renderer, list[Page]] | None = None  # what forked workers render
+
+
+def _render_many(renderer: Renderer, pages: list[Page]) -> list[tuple[bytes, tuple]]:
+    """Render `pages` in order, split over forked worker processes when it pays, and
+    scan each for the link checker while it is at hand. Workers inherit the site and
+    the compiled templates; the output is the same as from one process, since each
+    page is rendered alone from the same inputs."""
+    workers = min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") \
+        else (os.cpu_count() or 1)
+    if workers < 2 or len(pages) < PARALLEL_MIN_PAGES \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return [_render_one(renderer, page) for page in pages]
+    for template in {page.template for page in pages}:
+        for env in renderer.envs.values():
+            env.get_template(template)  # compiled once, before the fork
+    global _JOB
+    _JOB = (renderer, pages)
+    try:
+        chunks = _chunks(len(pages), workers * 4)
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_render_range, chunks, chunksize=1)
+    finally:
+        _JOB = None
+    return [data for part in parts for data in part]
+
+
+def _chunks(count: int, parts: int) -> list[tuple[int, int]]:
+    size = -(-count // parts)
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _render_range(bounds: tuple[int, int]) -> list[tuple[bytes, tuple]]:
+    assert _JOB is not None
+    renderer, pages = _JOB
+    return [_render_one(renderer, page) for page in pages[bounds[0]:bounds[1]]]
+
+
+def _render_one(renderer: Renderer, page: Page) -> tuple[bytes, tuple]:
+    data = renderer.render(page)
+    return data, links.scan_bytes(output_file(page.path), data)
 
 
 def template_problem(err: jinja2.TemplateError, root: Path) -> str:

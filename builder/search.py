@@ -22,6 +22,7 @@ from pathlib import Path
 
 import cbor2
 
+from .cache import Cache, digest
 from .errors import BuildError
 from .site import Urls
 
@@ -61,6 +62,23 @@ def extended_binary() -> Path:
     if not binary.name.startswith("pagefind_extended"):
         raise BuildError(f"{binary} is not the extended Pagefind binary; {_NO_EXTENDED}")
     return binary
+
+
+def reusable(cache: Cache, key: str, has) -> dict[str, str] | None:
+    """The bundle an earlier build wrote for exactly these pages, if the output still
+    holds it: Pagefind cannot add to an index, only write it whole, so an index is
+    either reused as it is or written again."""
+    known = cache.search
+    if known.get("key") == key and all(has(name, d) for name, d in known["files"].items()):
+        return known["files"]
+    return None
+
+
+def index_key(binary: Path, pages: dict[str, str]) -> str:
+    """What the bundle is made from: the indexer and every page it reads."""
+    st = binary.stat()
+    return digest(str(binary), str(st.st_size), str(st.st_mtime_ns),
+                  *(f"{name}\0{d}" for name, d in sorted(pages.items())))
 
 
 def index_site(staging: Path, projects: int, binary: Path | None = None,
@@ -113,9 +131,23 @@ async def _write_index(staging: Path, binary: Path) -> None:
         index = await _guarded(service, service.create_index(
             {"write_playground": False, "keep_index_url": False}))
         await _guarded(service, index.add_directory(str(staging)))
-        await _guarded(service, index.write_files(output_path=str(staging / BUNDLE)))
+        # The files come back in the answer and are written here: Pagefind's own
+        # write_files answers before its files are all on disk, and stopping the
+        # service then can leave them cut short.
+        files = await _guarded(service, index.get_files())
     finally:
         await _stop(service)
+    _write_bundle(staging / BUNDLE, files)
+
+
+def _write_bundle(bundle: Path, files: list[dict]) -> None:
+    root = bundle.resolve()
+    for file in files:
+        target = (bundle / file["path"]).resolve()
+        if root not in target.parents:
+            raise BuildError(f"search: Pagefind named a file outside its folder: {file['path']!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file["content"])
 
 
 # pagefind's service never answers a request once its process has exited, and

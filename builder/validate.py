@@ -6,13 +6,17 @@ anything stops; `ContentError` carries them all.
 
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import narrative, rules, schema
+from . import cache as cache_stage, narrative, rules, schema
+from .cache import Cache
 from .errors import ConfigError, ContentError, Problem
 from .load import LoadError, Source, TextFile, load_yaml, read_text
 from .model import (Content, District, Funding, FundingLine, Indicator, Money, MultiYear,
@@ -46,18 +50,40 @@ def field_name(path: tuple) -> str:
     return out.lstrip(".") or "file"
 
 
-def load_content(root: Path) -> Content:
-    """Read and validate everything under ROOT/content. Raises ContentError."""
+def load_content(root: Path, cache: Cache | None = None) -> Content:
+    """Read and validate everything under ROOT/content. Raises ContentError.
+
+    With a cache, a project folder whose files (and districts.yaml, and the builder)
+    are unchanged since an earlier build is not read again: its model and problems
+    come from the cache. The others are read over all cores."""
     content_dir = root / "content"
     if not content_dir.is_dir():
         raise ConfigError(f"{content_dir}: no content/ folder here; use --root to point at "
                           f"a site folder")
+    cache = cache or Cache.disabled()
     problems: list[Problem] = []
     config = _read_config(root, problems)
     city, districts = _read_districts(root, problems)
     by_slug = {d.slug: d for d in districts}
-    projects = [p for folder in discover(root, problems)
-                if (p := read_project(root, folder, by_slug, problems)) is not None]
+    folders = discover(root, problems)
+    shared = cache_stage.digest(cache_stage.code_version(),
+                                _bytes(root / "content" / "districts.yaml"))
+    keys = [cache_stage.digest(shared, folder.relative_to(root).as_posix(),
+                               *(_bytes(folder / name) for name in PROJECT_FILES))
+            for folder in folders]
+    todo = [i for i, key in enumerate(keys) if key not in cache.projects]
+    for i, (project, found) in zip(todo, _read_projects(root, [folders[i] for i in todo],
+                                                        by_slug)):
+        if project is not None:
+            project = dataclasses.replace(project, digest=keys[i])
+        cache.projects[keys[i]] = (project, found)
+    projects = []
+    for key in keys:
+        project, found = cache.projects[key]
+        problems.extend(found)
+        if project is not None:
+            projects.append(project)
+    cache.projects = {key: cache.projects[key] for key in keys}
     rules.check_duplicates(projects, problems)
     errors = [p for p in problems if not p.warning]
     if errors or config is None or city is None:
@@ -65,6 +91,51 @@ def load_content(root: Path) -> Content:
     projects.sort(key=lambda p: (p.district.slug, p.year, p.slug))
     return Content(config, tuple(districts), city, tuple(projects),
                    tuple(sorted(p for p in problems if p.warning)))
+
+
+PROJECT_FILES = ("project.yaml", "zh.md", "en.md")
+# Below this many folders to read, worker processes cost more than they save.
+PARALLEL_MIN_PROJECTS = 100
+
+
+def _bytes(path: Path) -> bytes:
+    """A source file's bytes for a cache key; a missing or unreadable file is a value too."""
+    try:
+        return b"file\0" + path.read_bytes()
+    except OSError as err:
+        return f"unreadable\0{type(err).__name__}".encode()
+
+
+_JOB: tuple[Path, list[Path], dict[str, District]] | None = None  # for forked workers
+
+
+def _read_projects(root: Path, folders: list[Path], districts: dict[str, District]
+                   ) -> list[tuple[Project | None, list[Problem]]]:
+    """(model or None, problems) of each folder, in order; over forked workers when
+    there are many, with the same result as one process."""
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if workers < 2 or len(folders) < PARALLEL_MIN_PROJECTS \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return [_read_one(root, folder, districts) for folder in folders]
+    global _JOB
+    _JOB = (root, folders, districts)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, 8)) as pool:
+            return pool.map(_read_index, range(len(folders)), chunksize=32)
+    finally:
+        _JOB = None
+
+
+def _read_index(i: int) -> tuple[Project | None, list[Problem]]:
+    assert _JOB is not None
+    root, folders, districts = _JOB
+    return _read_one(root, folders[i], districts)
+
+
+def _read_one(root: Path, folder: Path, districts: dict[str, District]
+              ) -> tuple[Project | None, list[Problem]]:
+    found: list[Problem] = []
+    return read_project(root, folder, districts, found), found
 
 
 @dataclass

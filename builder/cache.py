@@ -1,0 +1,214 @@
+"""The persistent build cache in ROOT/.cache/budgetsite/: what earlier builds learned.
+
+Everything in it is keyed by digests of what it was made from, so a stale entry is
+never used, only left unused:
+
+- projects: a project folder's model and problems, keyed by the bytes of its three
+  files, districts.yaml and the builder's own code;
+- pages: the digest of a rendered page, keyed by everything the page shows (its
+  `stamp`), the templates it is made of, its language's UI strings and the site's
+  settings; the bytes themselves are in the output folder;
+- scans: the ids and links of an output file (for the link checker), by its digest;
+- trees: for each output folder (by inode), the digest and inode of every file in
+  it, so the next build writes only what differs;
+- search: the Pagefind bundle's files for a set of indexed pages;
+- inputs: the size and time of every source file at the last build, so a build
+  with nothing changed stops at once.
+
+A cache that cannot be read is ignored (the build is then cold), and the state is
+written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import os
+import pickle
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+CODE_DIR = Path(__file__).resolve().parent
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """The builder's own code: a change to it invalidates everything."""
+    return digest(*(p.name.encode() + p.read_bytes() for p in sorted(CODE_DIR.glob("*.py"))))
+
+
+class Cache:
+    """The state of earlier builds, read at the start and written after a success."""
+
+    def __init__(self, folder: Path | None, read: bool = True):
+        self.folder = folder
+        self.projects: dict[str, Any] = {}
+        self.pages: dict[str, str] = {}
+        self.scans: dict[str, Any] = {}
+        self.search: dict[str, Any] = {}
+        self.broken: dict[str, Any] = {}
+        if folder is not None and read:
+            self.load()
+
+    @classmethod
+    def disabled(cls) -> Cache:
+        return cls(None)
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
+    @property
+    def state_file(self) -> Path:
+        assert self.folder is not None
+        return self.folder / "state.pickle"
+
+    def load(self) -> None:
+        if self.folder is None:
+            return
+        try:
+            with self.state_file.open("rb") as handle:
+                state = pickle.load(handle)
+        except (OSError, EOFError, pickle.PickleError, AttributeError, ImportError,
+                IndexError, TypeError, ValueError):
+            return
+        if not isinstance(state, dict) or state.get("format") != FORMAT:
+            return
+        for name in ("projects", "pages", "scans", "search", "broken"):
+            setattr(self, name, state.get(name, {}))
+
+    # The record of what an output folder holds, one small file per folder (by inode),
+    # so that dropping it before the folder changes costs one unlink.
+
+    def _tree_file(self, inode: int) -> Path:
+        assert self.folder is not None
+        return self.folder / "trees" / f"{inode}.pickle"
+
+    def tree(self, inode: int) -> dict[str, tuple[str, int]]:
+        if self.folder is None:
+            return {}
+        try:
+            with self._tree_file(inode).open("rb") as handle:
+                found = pickle.load(handle)
+        except (OSError, EOFError, pickle.PickleError, ValueError, TypeError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def keep_tree(self, inode: int, manifest: dict[str, tuple[str, int]]) -> None:
+        if self.folder is not None:
+            _write_atomically(self._tree_file(inode), manifest)
+
+    def keep_only_trees(self, inodes: set[int]) -> None:
+        """Drop the records of folders that are gone."""
+        if self.folder is None:
+            return
+        for path in (self.folder / "trees").glob("*.pickle"):
+            if path.stem not in {str(i) for i in inodes}:
+                path.unlink(missing_ok=True)
+
+    def forget_tree(self, inode: int) -> None:
+        """Before a folder is changed: its record is no longer true, and must not be
+        believed if the build stops halfway; nor may the last build's inputs."""
+        if self.folder is not None:
+            self._tree_file(inode).unlink(missing_ok=True)
+            (self.folder / "inputs.pickle").unlink(missing_ok=True)
+
+    def read_inputs(self) -> dict[str, Any]:
+        """The last complete build's input fingerprint and report (a small file, read
+        on its own so that a build with nothing changed reads nothing else)."""
+        if self.folder is None:
+            return {}
+        try:
+            with (self.folder / "inputs.pickle").open("rb") as handle:
+                found = pickle.load(handle)
+        except (OSError, EOFError, pickle.PickleError, AttributeError, ImportError,
+                ValueError, TypeError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def keep_inputs(self, inputs: dict[str, Any]) -> None:
+        if self.folder is not None:
+            _write_atomically(self.folder / "inputs.pickle", inputs)
+
+    def save(self) -> None:
+        if self.folder is None:
+            return
+        _write_atomically(self.state_file, {
+            "format": FORMAT, "projects": self.projects, "pages": self.pages,
+            "scans": self.scans, "search": self.search, "broken": self.broken})
+
+
+def _write_atomically(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".new-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+class Unstampable(TypeError):
+    """A value whose content cannot be written down; its page is always rendered."""
+
+
+class Stamper:
+    """A text that changes whenever a value changes, for the keys of the page cache.
+
+    Projects stand for themselves by the digest of their sources; any other value is
+    written out field by field. The same object met twice is written once per build."""
+
+    def __init__(self):
+        self._seen: dict[int, tuple[Any, str]] = {}
+
+    def __call__(self, value: Any) -> str:
+        return digest(self._text(value))
+
+    def _text(self, value: Any) -> str:
+        if value is None or isinstance(value, (bool, int, Decimal, datetime.date)):
+            return repr(value)
+        if isinstance(value, str):
+            return repr(value)
+        key = id(value)
+        known = self._seen.get(key)
+        if known is not None and known[0] is value:
+            return known[1]
+        text = self._compose(value)
+        self._seen[key] = (value, text)  # holding the value keeps its id unique
+        return text
+
+    def _compose(self, value: Any) -> str:
+        own = getattr(value, "digest", None)
+        if isinstance(own, str) and own:
+            return f"{type(value).__name__}#{own}"
+        if isinstance(value, (tuple, list)):
+            return "[" + ",".join(map(self._text, value)) + "]"
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{self._text(k)}:{self._text(v)}"
+                                  for k, v in value.items()) + "}"
+        if isinstance(value, (set, frozenset)):
+            return "{" + ",".join(sorted(map(self._text, value))) + "}"
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            inner = ",".join(f"{f.name}={self._text(getattr(value, f.name))}"
+                             for f in dataclasses.fields(value))
+            return f"{type(value).__name__}({inner})"
+        if isinstance(value, float):
+            return repr(value)
+        stamp = getattr(value, "stamp", None)
+        if callable(stamp):
+            return f"{type(value).__name__}<{stamp()}>"
+        raise Unstampable(f"cannot stamp a {type(value).__name__}")

@@ -1,0 +1,279 @@
+"""Incremental builds: whatever the cache in ROOT/.cache/ keeps from one build to the next,
+the output is byte for byte what a cold build of the same sources gives; a rebuild with
+nothing changed rewrites no file; a template edit re-renders only the pages it shows in.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, build, run_budgetsite
+
+PROJECTS = 12
+EDITS = 6
+SEARCH_STEP = 2  # the step built with the search index (A and B); the others use --no-search
+MIN_PROJECTS = 3
+NO_SEARCH = "--no-search"
+LANGS = ("zh", "en")
+WROTE = re.compile(r"(?:wrote|holds its) (\d+) pages")
+
+
+def load_make_corpus():
+    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "bench" / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_corpus = load_make_corpus()
+
+
+def corpus(root: Path) -> Path:
+    """A site folder at `root` holding the synthetic corpus of PROJECTS projects."""
+    make_corpus.write_corpus(PROJECTS, root)
+    return root
+
+
+# --- comparing outputs ----------------------------------------------------------------------
+
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every file under `folder` with its bytes, and every folder (as None): a stale empty
+    folder is a difference too, since a server lists it instead of answering 404."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() if path.is_file() else None
+            for path in sorted(folder.rglob("*"))}
+
+
+def differences(one: dict, two: dict) -> list[str]:
+    """The paths missing on one side or holding different bytes, sorted."""
+    return sorted(name for name in one.keys() | two.keys() if one.get(name, 0) != two.get(name, 0))
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime in ns) of every file under `folder`: both stay put unless it is rewritten."""
+    return {path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def cold_build(root: Path, where: Path, *extra: str) -> Path:
+    """The sources of `root` (content/ and site_templates/, never .cache/) copied to `where`
+    and built there from nothing: the output folder."""
+    for name in ("content", "site_templates"):
+        if (root / name).is_dir():
+            shutil.copytree(root / name, where / name)
+    return build(where, None, *extra)
+
+
+def assert_same_as_cold(incremental: Path, root: Path, where: Path, *extra: str,
+                        story: str = "") -> None:
+    cold = cold_build(root, where, *extra)
+    different = differences(tree(incremental), tree(cold))
+    assert different == [], f"{story}: incremental and cold builds differ in {different[:10]}"
+    shutil.rmtree(where)
+
+
+# --- editing the sources --------------------------------------------------------------------
+
+def projects(root: Path) -> list[Path]:
+    return [path.parent for path in sorted(root.glob("content/projects/*/*/*/project.yaml"))]
+
+
+def replace_line(path: Path, pattern: str, replacement: str) -> None:
+    """Rewrite the one line of `path` that `pattern` (multi-line) matches."""
+    text, count = re.subn(pattern, replacement, path.read_text("utf-8"), flags=re.M)
+    assert count == 1, f"{pattern!r} matched {count} times in {path}"
+    path.write_text(text, "utf-8")
+
+
+def add_project(root: Path, rng: random.Random, tag: str) -> str:
+    """A copy of a project under a new slug, with a name of its own."""
+    source = rng.choice(projects(root))
+    target = source.with_name(f"added-{tag}")
+    shutil.copytree(source, target)
+    replace_line(target / "project.yaml", r"^name:\n  zh: .*\n  en: .*$",
+                 f"name:\n  zh: 新增示例项目{tag}\n  en: Added sample project {tag}")
+    return f"add {target.relative_to(root)}"
+
+
+def change_budget(root: Path, rng: random.Random, tag: str) -> str:
+    """A new budget-year amount, below any multi-year total of the corpus (150,000 and up)."""
+    project = rng.choice(projects(root))
+    cents = rng.randrange(1_000_000, 5_000_000)
+    replace_line(project / "project.yaml", r"^  budget_year: \S+$",
+                 f"  budget_year: {cents // 100}.{cents % 100:02d}")
+    return f"budget of {project.relative_to(root)}"
+
+
+def change_basis(root: Path, rng: random.Random, tag: str) -> str:
+    project = rng.choice(projects(root))
+    replace_line(project / "project.yaml", r"^(basis:\n  zh: ).*$", rf"\g<1>修订的立项依据{tag}")
+    return f"basis of {project.relative_to(root)}"
+
+
+def change_markdown(root: Path, rng: random.Random, tag: str) -> str:
+    project = rng.choice(projects(root))
+    lang = rng.choice(LANGS)
+    paragraph = f"新增的说明段落{tag}。" if lang == "zh" else f"An added paragraph {tag}."
+    with open(project / f"{lang}.md", "a", encoding="utf-8") as markdown:
+        markdown.write(f"\n{paragraph}\n")
+    return f"{lang}.md of {project.relative_to(root)}"
+
+
+def rename_project(root: Path, rng: random.Random, tag: str) -> str:
+    project = rng.choice(projects(root))
+    project.rename(project.with_name(f"renamed-{tag}"))
+    return f"rename {project.relative_to(root)} to renamed-{tag}"
+
+
+def delete_project(root: Path, rng: random.Random, tag: str) -> str:
+    project = rng.choice(projects(root))
+    shutil.rmtree(project)
+    return f"delete {project.relative_to(root)}"
+
+
+# Where a comment can go in each template: inside the block a child template fills, or
+# after the doctype of the base template.
+TEMPLATE_SPOTS = {"project.html": "{% block main %}\n", "district.html": "{% block main %}\n",
+                  "base.html": "<!doctype html>\n"}
+
+
+def comment_template(root: Path, name: str, tag: str) -> str:
+    """Override template `name` (a copy of the default, unless already overridden) with an
+    HTML comment added; the comment, as it appears in the pages."""
+    override = root / "site_templates" / name
+    if not override.exists():
+        override.parent.mkdir(exist_ok=True)
+        shutil.copy(REPO / "site_templates" / name, override)
+    comment = f"<!-- budgetsite test edit {tag} -->"
+    spot = TEMPLATE_SPOTS[name]
+    text = override.read_text("utf-8")
+    assert text.count(spot) == 1, f"{name} no longer has one {spot!r}"
+    override.write_text(text.replace(spot, f"{spot}{comment}\n"), "utf-8")
+    return comment
+
+
+def edit_template(root: Path, rng: random.Random, tag: str) -> str:
+    name = rng.choice(sorted(TEMPLATE_SPOTS))
+    comment_template(root, name, tag)
+    return f"override {name}"
+
+
+def drop_template_overrides(root: Path, rng: random.Random, tag: str) -> str:
+    shutil.rmtree(root / "site_templates")
+    return "back to the default templates"
+
+
+def change_description(root: Path, rng: random.Random, tag: str) -> str:
+    replace_line(root / "content" / "site.yaml", r"^(description:\n  zh: ).*$",
+                 rf"\g<1>本站发布昆明市区级预算项目公开内容（第{tag}版）。")
+    return "site description"
+
+
+def possible_edits(root: Path) -> list:
+    edits = [add_project, change_budget, change_basis, change_markdown, rename_project,
+             edit_template, change_description]
+    if len(projects(root)) > MIN_PROJECTS:
+        edits.append(delete_project)
+    if (root / "site_templates").exists():
+        edits.append(drop_template_overrides)
+    return edits
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+# Between them, these two seeds make every kind of edit, each template override included.
+@pytest.mark.parametrize("seed", [32, 69])
+def test_random_edits_match_a_cold_build(tmp_path, seed):
+    """Edits of every kind a publisher makes (projects added, changed, renamed, deleted;
+    Markdown, site.yaml, template overrides added, changed and dropped), built one after the
+    other on the same cache: after each, the site equals a cold build in every byte and
+    file, the search index included."""
+    root = corpus(tmp_path / "site")
+    out = build(root, None, NO_SEARCH)
+    rng = random.Random(seed)
+    story = []
+    for step in range(EDITS):
+        edit = rng.choice(possible_edits(root))
+        story.append(edit(root, rng, f"{seed}-{step}"))
+        extra = () if step == SEARCH_STEP else (NO_SEARCH,)
+        build(root, out, *extra)
+        assert (out / "pagefind").is_dir() == (step == SEARCH_STEP)
+        assert_same_as_cold(out, root, tmp_path / f"cold-{step}", *extra,
+                            story=" → ".join(story))
+
+
+def test_nothing_changed_rewrites_nothing(tmp_path):
+    """A rebuild of unchanged sources leaves every output file as it was (same inode, same
+    modification time), adds none, removes none, and reports the same pages."""
+    root = corpus(tmp_path / "site")
+    first = run_budgetsite("build", "--root", root, NO_SEARCH)
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = stamps(root / "public")
+    second = run_budgetsite("build", "--root", root, NO_SEARCH)
+    assert second.returncode == 0, second.stdout + second.stderr
+    touched = differences(before, stamps(root / "public"))
+    assert touched == [], f"{len(touched)} files rewritten, added or removed: {touched[:10]}"
+    assert WROTE.findall(first.stdout), first.stdout
+    assert WROTE.findall(second.stdout) == WROTE.findall(first.stdout), second.stdout
+    # A source saved again without a change makes the build run in full: it still
+    # writes nothing.
+    for path in sorted((root / "content").rglob("*.md"))[:3]:
+        path.write_bytes(path.read_bytes())
+    third = run_budgetsite("build", "--root", root, NO_SEARCH)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert "0 changed" in third.stdout, third.stdout
+    touched = differences(before, stamps(root / "public"))
+    assert touched == [], f"{len(touched)} files rewritten, added or removed: {touched[:10]}"
+
+
+def district_pages(root: Path) -> set[str]:
+    """Every district of districts.yaml has a page in each language, projects or not."""
+    data = yaml.safe_load((root / "content" / "districts.yaml").read_text("utf-8"))
+    return {f"{lang}/{district['slug']}/index.html"
+            for district in data["districts"] for lang in LANGS}
+
+
+def project_pages(root: Path) -> set[str]:
+    return {f"{lang}/{project.relative_to(root / 'content' / 'projects').as_posix()}/index.html"
+            for project in projects(root) for lang in LANGS}
+
+
+def test_template_edit_rerenders_only_its_pages(tmp_path):
+    """Overriding district.html rewrites the district pages, which show the change, and no
+    other file: project pages keep their inode and modification time."""
+    root = corpus(tmp_path / "site")
+    out = build(root, None, NO_SEARCH)
+    before = stamps(out)
+    comment = comment_template(root, "district.html", "district")
+    build(root, out, NO_SEARCH)
+    changed = set(differences(before, stamps(out)))
+    rerendered = sorted(changed & project_pages(root))
+    assert rerendered == [], f"{len(rerendered)} project pages rewritten: {rerendered[:10]}"
+    expected = district_pages(root)
+    assert changed == expected, (
+        f"rewritten but not district pages: {sorted(changed - expected)[:10]}; "
+        f"district pages not rewritten: {sorted(expected - changed)[:10]}")
+    missing = [page for page in sorted(expected) if comment not in (out / page).read_text("utf-8")]
+    assert missing == []
+
+
+def test_config_edit_rebuilds_everything_that_shows_it(tmp_path):
+    """A new Chinese site title in site.yaml reaches every Chinese page, and the site equals
+    a cold build."""
+    root = corpus(tmp_path / "site")
+    out = build(root, None, NO_SEARCH)
+    title = "昆明市区级预算项目公开（新标题）"
+    replace_line(root / "content" / "site.yaml", r"^(title:\n  zh: ).*$", rf"\g<1>{title}")
+    build(root, out, NO_SEARCH)
+    pages = sorted((out / "zh").rglob("*.html"))
+    assert pages
+    stale = [page.relative_to(out).as_posix() for page in pages
+             if title not in page.read_text("utf-8")]
+    assert stale == []
+    assert_same_as_cold(out, root, tmp_path / "cold", NO_SEARCH, story="site title")
