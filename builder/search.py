@@ -10,13 +10,10 @@ characters and miss a word in the middle of a sentence.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import gzip
 import hashlib
 import json
-import os
-from concurrent.futures import ThreadPoolExecutor
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +27,6 @@ BUNDLE = Urls.search_bundle().strip("/")
 # Pagefind's own language codes: the lowercased <html lang> of each page.
 INDEX_LANGUAGES = ("zh-cn", "en")
 TIMEOUT_SECONDS = 600.0
-_BINARY_ENV = "PAGEFIND_BINARY_PATH"
 _NO_EXTENDED = ("search needs the extended Pagefind binary, which segments Chinese: "
                 "pip install 'pagefind[extended]' (or build with --no-search)")
 
@@ -83,103 +79,30 @@ def index_key(binary: Path, pages: dict[str, str]) -> str:
 
 def index_site(staging: Path, projects: int, binary: Path | None = None,
                timeout: float = TIMEOUT_SECONDS) -> SearchReport:
-    """Write staging/pagefind/ for the site in `staging`; any failure is a BuildError."""
+    """Write staging/pagefind/ for the site in `staging`; any failure is a BuildError.
+
+    Pagefind runs as a command, not through its Python service: the service answers
+    "written" before its files are all on disk, holds the whole bundle in memory
+    to hand it over, and so can publish truncated files or exhaust memory on a
+    large site; the command writes its files and exits."""
     binary = binary or extended_binary()
+    command = [str(binary), "--site", ".", "--output-subdir", BUNDLE, "--silent"]
     try:
-        with _using_binary(binary):
-            _run(asyncio.wait_for(_write_index(staging, binary), timeout))
-        _canonical(staging / BUNDLE)
-    except BuildError:
-        raise
-    except (asyncio.TimeoutError, TimeoutError):
+        # Run inside the staging folder, so no pagefind.yml of the caller's applies.
+        result = subprocess.run(command, cwd=staging, stdin=subprocess.DEVNULL,
+                                capture_output=True, text=True, errors="replace",
+                                timeout=timeout)
+    except subprocess.TimeoutExpired:
         raise BuildError(f"search: Pagefind did not finish within {timeout:.0f} s") from None
-    except Exception as err:  # Pagefind reports its own failures as bare Exceptions
-        raise BuildError(f"search: Pagefind could not write the index: {_describe(err)}") from None
-    return _check(staging / BUNDLE, projects)
-
-
-def _run(coroutine):
-    """asyncio.run in a thread of its own, so that build() also works when called
-    from code that already runs an event loop (a preview server, a notebook)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
-@contextlib.contextmanager
-def _using_binary(binary: Path):
-    """Make pagefind's Python API start `binary`: it honours PAGEFIND_BINARY_PATH first."""
-    before = os.environ.get(_BINARY_ENV)
-    os.environ[_BINARY_ENV] = str(binary)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(_BINARY_ENV, None)
-        else:
-            os.environ[_BINARY_ENV] = before
-
-
-async def _write_index(staging: Path, binary: Path) -> None:
-    from pagefind.service import PagefindService
-
-    try:
-        service = await PagefindService().launch()
     except OSError as err:
         raise BuildError(f"search: could not start Pagefind ({binary}): "
                          f"{err.strerror or err}") from None
-    try:
-        index = await _guarded(service, service.create_index(
-            {"write_playground": False, "keep_index_url": False}))
-        await _guarded(service, index.add_directory(str(staging)))
-        # The files come back in the answer and are written here: Pagefind's own
-        # write_files answers before its files are all on disk, and stopping the
-        # service then can leave them cut short.
-        files = await _guarded(service, index.get_files())
-    finally:
-        await _stop(service)
-    _write_bundle(staging / BUNDLE, files)
-
-
-def _write_bundle(bundle: Path, files: list[dict]) -> None:
-    root = bundle.resolve()
-    for file in files:
-        target = (bundle / file["path"]).resolve()
-        if root not in target.parents:
-            raise BuildError(f"search: Pagefind named a file outside its folder: {file['path']!r}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(file["content"])
-
-
-# pagefind's service never answers a request once its process has exited, and
-# its close() then waits on those answers; the two helpers below watch the
-# process itself so that a crashed indexer fails the build instead of hanging it.
-
-async def _guarded(service, request):
-    """Await one request to the Pagefind process, failing if the process exits first."""
-    answer = asyncio.ensure_future(request)
-    exited = asyncio.ensure_future(service._backend.wait())
-    try:
-        await asyncio.wait({answer, exited}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        exited.cancel()
-    if answer.done() and not isinstance(answer.exception(), ConnectionError):
-        return answer.result()
-    answer.cancel()  # no answer will come: the process exited or closed its pipe
-    status = await service._backend.wait()
-    raise BuildError(f"search: Pagefind stopped unexpectedly (exit status {status})")
-
-
-async def _stop(service) -> None:
-    if service._backend.returncode is None:
-        await service.close()
-        return
-    service._poll_task.cancel()
-    with contextlib.suppress(BaseException):
-        await service._poll_task
-
-
-def _describe(err: Exception) -> str:
-    return str(err.args[0]) if err.args else type(err).__name__
+    if result.returncode != 0:
+        said = (result.stderr or result.stdout).strip().splitlines()
+        raise BuildError(f"search: Pagefind stopped unexpectedly (exit status "
+                         f"{result.returncode})" + (f": {said[-1]}" if said else ""))
+    _canonical(staging / BUNDLE)
+    return _check(staging / BUNDLE, projects)
 
 
 def _check(bundle: Path, projects: int) -> SearchReport:

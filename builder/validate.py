@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 from . import cache as cache_stage, narrative, rules, schema
 from .cache import Cache
 from .errors import ConfigError, ContentError, Problem
-from .load import LoadError, Source, TextFile, load_yaml, read_text
+from .load import MAX_SOURCE_BYTES, LoadError, Source, TextFile, load_yaml, read_text
 from .model import (Content, District, Funding, FundingLine, Indicator, Money, MultiYear,
                     OverallTarget, PreviousYear, Project, Section, SiteConfig, Targets, Text, Unit)
 from .site import Urls
@@ -99,8 +99,12 @@ PARALLEL_MIN_PROJECTS = 100
 
 
 def _bytes(path: Path) -> bytes:
-    """A source file's bytes for a cache key; a missing or unreadable file is a value too."""
+    """A source file's bytes for a cache key; a missing, unreadable or oversized file
+    (which validation refuses without reading it) is a value too."""
     try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            return f"too big\0{size}".encode()
         return b"file\0" + path.read_bytes()
     except OSError as err:
         return f"unreadable\0{type(err).__name__}".encode()
