@@ -9,6 +9,7 @@ pages keeps its search index. The result is always the cold build's, byte for by
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,6 +103,7 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
 
     lap = _Clock()
     content = validate.load_content(config.root, cache)
+    gc.freeze()  # the model lives as long as the build: the collector need not walk it
     lap("load")
     if config.strict and content.warnings:
         raise ContentError(list(content.warnings))
@@ -113,9 +115,9 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     output = publish.Output(config.out, cache)
     lap("staging")
     try:
-        files = render.render_site(site, pages, dirs, cache, output.has)
+        files = render.render_site(site, pages, dirs, cache, output)
         lap("render")
-        for more in (data.files(site), feeds.files(site), sitemap.files(site, pages),
+        for more in (data.files(site, cache), feeds.files(site), sitemap.files(site, pages),
                      _static(dirs)):
             _add(files, {name: (digest(bytes_), bytes_) for name, bytes_ in more.items()})
         bundle = None

@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
+import gc
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -44,21 +47,34 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """The builder's own code: a change to it invalidates everything."""
     return digest(*(p.name.encode() + p.read_bytes() for p in sorted(CODE_DIR.glob("*.py"))))
 
 
+SHARDED = ("projects", "pages", "scans", "data")  # large, keyed by hex digests: stored in shards
+SINGLE = ("search", "broken")
+
+
 class Cache:
-    """The state of earlier builds, read at the start and written after a success."""
+    """The state of earlier builds, read at the start and written after a success.
+
+    The large tables are stored in 256 shard files by the first two hex digits of
+    their keys. Every key names its value's content, so a shard whose set of keys is
+    unchanged holds the same values and is not written again: after a small edit a
+    build rewrites a few shards, not the whole cache. The cache belongs to one
+    version of the builder's code; another version starts from an empty one."""
 
     def __init__(self, folder: Path | None, read: bool = True):
         self.folder = folder
         self.projects: dict[str, Any] = {}
         self.pages: dict[str, str] = {}
         self.scans: dict[str, Any] = {}
+        self.data: dict[str, Any] = {}
         self.search: dict[str, Any] = {}
         self.broken: dict[str, Any] = {}
+        self._loaded: dict[str, dict[str, frozenset]] = {name: {} for name in SHARDED}
         if folder is not None and read:
             self.load()
 
@@ -71,23 +87,52 @@ class Cache:
         return self.folder is not None
 
     @property
-    def state_file(self) -> Path:
+    def store(self) -> Path:
         assert self.folder is not None
-        return self.folder / "state.pickle"
+        return self.folder / f"v{FORMAT}-{code_version()[:16]}"
 
     def load(self) -> None:
+        if self.folder is None or not self.store.is_dir():
+            return
+        # Unpickling makes millions of objects; the cycle collector would walk them
+        # all, again and again, for nothing: they are all alive.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for name in SHARDED:
+                table: dict = {}
+                for path in sorted((self.store / name).glob("*.pickle")):
+                    shard = _read(path)
+                    if isinstance(shard, dict):
+                        table.update(shard)
+                        self._loaded[name][path.stem] = frozenset(shard)
+                setattr(self, name, table)
+            for name in SINGLE:
+                value = _read(self.store / f"{name}.pickle")
+                setattr(self, name, value if isinstance(value, dict) else {})
+        finally:
+            if was_enabled:
+                gc.enable()
+        gc.freeze()  # and never again: they stay alive until the build ends
+
+    def save(self) -> None:
         if self.folder is None:
             return
-        try:
-            with self.state_file.open("rb") as handle:
-                state = pickle.load(handle)
-        except (OSError, EOFError, pickle.PickleError, AttributeError, ImportError,
-                IndexError, TypeError, ValueError):
-            return
-        if not isinstance(state, dict) or state.get("format") != FORMAT:
-            return
-        for name in ("projects", "pages", "scans", "search", "broken"):
-            setattr(self, name, state.get(name, {}))
+        for old in self.folder.glob("v*-*"):
+            if old != self.store and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+        for name in SHARDED:
+            shards: dict[str, dict] = {}
+            for key, value in getattr(self, name).items():
+                shards.setdefault(key[:2], {})[key] = value
+            loaded = self._loaded[name]
+            for shard in loaded.keys() - shards.keys():
+                (self.store / name / f"{shard}.pickle").unlink(missing_ok=True)
+            for shard, table in shards.items():
+                if loaded.get(shard) != frozenset(table):
+                    _write_atomically(self.store / name / f"{shard}.pickle", table)
+        for name in SINGLE:
+            _write_atomically(self.store / f"{name}.pickle", getattr(self, name))
 
     # The record of what an output folder holds, one small file per folder (by inode),
     # so that dropping it before the folder changes costs one unlink.
@@ -142,12 +187,16 @@ class Cache:
         if self.folder is not None:
             _write_atomically(self.folder / "inputs.pickle", inputs)
 
-    def save(self) -> None:
-        if self.folder is None:
-            return
-        _write_atomically(self.state_file, {
-            "format": FORMAT, "projects": self.projects, "pages": self.pages,
-            "scans": self.scans, "search": self.search, "broken": self.broken})
+
+
+def _read(path: Path) -> Any:
+    """A pickled value, or None when it cannot be read (the cache is then just colder)."""
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.PickleError, AttributeError, ImportError,
+            IndexError, TypeError, ValueError):
+        return None
 
 
 def _write_atomically(path: Path, value: Any) -> None:
@@ -160,6 +209,11 @@ def _write_atomically(path: Path, value: Any) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+# Dataclasses whose repr shows all they hold (plain values, no projects inside):
+# written out by repr, which is quicker than field by field.
+PLAIN_MODULES = frozenset({"builder.model", "builder.history"})
 
 
 class Unstampable(TypeError):
@@ -202,6 +256,8 @@ class Stamper:
                                   for k, v in value.items()) + "}"
         if isinstance(value, (set, frozenset)):
             return "{" + ",".join(sorted(map(self._text, value))) + "}"
+        if type(value).__module__ in PLAIN_MODULES:
+            return repr(value)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             inner = ",".join(f"{f.name}={self._text(getattr(value, f.name))}"
                              for f in dataclasses.fields(value))

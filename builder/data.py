@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any, Iterator
 
 from . import glossary, scorecard
+from .cache import Cache, Stamper, digest
 from .history import ProjectHistory
 from .i18n import LANGS
 from .model import Indicator, Money, Project, Text
@@ -336,15 +337,49 @@ def scorecard_row(score: scorecard.ProjectScore) -> Row:
     return row
 
 
-def table_rows(site: Site) -> dict[str, list[Row]]:
-    projects = site.projects
+def table_rows(site: Site, made: dict[str, ProjectData] | None = None
+               ) -> dict[str, list[Row]]:
+    made = made or {p.key: project_data(site, p) for p in site.projects}
+    parts = [made[p.key] for p in site.projects]
     return {
-        "projects": [project_row(site, p) for p in projects],
-        "indicators": [indicator_row(site, p, n, i) for p in projects
-                       for n, i in enumerate(p.indicators, 1)],
-        "funding": [row for p in projects for row in funding_rows(p)],
-        "scorecard": [scorecard_row(s) for s in scorecard.score_site(projects).projects],
+        "projects": [part.row for part in parts],
+        "indicators": [row for part in parts for row in part.indicators],
+        "funding": [row for part in parts for row in part.funding],
+        "scorecard": [scorecard_row(s) for s in scorecard.score_site(site.projects).projects],
     }
+
+
+@dataclass(frozen=True)
+class ProjectData:
+    """What the open data holds of one project: its rows and its JSON file."""
+
+    row: Row
+    indicators: tuple[Row, ...]
+    funding: tuple[Row, ...]
+    json: bytes
+
+
+def project_data(site: Site, project: Project) -> ProjectData:
+    return ProjectData(project_row(site, project),
+                       tuple(indicator_row(site, project, n, i)
+                             for n, i in enumerate(project.indicators, 1)),
+                       tuple(funding_rows(project)), json_bytes(project_json(site, project)))
+
+
+def _project_data_cached(site: Site, cache: Cache) -> dict[str, ProjectData]:
+    """Each project's data, made again only when the project, its history or the
+    site's address changed."""
+    stamp = Stamper()
+    shared = digest(site.urls.base_url, site.urls.base_path)
+    made, kept = {}, {}
+    for project in site.projects:
+        key = digest(shared, stamp(project), stamp(_history(site, project)))
+        found = cache.data.get(key)
+        if found is None:
+            found = project_data(site, project)
+        made[project.key] = kept[key] = found
+    cache.data = kept
+    return made
 
 
 def _fraction(value: Fraction) -> Decimal:
@@ -497,14 +532,15 @@ def release(site: Site) -> dict:
             "created": newest.timestamp}
 
 
-def files(site: Site) -> dict[str, bytes]:
+def files(site: Site, cache: Cache | None = None) -> dict[str, bytes]:
     """Every file under /data/, by its path in the output folder."""
-    rows = table_rows(site)
+    made = _project_data_cached(site, cache or Cache.disabled())
+    rows = table_rows(site, made)
     csvs = {t.path: csv_bytes(t, rows[t.name]) for t in TABLES}
     out = {Urls.data(name): data for name, data in csvs.items()}
     out[Urls.data("projects.json")] = json_bytes(_typed(rows["projects"]))
     out[Urls.data("datapackage.json")] = json_bytes(datapackage(site, csvs))
-    out.update({Urls.project_data(p): json_bytes(project_json(site, p)) for p in site.projects})
+    out.update({Urls.project_data(p): made[p.key].json for p in site.projects})
     return out
 
 

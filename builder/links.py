@@ -13,6 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .cache import Cache, digest
@@ -26,8 +27,7 @@ XML_URL = re.compile(r"""<loc>\s*(?P<url>[^<\s]+)\s*</loc>|\shref="(?P<href>[^"]
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "blob:")
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):  # a tuple: the cache keeps millions of them
     line: int
     col: int
     url: str

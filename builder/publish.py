@@ -50,6 +50,9 @@ class Output:
         self.live: Manifest = _recorded(cache, out)
         self.spare: Manifest = self._prepare_spare()
         self.written = self.linked = 0
+        self._made: set[Path] = set()
+        self._root = self.staging.resolve()
+        self._changing = False
 
     def _prepare_spare(self) -> Manifest:
         """The staging folder with what it is known to hold; a fresh one, hard-linked
@@ -76,18 +79,42 @@ class Output:
         return self.live.get(name, ("",))[0] == digest_ or \
             self.spare.get(name, ("",))[0] == digest_
 
+    def _change(self) -> None:
+        """Before the first change to the staging folder: drop its record."""
+        if not self._changing:
+            self.cache.forget_tree(_inode(self.staging))
+            self._changing = True
+
+    def put(self, name: str, wanted: str, data: bytes) -> None:
+        """Write one file into the staging folder now (a page as it is rendered)."""
+        live = self.live.get(name)
+        if live and live[0] == wanted:
+            if self.spare.get(name) != live:
+                self._change()
+                self._place(name, self._made, self._root, link=self.out / name)
+                self.spare[name] = live
+                self.present[name] = live[1]
+            return
+        if self.spare.get(name, ("",))[0] == wanted:
+            return
+        self._change()
+        inode = self._place(name, self._made, self._root, data=data)
+        self.spare[name] = (wanted, inode)
+        self.present[name] = inode
+        self.written += 1
+
     def write(self, files: dict[str, tuple[str, bytes | None]]) -> None:
-        """Make the staging folder hold exactly `files` (plus the marker)."""
-        self.cache.forget_tree(_inode(self.staging))
+        """Make the staging folder hold exactly `files` (plus the marker); files with
+        bytes None must be there already, or in the live site."""
+        self._change()
         files = {**files, MARKER: (digest(MARKER_TEXT), MARKER_TEXT)}
-        root = self.staging.resolve()
+        root, made = self._root, self._made
         emptied = set()
         for name, inode in self.present.items():
             if name not in files or self.spare.get(name, ("", inode))[1] != inode:
                 (self.staging / name).unlink()
                 self.spare.pop(name, None)
                 emptied.add((self.staging / name).parent)
-        made: set[Path] = set()
         for name, (wanted, data) in sorted(files.items()):
             have = self.spare.get(name)
             live = self.live.get(name)

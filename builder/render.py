@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Iterator, Protocol
 
 import jinja2
 import jinja2.meta
@@ -136,13 +136,23 @@ def render_all(site: Site, pages: list[Page], dirs: tuple[Path, ...]) -> dict[st
 Rendered = dict[str, tuple[str, bytes | None]]  # output file → (digest, bytes or None)
 # Below this many pages to render, starting worker processes costs more than it saves.
 PARALLEL_MIN_PAGES = 200
+CHUNK_PAGES = 50  # pages per task: small enough to keep few of them in memory at once
+
+
+class Sink(Protocol):
+    """Where pages go: the output folder being prepared (publish.Output)."""
+
+    def has(self, name: str, digest: str) -> bool: ...
+
+    def put(self, name: str, digest: str, data: bytes) -> None: ...
 
 
 def render_site(site: Site, pages: list[Page], dirs: tuple[Path, ...], cache: Cache,
-                available: Callable[[str, str], bool]) -> Rendered:
+                sink: Sink) -> Rendered:
     """Every page's output file and digest. A page whose key (everything it shows and is
-    made of) was rendered before, and whose output is still `available`, is not
-    rendered again: its bytes are None. The rest are rendered over all cores."""
+    made of) was rendered before, and whose output the sink still has, is not
+    rendered again. The rest are rendered over all cores and handed to the sink as
+    they come, so that the build never holds every page in memory."""
     renderer = Renderer(site, dirs)
     keys = page_keys(site, pages, renderer)
     out: Rendered = {}
@@ -150,14 +160,14 @@ def render_site(site: Site, pages: list[Page], dirs: tuple[Path, ...], cache: Ca
     for i, (page, key) in enumerate(zip(pages, keys)):
         name = output_file(page.path)
         known = cache.pages.get(key) if key else None
-        if known and available(name, known):
+        if known and sink.has(name, known):
             out[name] = (known, None)
         else:
-            out[name] = ("", b"")
             todo.append(i)
     for i, (data, scanned) in zip(todo, _render_many(renderer, [pages[i] for i in todo])):
         name = output_file(pages[i].path)
-        out[name] = (cache_stage.digest(data), data)
+        out[name] = (cache_stage.digest(data), None)
+        sink.put(name, out[name][0], data)
         cache.scans[out[name][0]] = scanned
     cache.pages = {key: out[output_file(page.path)][0]
                    for page, key in zip(pages, keys) if key}
@@ -200,7 +210,7 @@ def _locale_digest(dirs: tuple[Path, ...]) -> str:
 _JOB: tuple[Renderer, list[Page]] | None = None  # what forked workers render
 
 
-def _render_many(renderer: Renderer, pages: list[Page]) -> list[tuple[bytes, tuple]]:
+def _render_many(renderer: Renderer, pages: list[Page]) -> Iterator[tuple[bytes, tuple]]:
     """Render `pages` in order, split over forked worker processes when it pays, and
     scan each for the link checker while it is at hand. Workers inherit the site and
     the compiled templates; the output is the same as from one process, since each
@@ -209,19 +219,20 @@ def _render_many(renderer: Renderer, pages: list[Page]) -> list[tuple[bytes, tup
         else (os.cpu_count() or 1)
     if workers < 2 or len(pages) < PARALLEL_MIN_PAGES \
             or "fork" not in multiprocessing.get_all_start_methods():
-        return [_render_one(renderer, page) for page in pages]
+        yield from (_render_one(renderer, page) for page in pages)
+        return
     for template in {page.template for page in pages}:
         for env in renderer.envs.values():
             env.get_template(template)  # compiled once, before the fork
     global _JOB
     _JOB = (renderer, pages)
     try:
-        chunks = _chunks(len(pages), workers * 4)
+        chunks = _chunks(len(pages), max(workers * 4, len(pages) // CHUNK_PAGES))
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_render_range, chunks, chunksize=1)
+            for part in pool.imap(_render_range, chunks):
+                yield from part
     finally:
         _JOB = None
-    return [data for part in parts for data in part]
 
 
 def _chunks(count: int, parts: int) -> list[tuple[int, int]]:
