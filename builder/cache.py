@@ -54,7 +54,7 @@ def code_version() -> str:
 
 
 SHARDED = ("projects", "pages", "scans", "data")  # large, keyed by hex digests: stored in shards
-SINGLE = ("search", "broken")
+SINGLE = ("search", "broken", "templates")
 
 
 class Cache:
@@ -74,6 +74,7 @@ class Cache:
         self.data: dict[str, Any] = {}
         self.search: dict[str, Any] = {}
         self.broken: dict[str, Any] = {}
+        self.templates: dict[str, Any] = {}
         self._loaded: dict[str, dict[str, frozenset]] = {name: {} for name in SHARDED}
         if folder is not None and read:
             self.load()

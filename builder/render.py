@@ -16,11 +16,16 @@ from .model import Text
 from .site import Page, Site, output_file
 from .sources import PACKAGE_TEMPLATES, template_dirs  # noqa: F401  (re-exported)
 
-def environment(site: Site, lang: str, dirs: tuple[Path, ...]) -> jinja2.Environment:
+def environment(site: Site, lang: str, dirs: tuple[Path, ...],
+                compiled: Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment for `lang`; with `compiled`, templates compiled by an
+    earlier build are loaded from that folder (keyed by their source) instead of
+    being compiled again."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"],
+        bytecode_cache=_bytecode_cache(compiled) if compiled else None,
     )
     messages = i18n.catalog(lang, _locale_dir(dirs))
     env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)
@@ -41,6 +46,12 @@ class Places:
 
     def __init__(self, city, districts):
         self.city, self.districts = city, districts
+
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache:
+    folder = folder / f"jinja2-{jinja2.__version__}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _locale_dir(dirs: tuple[Path, ...]) -> Path:
@@ -77,16 +88,17 @@ def _filters(site: Site, lang: str) -> dict:
 class Renderer:
     """Holds one Jinja2 environment per language for a site."""
 
-    def __init__(self, site: Site, dirs: tuple[Path, ...]):
+    def __init__(self, site: Site, dirs: tuple[Path, ...], compiled: Path | None = None):
         self.dirs = dirs
         self.envs: dict[str | None, jinja2.Environment] = {
-            lang: environment(site, lang, dirs) for lang in i18n.LANGS}
+            lang: environment(site, lang, dirs, compiled) for lang in i18n.LANGS}
         self.envs[None] = self.envs[i18n.DEFAULT_LANG]
 
-    def template_digests(self, names: set[str]) -> dict[str, str]:
+    def template_digests(self, names: set[str], known: dict) -> dict[str, str]:
         """For each template, a digest of its source and of every template it extends,
         includes or imports; a template naming another by a computed expression
-        depends on all of them."""
+        depends on all of them. `known` holds the references of templates parsed
+        before, by a digest of their source."""
         env = self.envs[i18n.DEFAULT_LANG]
         sources: dict[str, str] = {}
         refs: dict[str, set[str] | None] = {}
@@ -95,9 +107,12 @@ class Renderer:
             if name in sources:
                 return
             sources[name], filename, _ = env.loader.get_source(env, name)
-            found = set(jinja2.meta.find_referenced_templates(
-                env.parse(sources[name], name, filename)))
-            refs[name] = None if None in found else found
+            source_key = cache_stage.digest(name, sources[name])
+            if source_key not in known:
+                found = set(jinja2.meta.find_referenced_templates(
+                    env.parse(sources[name], name, filename)))
+                known[source_key] = None if None in found else frozenset(found)
+            refs[name] = known[source_key]
             for other in refs[name] or ():
                 visit(other)
 
@@ -153,8 +168,8 @@ def render_site(site: Site, pages: list[Page], dirs: tuple[Path, ...], cache: Ca
     made of) was rendered before, and whose output the sink still has, is not
     rendered again. The rest are rendered over all cores and handed to the sink as
     they come, so that the build never holds every page in memory."""
-    renderer = Renderer(site, dirs)
-    keys = page_keys(site, pages, renderer)
+    renderer = Renderer(site, dirs, cache.store if cache.enabled else None)
+    keys = page_keys(site, pages, renderer, cache)
     out: Rendered = {}
     todo: list[int] = []
     for i, (page, key) in enumerate(zip(pages, keys)):
@@ -174,7 +189,8 @@ def render_site(site: Site, pages: list[Page], dirs: tuple[Path, ...], cache: Ca
     return out
 
 
-def page_keys(site: Site, pages: list[Page], renderer: Renderer) -> list[str | None]:
+def page_keys(site: Site, pages: list[Page], renderer: Renderer,
+              cache: Cache | None = None) -> list[str | None]:
     """Per page, a digest of everything its output depends on; None where a value in
     its context cannot be written down (that page is always rendered)."""
     stamp = Stamper()
@@ -183,7 +199,8 @@ def page_keys(site: Site, pages: list[Page], renderer: Renderer) -> list[str | N
         stamp(site.content.config), stamp(site.content.city), stamp(site.content.districts),
         site.urls.base_path, site.urls.base_url, _locale_digest(renderer.dirs),
         stamp([(f.path, f.page, f.lang, f.title, f.label) for f in feeds.feeds(site)]))
-    made_of = renderer.template_digests({page.template for page in pages})
+    made_of = renderer.template_digests({page.template for page in pages},
+                                        (cache or Cache.disabled()).templates)
     keys: list[str | None] = []
     for page in pages:
         try:
