@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from . import glossary, scorecard
 from .cache import Cache, Stamper, digest
@@ -208,13 +208,21 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def csv_bytes(table: Table, rows: list[Row]) -> bytes:
+def csv_bytes(table: Table, rows: list[Row], body: str | None = None) -> bytes:
+    """The table as CSV; `body`, when given, is its rows already written by csv_body."""
+    head = _csv([[c.name for c in table.columns]])
+    return ("\ufeff" + head + (csv_body(table, rows) if body is None else body)).encode("utf-8")
+
+
+def csv_body(table: Table, rows: Iterable[Row]) -> str:
+    """The CSV lines of `rows`: each row's lines alone, so one project's can be kept."""
+    return _csv([cell(row.get(c.name)) for c in table.columns] for row in rows)
+
+
+def _csv(lines: Iterable[list[str]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.name for c in table.columns])
-    for row in rows:
-        writer.writerow([cell(row.get(c.name)) for c in table.columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    csv.writer(out, lineterminator="\r\n").writerows(lines)
+    return out.getvalue()
 
 
 def json_text(value: Any, level: int = 0) -> str:
@@ -351,19 +359,27 @@ def table_rows(site: Site, made: dict[str, ProjectData] | None = None
 
 @dataclass(frozen=True)
 class ProjectData:
-    """What the open data holds of one project: its rows and its JSON file."""
+    """What the open data holds of one project: its rows, the same rows as CSV lines
+    and as an entry of projects.json, and its own JSON file."""
 
     row: Row
     indicators: tuple[Row, ...]
     funding: tuple[Row, ...]
+    csv: dict[str, str]
+    listed: str
     json: bytes
 
 
 def project_data(site: Site, project: Project) -> ProjectData:
-    return ProjectData(project_row(site, project),
-                       tuple(indicator_row(site, project, n, i)
-                             for n, i in enumerate(project.indicators, 1)),
-                       tuple(funding_rows(project)), json_bytes(project_json(site, project)))
+    row = project_row(site, project)
+    indicators = tuple(indicator_row(site, project, n, i)
+                       for n, i in enumerate(project.indicators, 1))
+    funding = tuple(funding_rows(project))
+    csvs = {PROJECTS.name: csv_body(PROJECTS, [row]),
+            INDICATORS.name: csv_body(INDICATORS, indicators),
+            FUNDING.name: csv_body(FUNDING, funding)}
+    return ProjectData(row, indicators, funding, csvs, json_text(_typed([row])[0], 1),
+                       json_bytes(project_json(site, project)))
 
 
 def _project_data_cached(site: Site, cache: Cache) -> dict[str, ProjectData]:
@@ -536,9 +552,13 @@ def files(site: Site, cache: Cache | None = None) -> dict[str, bytes]:
     """Every file under /data/, by its path in the output folder."""
     made = _project_data_cached(site, cache or Cache.disabled())
     rows = table_rows(site, made)
-    csvs = {t.path: csv_bytes(t, rows[t.name]) for t in TABLES}
+    parts = [made[p.key] for p in site.projects]
+    csvs = {t.path: csv_bytes(t, rows[t.name], "".join(part.csv[t.name] for part in parts)
+                              if t is not SCORECARD else None) for t in TABLES}
     out = {Urls.data(name): data for name, data in csvs.items()}
-    out[Urls.data("projects.json")] = json_bytes(_typed(rows["projects"]))
+    # projects.json is the list of the projects' entries, as json_text writes a list.
+    listed = "[" + ",".join("\n  " + part.listed for part in parts) + "\n]" if parts else "[]"
+    out[Urls.data("projects.json")] = (listed + "\n").encode("utf-8")
     out[Urls.data("datapackage.json")] = json_bytes(datapackage(site, csvs))
     out.update({Urls.project_data(p): made[p.key].json for p in site.projects})
     return out

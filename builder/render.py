@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from pathlib import Path
@@ -150,7 +151,7 @@ def render_all(site: Site, pages: list[Page], dirs: tuple[Path, ...]) -> dict[st
 
 Rendered = dict[str, tuple[str, bytes | None]]  # output file → (digest, bytes or None)
 # Below this many pages to render, starting worker processes costs more than it saves.
-PARALLEL_MIN_PAGES = 200
+PARALLEL_MIN_PAGES = 16
 CHUNK_PAGES = 50  # pages per task: small enough to keep few of them in memory at once
 
 
@@ -203,6 +204,9 @@ def page_keys(site: Site, pages: list[Page], renderer: Renderer,
                                         (cache or Cache.disabled()).templates)
     keys: list[str | None] = []
     for page in pages:
+        if page.derived:
+            page = dataclasses.replace(page, context={
+                name: value for name, value in page.context.items() if name not in page.derived})
         try:
             keys.append(cache_stage.digest(shared, made_of[page.template], stamp(page)))
         except Unstampable:

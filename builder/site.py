@@ -135,6 +135,9 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
     crumbs: tuple[Crumb, ...] = ()
     section: str = ""   # the header navigation entry this page belongs to
+    # Context entries made from the others alone (a project's table rows from the
+    # project): the page cache's key leaves them out, as it already has their source.
+    derived: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -281,7 +284,7 @@ def project_pages(site: Site) -> list[Page]:
                  translations(lambda lg, p=p: Urls.project(lg, p)),
                  {"project": p, "rows": indicator_rows(p),
                   "history": site.history.get(p.key) if site.history is not None else None},
-                 project_crumbs(p, lang), "districts")
+                 project_crumbs(p, lang), "districts", derived=("rows",))
             for p in site.projects for lang in LANGS]
 
 
