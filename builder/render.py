@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-import os
 from pathlib import Path
 from typing import Iterator, Protocol
 
@@ -14,6 +13,7 @@ import jinja2.meta
 from . import cache as cache_stage, charts, feeds, glossary, i18n, links
 from .cache import Cache, Stamper, Unstampable
 from .model import Text
+from .parallel import worker_count
 from .site import Page, Site, output_file
 from .sources import PACKAGE_TEMPLATES, template_dirs  # noqa: F401  (re-exported)
 
@@ -236,10 +236,8 @@ def _render_many(renderer: Renderer, pages: list[Page]) -> Iterator[tuple[bytes,
     scan each for the link checker while it is at hand. Workers inherit the site and
     the compiled templates; the output is the same as from one process, since each
     page is rendered alone from the same inputs."""
-    workers = min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") \
-        else (os.cpu_count() or 1)
-    if workers < 2 or len(pages) < PARALLEL_MIN_PAGES \
-            or "fork" not in multiprocessing.get_all_start_methods():
+    workers = worker_count()
+    if workers < 2 or len(pages) < PARALLEL_MIN_PAGES:
         yield from (_render_one(renderer, page) for page in pages)
         return
     for template in {page.template for page in pages}:

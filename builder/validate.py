@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +20,7 @@ from .errors import ConfigError, ContentError, Problem
 from .load import MAX_SOURCE_BYTES, LoadError, Source, TextFile, load_yaml, read_text
 from .model import (Content, District, Funding, FundingLine, Indicator, Money, MultiYear,
                     OverallTarget, PreviousYear, Project, Section, SiteConfig, Targets, Text, Unit)
+from .parallel import worker_count
 from .site import Urls
 
 SLUG = re.compile(schema.SLUG)
@@ -117,14 +117,13 @@ def _read_projects(root: Path, folders: list[Path], districts: dict[str, Distric
                    ) -> list[tuple[Project | None, list[Problem]]]:
     """(model or None, problems) of each folder, in order; over forked workers when
     there are many, with the same result as one process."""
-    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if workers < 2 or len(folders) < PARALLEL_MIN_PROJECTS \
-            or "fork" not in multiprocessing.get_all_start_methods():
+    workers = worker_count()
+    if workers < 2 or len(folders) < PARALLEL_MIN_PROJECTS:
         return [_read_one(root, folder, districts) for folder in folders]
     global _JOB
     _JOB = (root, folders, districts)
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, 8)) as pool:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
             return pool.map(_read_index, range(len(folders)), chunksize=32)
     finally:
         _JOB = None

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from builder import validate
 from conftest import REPO, build, run_budgetsite
 
 PROJECTS = 12
@@ -277,3 +278,49 @@ def test_config_edit_rebuilds_everything_that_shows_it(tmp_path):
              if title not in page.read_text("utf-8")]
     assert stale == []
     assert_same_as_cold(out, root, tmp_path / "cold", NO_SEARCH, story="site title")
+
+
+def test_parallel_rendering_gives_the_single_process_site(tmp_path):
+    """Pages rendered and projects read by forked workers give, byte for byte, the site
+    one process alone builds (BUDGETSITE_WORKERS=1). Enough projects that both the
+    reading and the rendering are split over the workers."""
+    root = tmp_path / "site"
+    make_corpus.write_corpus(validate.PARALLEL_MIN_PROJECTS + 20, root)
+    outputs = {}
+    for workers in ("1", "2"):
+        result = run_budgetsite("build", "--root", root, "--out", tmp_path / f"out-{workers}",
+                                "--no-cache", NO_SEARCH, env={"BUDGETSITE_WORKERS": workers})
+        assert result.returncode == 0, result.stdout + result.stderr
+        outputs[workers] = tree(tmp_path / f"out-{workers}")
+    assert differences(outputs["1"], outputs["2"]) == []
+
+
+def test_an_unchanged_set_of_pages_keeps_its_search_index(tmp_path):
+    """With search: a rebuild whose pages are all unchanged (a source saved again as it
+    was) reuses the search bundle, files and inodes, instead of indexing again; an edit
+    to a page makes a new index, equal to a cold build's."""
+    root = corpus(tmp_path / "site")
+    out = build(root)
+    before = stamps(out / "pagefind")
+    project = projects(root)[0] / "zh.md"
+    project.write_bytes(project.read_bytes())
+    build(root, out)
+    assert differences(before, stamps(out / "pagefind")) == []
+    change_markdown(root, random.Random(1), "search")
+    build(root, out)
+    assert differences(before, stamps(out / "pagefind")) != []
+    assert_same_as_cold(out, root, tmp_path / "cold", story="search after an edit")
+
+
+def test_an_output_folder_changed_by_hand_is_rebuilt_right(tmp_path):
+    """A page deleted from public/ and a stray file added there by hand: the next build
+    (after an edit) neither fails nor keeps the stray file, and equals a cold build."""
+    root = corpus(tmp_path / "site")
+    out = build(root, None, NO_SEARCH)
+    page = out / "zh" / "index.html"
+    page.unlink()
+    (out / "zh" / "stray.html").write_text("not from the build", "utf-8")
+    change_basis(root, random.Random(2), "by-hand")
+    build(root, out, NO_SEARCH)
+    assert page.is_file() and not (out / "zh" / "stray.html").exists()
+    assert_same_as_cold(out, root, tmp_path / "cold", NO_SEARCH, story="hand-edited output")
