@@ -26,7 +26,7 @@ def environment(site: Site, lang: str, dirs: tuple[Path, ...],
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"],
-        bytecode_cache=_bytecode_cache(compiled) if compiled else None,
+        bytecode_cache=_bytecode_cache(compiled, site, lang, dirs) if compiled else None,
     )
     messages = i18n.catalog(lang, _locale_dir(dirs))
     env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)
@@ -49,8 +49,14 @@ class Places:
         self.city, self.districts = city, districts
 
 
-def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache:
-    folder = folder / f"jinja2-{jinja2.__version__}"
+def _bytecode_cache(folder: Path, site: Site, lang: str, dirs: tuple[Path, ...]
+                    ) -> jinja2.BytecodeCache:
+    """Compiled templates, one folder per environment: Jinja2 computes a filter applied
+    to a constant (`''|href`) when it compiles, with this environment's filters and
+    UI strings, so its code is not another language's or another base path's."""
+    made_for = cache_stage.digest(lang, site.urls.base_path, site.urls.base_url,
+                                  _locale_digest(dirs))
+    folder = folder / f"jinja2-{jinja2.__version__}" / made_for
     folder.mkdir(parents=True, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(str(folder))
 

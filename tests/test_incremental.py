@@ -176,9 +176,18 @@ def change_description(root: Path, rng: random.Random, tag: str) -> str:
     return "site description"
 
 
+def change_base_path(root: Path, rng: random.Random, tag: str) -> str:
+    """Serve the site under another path: every link changes, in every page."""
+    site = root / "content" / "site.yaml"
+    now = re.search(r"^base_path: (.*)$", site.read_text("utf-8"), flags=re.M).group(1)
+    new = "/" if now != "/" else f"/budget-{tag}/"
+    replace_line(site, r"^base_path: .*$", f"base_path: {new}")
+    return f"base path {new}"
+
+
 def possible_edits(root: Path) -> list:
     edits = [add_project, change_budget, change_basis, change_markdown, rename_project,
-             edit_template, change_description]
+             edit_template, change_description, change_base_path]
     if len(projects(root)) > MIN_PROJECTS:
         edits.append(delete_project)
     if (root / "site_templates").exists():
@@ -188,8 +197,9 @@ def possible_edits(root: Path) -> list:
 
 # --- the tests ------------------------------------------------------------------------------
 
-# Between them, these two seeds make every kind of edit, each template override included.
-@pytest.mark.parametrize("seed", [32, 69])
+# Between them, these three seeds make every kind of edit, each template override included
+# (test output prints each seed's story).
+@pytest.mark.parametrize("seed", [32, 69, 3])
 def test_random_edits_match_a_cold_build(tmp_path, seed):
     """Edits of every kind a publisher makes (projects added, changed, renamed, deleted;
     Markdown, site.yaml, template overrides added, changed and dropped), built one after the
@@ -207,6 +217,7 @@ def test_random_edits_match_a_cold_build(tmp_path, seed):
         assert (out / "pagefind").is_dir() == (step == SEARCH_STEP)
         assert_same_as_cold(out, root, tmp_path / f"cold-{step}", *extra,
                             story=" → ".join(story))
+    print(f"seed {seed}: {' → '.join(story)}")
 
 
 def test_nothing_changed_rewrites_nothing(tmp_path):
