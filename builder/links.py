@@ -100,6 +100,11 @@ def scan(name: str, path: Path) -> Scanned:
     return _scan_text(name, path.read_bytes().decode("utf-8", "replace"))
 
 
+def scan_key(name: str, known: str) -> str:
+    """The cache's key for the scan of a file: its bytes, read as the kind its name says."""
+    return known + "." + name.rsplit(".", 1)[-1].lower()
+
+
 def scan_bytes(name: str, data: bytes) -> tuple[Scanned, str]:
     """What the cache keeps of a file's scan: its ids and links, and a digest of its ids."""
     found = _scan_text(name, data.decode("utf-8", "replace")) if name.endswith(SCANNED) \
@@ -160,13 +165,16 @@ def check_output(folder: Path, names: dict[str, str], urls: Urls, shown: str,
         if not name.endswith(SCANNED):
             scanned[name] = NOTHING
             continue
-        entry = cache.scans.get(known)
+        key = scan_key(name, known)
+        entry = cache.scans.get(key)
         if entry is None:
             entry = scan_bytes(name, (folder / name).read_bytes())
-        scans[known] = entry
+        scans[key] = entry
         scanned[name], signatures[name] = entry
     cache.scans = scans
-    targets = digest(*(f"{name}\0{signatures.get(name, '')}" for name in sorted(names)))
+    # What a link may lead to: the site's address, its files and their ids.
+    targets = digest(urls.absolute(""), *(f"{name}\0{signatures.get(name, '')}"
+                                          for name in sorted(names)))
     known_broken = cache.broken.get(targets, {})
     broken: dict[str, list[tuple[int, int, str, str]]] = {}
     problems = []

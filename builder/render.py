@@ -190,7 +190,7 @@ def render_site(site: Site, pages: list[Page], dirs: tuple[Path, ...], cache: Ca
         name = output_file(pages[i].path)
         out[name] = (cache_stage.digest(data), None)
         sink.put(name, out[name][0], data)
-        cache.scans[out[name][0]] = scanned
+        cache.scans[links.scan_key(name, out[name][0])] = scanned
     cache.pages = {key: out[output_file(page.path)][0]
                    for page, key in zip(pages, keys) if key}
     return out
