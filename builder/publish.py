@@ -49,7 +49,7 @@ class Output:
         self.staging = staging_dir(out)
         self.live: Manifest = _recorded(cache, out)
         self.spare: Manifest = self._prepare_spare()
-        self.written = self.linked = 0
+        self.written = 0
         self._made: set[Path] = set()
         self._root = self.staging.resolve()
         self._changing = False
@@ -60,7 +60,9 @@ class Output:
         known = _recorded(self.cache, self.staging)
         if known:
             self.present = dict(_files(self.staging))
-            return known
+            # A file replaced by hand is not the one recorded: forget it.
+            return {name: entry for name, entry in known.items()
+                    if self.present.get(name) == entry[1]}
         if self.staging.exists():
             shutil.rmtree(self.staging)
         self.staging.mkdir(parents=True)
@@ -91,14 +93,14 @@ class Output:
         if live and live[0] == wanted:
             if self.spare.get(name) != live:
                 self._change()
-                self._place(name, self._made, self._root, link=self.out / name)
+                self._place(name, link=self.out / name)
                 self.spare[name] = live
                 self.present[name] = live[1]
             return
         if self.spare.get(name, ("",))[0] == wanted:
             return
         self._change()
-        inode = self._place(name, self._made, self._root, data=data)
+        inode = self._place(name, data=data)
         self.spare[name] = (wanted, inode)
         self.present[name] = inode
         self.written += 1
@@ -108,7 +110,6 @@ class Output:
         bytes None must be there already, or in the live site."""
         self._change()
         files = {**files, MARKER: (digest(MARKER_TEXT), MARKER_TEXT)}
-        root, made = self._root, self._made
         emptied = set()
         for name, inode in self.present.items():
             if name not in files or self.spare.get(name, ("", inode))[1] != inode:
@@ -120,27 +121,27 @@ class Output:
             live = self.live.get(name)
             if live and live[0] == wanted:
                 if have != live:
-                    self._place(name, made, root, link=self.out / name)
+                    self._place(name, link=self.out / name)
                     self.spare[name] = live
-                    self.linked += 1
             elif not (have and have[0] == wanted):
                 if data is None:
                     raise BuildError(f"the build lost the contents of {name}; "
                                      f"delete .cache/ and build again")
-                self.spare[name] = (wanted, self._place(name, made, root, data=data))
+                self.spare[name] = (wanted, self._place(name, data=data))
                 self.written += 1
         for name in [n for n in self.spare if n not in files]:
             del self.spare[name]
         _prune(self.staging, emptied)
 
-    def _place(self, name: str, made: set[Path], root: Path, *, link: Path | None = None,
-               data: bytes | None = None) -> int:
+    def _place(self, name: str, *, link: Path | None = None, data: bytes | None = None) -> int:
+        """Put a file at `name` in the staging folder, as a hard link to `link` or with
+        `data` in a new file; its inode."""
         target = self.staging / name
-        if target.parent not in made:
-            if root not in target.resolve().parents:
+        if target.parent not in self._made:
+            if self._root not in target.resolve().parents:
                 raise BuildError(f"refusing to write {name!r} outside the output folder")
             target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+            self._made.add(target.parent)
         target.unlink(missing_ok=True)  # never write into a file the live site shares
         if link is not None:
             try:

@@ -335,3 +335,19 @@ def test_an_output_folder_changed_by_hand_is_rebuilt_right(tmp_path):
     build(root, out, NO_SEARCH)
     assert page.is_file() and not (out / "zh" / "stray.html").exists()
     assert_same_as_cold(out, root, tmp_path / "cold", NO_SEARCH, story="hand-edited output")
+
+
+def test_a_staging_folder_changed_by_hand_is_not_trusted(tmp_path):
+    """The kept staging folder (.public.staging) with a page replaced by hand: the next
+    build does not take that page for the one it wrote, and equals a cold build."""
+    root = corpus(tmp_path / "site")
+    out = build(root, None, NO_SEARCH)
+    change_basis(root, random.Random(3), "first")
+    build(root, out, NO_SEARCH)  # the first site is now the staging folder
+    staged = root / ".public.staging" / "zh" / "index.html"
+    staged.unlink()
+    staged.write_text("changed by hand", "utf-8")
+    change_basis(root, random.Random(4), "second")
+    build(root, out, NO_SEARCH)
+    assert "changed by hand" not in (out / "zh" / "index.html").read_text("utf-8")
+    assert_same_as_cold(out, root, tmp_path / "cold", NO_SEARCH, story="hand-edited staging")
