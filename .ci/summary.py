@@ -17,6 +17,7 @@ GATES = {
     "test_hostile": "hostile input: generated sources end in a located error",
     "test_xss": "no script from content: Chromium runs nothing, CSP on every page",
     "test_reproducible": "reproducible and atomic: identical bytes, killed builds, preview",
+    "test_incremental": "incremental equals cold: random edits, cached builds byte for byte",
 }
 OTHER = "the other tests: model, pages, search, data, staff tools"
 
