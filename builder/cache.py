@@ -3,20 +3,25 @@
 Everything in it is keyed by digests of what it was made from, so a stale entry is
 never used, only left unused:
 
-- projects: a project folder's model and problems, keyed by the bytes of its three
-  files, districts.yaml and the builder's own code;
-- pages: the digest of a rendered page, keyed by everything the page shows (its
-  `stamp`), the templates it is made of, its language's UI strings and the site's
-  settings; the bytes themselves are in the output folder;
-- scans: the ids and links of an output file (for the link checker), by its digest;
-- trees: for each output folder (by inode), the digest and inode of every file in
-  it, so the next build writes only what differs;
+- projects: a project folder's model and problems, by the bytes of its three
+  files, its folder and districts.yaml;
+- pages: the digest of a rendered page, by everything the page shows (its
+  `stamp`), the templates it is made of, the UI strings and the site's settings;
+  the bytes themselves are in the output folder;
+- data: a project's open-data rows, CSV lines and JSON file;
+- scans and broken: the ids and links of an output file, and a page's broken links,
+  for the link checker;
 - search: the Pagefind bundle's files for a set of indexed pages;
-- inputs: the size and time of every source file at the last build, so a build
-  with nothing changed stops at once.
+- templates: which templates each template source names; and the compiled
+  templates themselves, in Jinja2's own bytecode cache;
+- trees/: for each output folder (by inode), the digest and inode of every file in
+  it, so the next build writes only what differs;
+- inputs.pickle: the fingerprint of every input at the last build, so a build with
+  nothing changed stops at once.
 
-A cache that cannot be read is ignored (the build is then cold), and the state is
-written whole or not at all.
+All but the last two live in a folder of the builder's code version (a new version
+starts empty). A file of the cache that cannot be read is ignored (the build is
+then colder), and every file is written whole or not at all.
 """
 
 from __future__ import annotations
