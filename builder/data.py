@@ -353,7 +353,7 @@ def table_rows(site: Site, made: dict[str, ProjectData] | None = None
         "projects": [part.row for part in parts],
         "indicators": [row for part in parts for row in part.indicators],
         "funding": [row for part in parts for row in part.funding],
-        "scorecard": [scorecard_row(s) for s in scorecard.score_site(site.projects).projects],
+        "scorecard": [scorecard_row(s) for s in site.scorecard.projects],
     }
 
 

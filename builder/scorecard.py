@@ -202,17 +202,10 @@ def stated(text: Text | None) -> bool:
 
 
 def score_site(projects: tuple[Project, ...]) -> Scorecard:
-    # The pages and the open data both ask, for the same projects: score them once.
-    if _LAST[0] is not projects:
-        scores = tuple(score_project(p) for p in projects)
-        _LAST[:] = [projects, Scorecard(
-            CRITERIA, scores,
-            _groups(scores, lambda p: p.district.slug, lambda p: p.district.name),
-            _groups(scores, lambda p: p.unit.code, lambda p: p.unit.name))]
-    return _LAST[1]
-
-
-_LAST: list = [None, None]
+    scores = tuple(score_project(p) for p in projects)
+    return Scorecard(CRITERIA, scores,
+                     _groups(scores, lambda p: p.district.slug, lambda p: p.district.name),
+                     _groups(scores, lambda p: p.unit.code, lambda p: p.unit.name))
 
 
 def score_project(project: Project) -> ProjectScore:

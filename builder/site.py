@@ -6,6 +6,7 @@ exists. All URLs are built here and nowhere else.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -184,6 +185,11 @@ class Site:
     @property
     def projects(self) -> tuple[Project, ...]:
         return self.content.projects
+
+    @functools.cached_property
+    def scorecard(self) -> scorecard.Scorecard:
+        """Scored once: the scorecard pages and the open data both show it."""
+        return scorecard.score_site(self.projects)
 
 
 def make_site(content: Content, base_path: str | None = None,
@@ -372,7 +378,7 @@ def search_pages(site: Site) -> list[Page]:
 
 
 def scorecard_pages(site: Site) -> list[Page]:
-    card = scorecard.score_site(site.projects)
+    card = site.scorecard
     return [Page(Urls.scorecard(lang), "scorecard.html", lang, translations(Urls.scorecard),
                  {"card": card}, (Crumb(Text("首页", "Home"), Urls.home(lang)),), "scorecard")
             for lang in LANGS]
