@@ -1,11 +1,14 @@
-"""How many worker processes the build forks to read projects and render pages."""
+"""Forked worker processes for the build: how many, and mapping work over them."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from typing import Callable, Iterator, Sequence, TypeVar
 
 MAX_WORKERS = 8
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 def worker_count() -> int:
@@ -18,3 +21,35 @@ def worker_count() -> int:
         return int(wanted)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return min(cores or 1, MAX_WORKERS)
+
+
+_JOB: tuple[Callable, Sequence] | None = None  # what the forked workers work on
+
+
+def forked_map(function: Callable[[Item], Result], items: Sequence[Item], *,
+               at_least: int, batch: int) -> Iterator[Result]:
+    """function(item) for each item, in order, yielded as the results come. With
+    `at_least` items or more and more than one worker, forked workers do the work in
+    batches of at most `batch` items; they inherit everything in memory (the function
+    and the items are never pickled; the results are), so the results are the ones
+    this process alone would get."""
+    workers = worker_count()
+    if workers < 2 or len(items) < at_least:
+        yield from map(function, items)
+        return
+    global _JOB
+    _JOB = (function, items)
+    try:
+        size = max(1, min(batch, -(-len(items) // (workers * 4))))
+        bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for part in pool.imap(_run, bounds):
+                yield from part
+    finally:
+        _JOB = None
+
+
+def _run(bounds: tuple[int, int]) -> list:
+    assert _JOB is not None
+    function, items = _JOB
+    return [function(item) for item in items[bounds[0]:bounds[1]]]

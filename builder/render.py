@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 from pathlib import Path
 from typing import Iterator, Protocol
 
@@ -13,7 +12,7 @@ import jinja2.meta
 from . import cache as cache_stage, charts, feeds, glossary, i18n, links
 from .cache import Cache, Stamper, Unstampable
 from .model import Text
-from .parallel import worker_count
+from .parallel import forked_map
 from .site import Page, Site, output_file
 from .sources import PACKAGE_TEMPLATES, template_dirs  # noqa: F401  (re-exported)
 
@@ -234,46 +233,19 @@ def _locale_digest(dirs: tuple[Path, ...]) -> str:
     return cache_stage.digest(*(p.as_posix().encode() + b"\0" + p.read_bytes() for p in files))
 
 
-_JOB: tuple[Renderer, list[Page]] | None = None  # what forked workers render
-
-
 def _render_many(renderer: Renderer, pages: list[Page]) -> Iterator[tuple[bytes, tuple]]:
-    """Render `pages` in order, split over forked worker processes when it pays, and
-    scan each for the link checker while it is at hand. Workers inherit the site and
-    the compiled templates; the output is the same as from one process, since each
-    page is rendered alone from the same inputs."""
-    workers = worker_count()
-    if workers < 2 or len(pages) < PARALLEL_MIN_PAGES:
-        yield from (_render_one(renderer, page) for page in pages)
-        return
-    for template in {page.template for page in pages}:
-        for env in renderer.envs.values():
-            env.get_template(template)  # compiled once, before the fork
-    global _JOB
-    _JOB = (renderer, pages)
-    try:
-        chunks = _chunks(len(pages), max(workers * 4, len(pages) // CHUNK_PAGES))
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for part in pool.imap(_render_range, chunks):
-                yield from part
-    finally:
-        _JOB = None
+    """Render `pages` in order, over forked workers when there are enough, and scan
+    each for the link checker while it is at hand. The output is the same as from one
+    process: each page is rendered alone from the same inputs."""
+    if len(pages) >= PARALLEL_MIN_PAGES:
+        for template in {page.template for page in pages}:
+            for env in renderer.envs.values():
+                env.get_template(template)  # compiled once, before the fork
 
-
-def _chunks(count: int, parts: int) -> list[tuple[int, int]]:
-    size = -(-count // parts)
-    return [(start, min(start + size, count)) for start in range(0, count, size)]
-
-
-def _render_range(bounds: tuple[int, int]) -> list[tuple[bytes, tuple]]:
-    assert _JOB is not None
-    renderer, pages = _JOB
-    return [_render_one(renderer, page) for page in pages[bounds[0]:bounds[1]]]
-
-
-def _render_one(renderer: Renderer, page: Page) -> tuple[bytes, tuple]:
-    data = renderer.render(page)
-    return data, links.scan_bytes(output_file(page.path), data)
+    def render(page: Page) -> tuple[bytes, tuple]:
+        data = renderer.render(page)
+        return data, links.scan_bytes(output_file(page.path), data)
+    return forked_map(render, pages, at_least=PARALLEL_MIN_PAGES, batch=CHUNK_PAGES)
 
 
 def template_problem(err: jinja2.TemplateError, root: Path) -> str:

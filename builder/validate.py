@@ -7,7 +7,6 @@ anything stops; `ContentError` carries them all.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +19,7 @@ from .errors import ConfigError, ContentError, Problem
 from .load import MAX_SOURCE_BYTES, LoadError, Source, TextFile, load_yaml, read_text
 from .model import (Content, District, Funding, FundingLine, Indicator, Money, MultiYear,
                     OverallTarget, PreviousYear, Project, Section, SiteConfig, Targets, Text, Unit)
-from .parallel import worker_count
+from .parallel import forked_map
 from .site import Urls
 
 SLUG = re.compile(schema.SLUG)
@@ -110,35 +109,14 @@ def _bytes(path: Path) -> bytes:
         return f"unreadable\0{type(err).__name__}".encode()
 
 
-_JOB: tuple[Path, list[Path], dict[str, District]] | None = None  # for forked workers
-
-
 def _read_projects(root: Path, folders: list[Path], districts: dict[str, District]
-                   ) -> list[tuple[Project | None, list[Problem]]]:
+                   ) -> Iterator[tuple[Project | None, list[Problem]]]:
     """(model or None, problems) of each folder, in order; over forked workers when
     there are many, with the same result as one process."""
-    workers = worker_count()
-    if workers < 2 or len(folders) < PARALLEL_MIN_PROJECTS:
-        return [_read_one(root, folder, districts) for folder in folders]
-    global _JOB
-    _JOB = (root, folders, districts)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_read_index, range(len(folders)), chunksize=32)
-    finally:
-        _JOB = None
-
-
-def _read_index(i: int) -> tuple[Project | None, list[Problem]]:
-    assert _JOB is not None
-    root, folders, districts = _JOB
-    return _read_one(root, folders[i], districts)
-
-
-def _read_one(root: Path, folder: Path, districts: dict[str, District]
-              ) -> tuple[Project | None, list[Problem]]:
-    found: list[Problem] = []
-    return read_project(root, folder, districts, found), found
+    def read(folder: Path) -> tuple[Project | None, list[Problem]]:
+        found: list[Problem] = []
+        return read_project(root, folder, districts, found), found
+    return forked_map(read, folders, at_least=PARALLEL_MIN_PROJECTS, batch=32)
 
 
 @dataclass
