@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import sources
 from .cache import Cache, digest
-from .errors import ContentError, Problem
+from .errors import BuildError, ContentError, Problem
 
 CACHE_DIR = Path(".cache") / "budgetsite"
 
@@ -166,7 +166,6 @@ def _static(dirs: tuple[Path, ...]) -> dict[str, bytes]:
 
 def _add(files: dict, more: dict) -> None:
     """Add generated files; two stages writing one path is a bug, not a choice."""
-    from .errors import BuildError
     clash = sorted(files.keys() & more.keys())
     if clash:
         raise BuildError(f"two parts of the build write {clash[0]}")

@@ -4,7 +4,7 @@ Everything in it is keyed by digests of what it was made from, so a stale entry 
 never used, only left unused:
 
 - projects: a project folder's model and problems, by the bytes of its three
-  files, its folder and districts.yaml;
+  files, its folder and districts.yaml (its digest is the project's `digest`);
 - pages: the digest of a rendered page, by everything the page shows (its
   `stamp`), the templates it is made of, the UI strings and the site's settings;
   the bytes themselves are in the output folder;
@@ -239,9 +239,7 @@ class Stamper:
         return digest(self._text(value))
 
     def _text(self, value: Any) -> str:
-        if value is None or isinstance(value, (bool, int, Decimal, datetime.date)):
-            return repr(value)
-        if isinstance(value, str):
+        if value is None or isinstance(value, (str, bool, int, float, Decimal, datetime.date)):
             return repr(value)
         key = id(value)
         known = self._seen.get(key)
@@ -268,9 +266,4 @@ class Stamper:
             inner = ",".join(f"{f.name}={self._text(getattr(value, f.name))}"
                              for f in dataclasses.fields(value))
             return f"{type(value).__name__}({inner})"
-        if isinstance(value, float):
-            return repr(value)
-        stamp = getattr(value, "stamp", None)
-        if callable(stamp):
-            return f"{type(value).__name__}<{stamp()}>"
         raise Unstampable(f"cannot stamp a {type(value).__name__}")

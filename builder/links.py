@@ -93,13 +93,6 @@ SCANNED = (*PAGES, ".css", ".xml")
 NOTHING = Scanned(frozenset(), ())
 
 
-def scan(name: str, path: Path) -> Scanned:
-    """The ids and links of one output file, by its kind; other files only exist."""
-    if not name.endswith(SCANNED):
-        return NOTHING
-    return _scan_text(name, path.read_bytes().decode("utf-8", "replace"))
-
-
 def scan_key(name: str, known: str) -> str:
     """The cache's key for the scan of a file: its bytes, read as the kind its name says."""
     return known + "." + name.rsplit(".", 1)[-1].lower()
@@ -139,18 +132,9 @@ def page_url(name: str) -> str:
 
 def check(folder: Path, urls: Urls, shown: str | None = None) -> list[Problem]:
     """Every broken internal link and #anchor in the site written to `folder`."""
-    files = {path.relative_to(folder).as_posix(): path
+    names = {path.relative_to(folder).as_posix(): digest(path.read_bytes())
              for path in sorted(folder.rglob("*")) if path.is_file()}
-    scanned = {name: scan(name, path) for name, path in files.items()}
-    shown = (shown or folder.as_posix()).rstrip("/")
-    problems = []
-    for name, page in scanned.items():
-        for link in page.links:
-            reason = _broken(link.url, name, scanned, urls)
-            if reason:
-                problems.append(Problem(f"{shown}/{name}", link.line, link.col, "link",
-                                        f"{link.url}: {reason}", warning=True))
-    return problems
+    return check_output(folder, names, urls, shown or folder.as_posix(), Cache.disabled())
 
 
 def check_output(folder: Path, names: dict[str, str], urls: Urls, shown: str,

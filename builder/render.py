@@ -17,15 +17,15 @@ from .site import Page, Site, output_file
 from .sources import PACKAGE_TEMPLATES, template_dirs  # noqa: F401  (re-exported)
 
 def environment(site: Site, lang: str, dirs: tuple[Path, ...],
-                compiled: Path | None = None) -> jinja2.Environment:
+                compiled: Path | None = None, locale: str = "") -> jinja2.Environment:
     """The Jinja2 environment for `lang`; with `compiled`, templates compiled by an
-    earlier build are loaded from that folder (keyed by their source) instead of
-    being compiled again."""
+    earlier build with the same UI strings (`locale`, their digest) are loaded from
+    that folder instead of being compiled again."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"],
-        bytecode_cache=_bytecode_cache(compiled, site, lang, dirs) if compiled else None,
+        bytecode_cache=_bytecode_cache(compiled, site, lang, locale) if compiled else None,
     )
     messages = i18n.catalog(lang, _locale_dir(dirs))
     env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)
@@ -48,13 +48,11 @@ class Places:
         self.city, self.districts = city, districts
 
 
-def _bytecode_cache(folder: Path, site: Site, lang: str, dirs: tuple[Path, ...]
-                    ) -> jinja2.BytecodeCache:
+def _bytecode_cache(folder: Path, site: Site, lang: str, locale: str) -> jinja2.BytecodeCache:
     """Compiled templates, one folder per environment: Jinja2 computes a filter applied
     to a constant (`''|href`) when it compiles, with this environment's filters and
     UI strings, so its code is not another language's or another base path's."""
-    made_for = cache_stage.digest(lang, site.urls.base_path, site.urls.base_url,
-                                  _locale_digest(dirs))
+    made_for = cache_stage.digest(lang, site.urls.base_path, site.urls.base_url, locale)
     folder = folder / f"jinja2-{jinja2.__version__}" / made_for
     folder.mkdir(parents=True, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(str(folder))
@@ -95,9 +93,9 @@ class Renderer:
     """Holds one Jinja2 environment per language for a site."""
 
     def __init__(self, site: Site, dirs: tuple[Path, ...], compiled: Path | None = None):
-        self.dirs = dirs
+        self.locale = _locale_digest(dirs)  # the UI strings, for the caches' keys
         self.envs: dict[str | None, jinja2.Environment] = {
-            lang: environment(site, lang, dirs, compiled) for lang in i18n.LANGS}
+            lang: environment(site, lang, dirs, compiled, self.locale) for lang in i18n.LANGS}
         self.envs[None] = self.envs[i18n.DEFAULT_LANG]
 
     def template_digests(self, names: set[str], known: dict) -> dict[str, str]:
@@ -201,9 +199,9 @@ def page_keys(site: Site, pages: list[Page], renderer: Renderer,
     its context cannot be written down (that page is always rendered)."""
     stamp = Stamper()
     shared = cache_stage.digest(
-        cache_stage.code_version(), jinja2.__version__, _library_versions(),
+        jinja2.__version__, _library_versions(),
         stamp(site.content.config), stamp(site.content.city), stamp(site.content.districts),
-        site.urls.base_path, site.urls.base_url, _locale_digest(renderer.dirs),
+        site.urls.base_path, site.urls.base_url, renderer.locale,
         stamp([(f.path, f.page, f.lang, f.title, f.label) for f in feeds.feeds(site)]))
     made_of = renderer.template_digests({page.template for page in pages},
                                         (cache or Cache.disabled()).templates)

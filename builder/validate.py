@@ -52,8 +52,8 @@ def field_name(path: tuple) -> str:
 def load_content(root: Path, cache: Cache | None = None) -> Content:
     """Read and validate everything under ROOT/content. Raises ContentError.
 
-    With a cache, a project folder whose files (and districts.yaml, and the builder)
-    are unchanged since an earlier build is not read again: its model and problems
+    With a cache, a project folder whose files (and districts.yaml) are unchanged
+    since an earlier build is not read again: its model and problems
     come from the cache. The others are read over all cores."""
     content_dir = root / "content"
     if not content_dir.is_dir():
@@ -65,8 +65,8 @@ def load_content(root: Path, cache: Cache | None = None) -> Content:
     city, districts = _read_districts(root, problems)
     by_slug = {d.slug: d for d in districts}
     folders = discover(root, problems)
-    shared = cache_stage.digest(cache_stage.code_version(),
-                                _bytes(root / "content" / "districts.yaml"))
+    # (The builder's own code is not in the key: the cache belongs to one version of it.)
+    shared = cache_stage.digest(_bytes(root / "content" / "districts.yaml"))
     keys = [cache_stage.digest(shared, folder.relative_to(root).as_posix(),
                                *(_bytes(folder / name) for name in PROJECT_FILES))
             for folder in folders]
