@@ -99,7 +99,7 @@ class _Clock:
 
 
 def _build(config: BuildConfig, cache: Cache) -> BuildReport:
-    from . import data, feeds, links, publish, render, search, sitemap, validate
+    from . import links, publish, render, search, validate
     from . import history as history_stage, site as site_stage
 
     lap = _Clock()
@@ -118,8 +118,7 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     try:
         files = render.render_site(site, pages, dirs, cache, output)
         lap("render")
-        for more in (data.files(site, cache), feeds.files(site), sitemap.files(site, pages),
-                     _static(dirs)):
+        for more in site_files(site, pages, dirs, cache):
             _add(files, {name: (digest(bytes_), bytes_) for name, bytes_ in more.items()})
         bundle = None
         if config.search:
@@ -151,6 +150,14 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     return BuildReport(pages=len(pages), files=len(output.spare),
                        warnings=content.warnings + tuple(broken), written=output.written,
                        timings=lap.timings)
+
+
+def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache) -> list[dict[str, bytes]]:
+    """The files besides the pages, each stage's by name: open data, feeds, the site map,
+    the static assets. The batch build and the live engine both write these."""
+    from . import data, feeds, sitemap
+    return [data.files(site, cache), feeds.files(site), sitemap.files(site, pages),
+            _static(dirs)]
 
 
 def _static(dirs: tuple[Path, ...]) -> dict[str, bytes]:

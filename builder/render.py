@@ -142,6 +142,19 @@ class Renderer:
             result[name] = cache_stage.digest(*(f"{n}\0{sources[n]}" for n in sorted(closure)))
         return result
 
+    def use(self, site: Site) -> None:
+        """Render for `site` from now on: the live engine's next model of the same
+        sources' settings (the filters that know the site's feeds and links)."""
+        for lang in i18n.LANGS:
+            self.envs[lang].filters.update(_filters(site, lang))
+
+    def compile(self, names: set[str]) -> None:
+        """Compile these templates now, in every language: forked workers then
+        inherit them instead of each compiling its own."""
+        for name in names:
+            for env in self.envs.values():
+                env.get_template(name)
+
     def render(self, page: Page) -> bytes:
         template = self.envs[page.lang].get_template(page.template)
         return template.render(page=page, **page.context).encode("utf-8")
@@ -236,9 +249,7 @@ def _render_many(renderer: Renderer, pages: list[Page]) -> Iterator[tuple[bytes,
     each for the link checker while it is at hand. The output is the same as from one
     process: each page is rendered alone from the same inputs."""
     if len(pages) >= PARALLEL_MIN_PAGES:
-        for template in {page.template for page in pages}:
-            for env in renderer.envs.values():
-                env.get_template(template)  # compiled once, before the fork
+        renderer.compile({page.template for page in pages})
 
     def render(page: Page) -> tuple[bytes, tuple]:
         data = renderer.render(page)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from . import cache as cache_stage, narrative, rules, schema
 from .cache import Cache
@@ -55,40 +55,83 @@ def load_content(root: Path, cache: Cache | None = None) -> Content:
     With a cache, a project folder whose files (and districts.yaml) are unchanged
     since an earlier build is not read again: its model and problems
     come from the cache. The others are read over all cores."""
+    cache = cache or Cache.disabled()
+    site = read_site_sources(root)
+    entries = read_folders(root, site, site.folders, cache.projects)
+    cache.projects = {key: (project, found) for key, project, found in entries}
+    return assemble(site, entries)
+
+
+@dataclass
+class SiteSources:
+    """What a site holds besides its projects' own files: the settings, the districts,
+    the project folders found and the problems met on the way."""
+
+    config: SiteConfig | None
+    city: District | None
+    districts: list[District]
+    folders: list[Path]
+    problems: list[Problem]
+    shared: str  # the digest of districts.yaml, part of every project's key
+
+    @property
+    def by_slug(self) -> dict[str, District]:
+        return {d.slug: d for d in self.districts}
+
+
+Entry = tuple[str, Project | None, list[Problem]]  # (key, model or None, problems)
+
+
+def read_site_sources(root: Path) -> SiteSources:
     content_dir = root / "content"
     if not content_dir.is_dir():
         raise ConfigError(f"{content_dir}: no content/ folder here; use --root to point at "
                           f"a site folder")
-    cache = cache or Cache.disabled()
     problems: list[Problem] = []
     config = _read_config(root, problems)
     city, districts = _read_districts(root, problems)
-    by_slug = {d.slug: d for d in districts}
     folders = discover(root, problems)
     # (The builder's own code is not in the key: the cache belongs to one version of it.)
     shared = cache_stage.digest(_bytes(root / "content" / "districts.yaml"))
-    keys = [cache_stage.digest(shared, folder.relative_to(root).as_posix(),
-                               *(_bytes(folder / name) for name in PROJECT_FILES))
-            for folder in folders]
-    todo = [i for i, key in enumerate(keys) if key not in cache.projects]
+    return SiteSources(config, city, districts, folders, problems, shared)
+
+
+def folder_key(root: Path, site: SiteSources, folder: Path) -> str:
+    """The digest of everything a project folder's model is made from: its files' bytes,
+    its place and districts.yaml."""
+    return cache_stage.digest(site.shared, folder.relative_to(root).as_posix(),
+                              *(_bytes(folder / name) for name in PROJECT_FILES))
+
+
+def read_folders(root: Path, site: SiteSources, folders: list[Path],
+                 known: dict[str, tuple]) -> list[Entry]:
+    """The entry of each folder, in order: from `known` (by key) where its files are
+    unchanged, else read (over all cores when there are many) and added to `known`."""
+    keys = [folder_key(root, site, folder) for folder in folders]
+    todo = [i for i, key in enumerate(keys) if key not in known]
     for i, (project, found) in zip(todo, _read_projects(root, [folders[i] for i in todo],
-                                                        by_slug)):
+                                                        site.by_slug)):
         if project is not None:
             project = dataclasses.replace(project, digest=keys[i])
-        cache.projects[keys[i]] = (project, found)
+        known[keys[i]] = (project, found)
+    return [(key, *known[key]) for key in keys]
+
+
+def assemble(site: SiteSources, entries: Iterable[Entry]) -> Content:
+    """The validated content from the site's sources and its folders' entries (in the
+    order of their folders). Raises ContentError."""
+    problems = list(site.problems)
     projects = []
-    for key in keys:
-        project, found = cache.projects[key]
+    for _, project, found in entries:
         problems.extend(found)
         if project is not None:
             projects.append(project)
-    cache.projects = {key: cache.projects[key] for key in keys}
     rules.check_duplicates(projects, problems)
     errors = [p for p in problems if not p.warning]
-    if errors or config is None or city is None:
+    if errors or site.config is None or site.city is None:
         raise ContentError(problems)
     projects.sort(key=lambda p: (p.district.slug, p.year, p.slug))
-    return Content(config, tuple(districts), city, tuple(projects),
+    return Content(site.config, tuple(site.districts), site.city, tuple(projects),
                    tuple(sorted(p for p in problems if p.warning)))
 
 
