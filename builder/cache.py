@@ -229,11 +229,14 @@ class Unstampable(TypeError):
 class Stamper:
     """A text that changes whenever a value changes, for the keys of the page cache.
 
-    Projects stand for themselves by the digest of their sources; any other value is
-    written out field by field. The same object met twice is written once per build."""
+    Projects stand for themselves by the digest of their sources (or, with `summary`,
+    of all but their narrative); any other value is written out field by field. The same object met twice is written once per build."""
 
-    def __init__(self):
+    def __init__(self, summary: bool = False):
         self._seen: dict[int, tuple[Any, str]] = {}
+        # For a page that does not read narratives: a project stands in by the digest
+        # of its other fields (Project.summary_digest).
+        self._own = "summary_digest" if summary else "digest"
 
     def __call__(self, value: Any) -> str:
         return digest(self._text(value))
@@ -250,7 +253,7 @@ class Stamper:
         return text
 
     def _compose(self, value: Any) -> str:
-        own = getattr(value, "digest", None)
+        own = getattr(value, self._own, None) or getattr(value, "digest", None)
         if isinstance(own, str) and own:
             return f"{type(value).__name__}#{own}"
         if isinstance(value, (tuple, list)):

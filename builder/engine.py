@@ -88,6 +88,8 @@ class Engine:
         self.renderer: render.Renderer | None = None
         self.site: Site | None = None
         self.settled = False  # the last second pass ran to its end
+        self.scores: dict = {}  # the scorecard's scores of projects, by digest
+        self.warm = False       # this process has rendered a page of each kind
 
     # -- the two entry points ----------------------------------------------------------
 
@@ -130,7 +132,7 @@ class Engine:
     # -- an update -----------------------------------------------------------------------
 
     def _update(self, changes: Changes, started: float) -> Update:
-        old_site = self.site if self.settled else None
+        old_site = self.site
         changed = self._read(changes)
         if not changed and not changes.templates and self.settled:
             return Update(nothing=True, seconds=time.perf_counter() - started)
@@ -138,6 +140,7 @@ class Engine:
         if changes.site or changes.templates or self.renderer is None:
             self.dirs = tuple(sources.template_dirs(self.root))
             self.renderer = render.Renderer(self._site(content, None), self.dirs)
+            self.warm = False
         update = Update(warnings=content.warnings)
         if old_site is not None and changed and not changes.site:
             update.first = self._first_pass(content, old_site, changed)
@@ -197,7 +200,11 @@ class Engine:
                                    for key, project, found in self.entries.values()}
 
     def _site(self, content: Content, history) -> Site:
-        return site_stage.make_site(content, self.base_path, history)
+        site = site_stage.make_site(content, self.base_path, history)
+        if len(self.scores) > len(content.projects) + 64:
+            digests = {p.digest for p in content.projects}
+            self.scores = {d: s for d, s in self.scores.items() if d in digests}
+        return dataclasses.replace(site, scores=self.scores)
 
     # -- the first pass: the edited pages at once ----------------------------------------
 
@@ -241,7 +248,12 @@ class Engine:
         self.renderer.use(site)
         self.site = site
         pages = site_stage.pages(site)
-        keys = render.page_keys(site, pages, self.renderer, self.cache)
+        if self.pending():
+            return None
+        try:
+            keys = render.page_keys(site, pages, self.renderer, self.cache, stop=self.pending)
+        except render.Interrupted:
+            return None
         wanted: set[str] = set()
         todo: list[tuple[str, Page, str | None]] = []
         for page, key in zip(pages, keys):
@@ -251,9 +263,11 @@ class Engine:
                 todo.append((name, page, key))
         changed: set[str] = set()
         for start in range(0, len(todo), BATCH_PAGES):
-            if start and self.pending():
+            if self.pending():
                 return None
             self._render_batch(todo[start:start + BATCH_PAGES], changed)
+        if not self.warm:
+            self._warm_up(pages)
         for made in site_files(site, pages, self.dirs, self.cache):
             for name, data in made.items():
                 wanted.add(name)
@@ -272,6 +286,17 @@ class Engine:
         for (name, _, key), data in zip(batch, rendered):
             self._put(name, data, changed)
             self.keys[name] = key
+
+    def _warm_up(self, pages: list[Page]) -> None:
+        """Render one page of each kind here, once per set of templates: pages rendered
+        by forked workers left this process without the templates they import, the
+        UI strings and the formatting data loaded, which the next first pass needs."""
+        first = {}
+        for page in pages:
+            first.setdefault((page.template, page.lang), page)
+        for page in first.values():
+            self.renderer.render(page)
+        self.warm = True
 
     def _put(self, name: str, data: bytes, changed: set[str]) -> None:
         if self.files.get(name) != data:

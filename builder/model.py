@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -182,6 +185,17 @@ class Project:
     @property
     def key(self) -> str:
         return f"{self.district.slug}/{self.year}/{self.slug}"
+
+    @functools.cached_property
+    def summary_digest(self) -> str:
+        """A digest of every field but the narrative: what a page that lists projects
+        may show of this one. Its key uses this instead of `digest` unless its
+        templates read the narrative (render.page_keys), so that a narrative edit
+        re-renders the project's own pages and no listing."""
+        fields = [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)
+                  if f.name not in ("narrative", "digest")]
+        return hashlib.blake2b(repr(fields).encode("utf-8", "surrogatepass"),
+                               digest_size=16).hexdigest()
 
     @property
     def total_weight(self) -> Decimal:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from typing import Callable, Iterator, Sequence, TypeVar
 
 MAX_WORKERS = 8
@@ -42,11 +43,17 @@ def forked_map(function: Callable[[Item], Result], items: Sequence[Item], *,
     try:
         size = max(1, min(batch, -(-len(items) // (workers * 4))))
         bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt) as pool:
             for part in pool.imap(_run, bounds):
                 yield from part
     finally:
         _JOB = None
+
+
+def _ignore_interrupt() -> None:
+    """Ctrl+C reaches every process of the terminal: the parent stops the workers and
+    says so in one line, the workers must not each print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(bounds: tuple[int, int]) -> list:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Iterator, Protocol
 
@@ -89,6 +90,11 @@ def _filters(site: Site, lang: str) -> dict:
     }
 
 
+# How a template reads a project's narrative (`project.narrative_in(lang)`): a page whose
+# templates never do is keyed by its projects' other fields only.
+READS_NARRATIVE = re.compile(r"\.narrative|\[\s*['\"]narrative")
+
+
 class Renderer:
     """Holds one Jinja2 environment per language for a site."""
 
@@ -97,6 +103,8 @@ class Renderer:
         self.envs: dict[str | None, jinja2.Environment] = {
             lang: environment(site, lang, dirs, compiled, self.locale) for lang in i18n.LANGS}
         self.envs[None] = self.envs[i18n.DEFAULT_LANG]
+        # Per template: whether it or a template it uses reads a project's narrative.
+        self.reads_narrative: dict[str, bool] = {}
 
     def template_digests(self, names: set[str], known: dict) -> dict[str, str]:
         """For each template, a digest of its source and of every template it extends,
@@ -140,6 +148,7 @@ class Renderer:
                     break
                 stack.extend(refs[current])
             result[name] = cache_stage.digest(*(f"{n}\0{sources[n]}" for n in sorted(closure)))
+            self.reads_narrative[name] = any(READS_NARRATIVE.search(sources[n]) for n in closure)
         return result
 
     def use(self, site: Site) -> None:
@@ -206,11 +215,16 @@ def render_site(site: Site, pages: list[Page], dirs: tuple[Path, ...], cache: Ca
     return out
 
 
+class Interrupted(Exception):
+    """The caller's `stop` said to stop: newer changes are waiting."""
+
+
 def page_keys(site: Site, pages: list[Page], renderer: Renderer,
-              cache: Cache | None = None) -> list[str | None]:
+              cache: Cache | None = None, stop=None) -> list[str | None]:
     """Per page, a digest of everything its output depends on; None where a value in
-    its context cannot be written down (that page is always rendered)."""
-    stamp = Stamper()
+    its context cannot be written down (that page is always rendered). `stop`, asked
+    now and then, may end the work early by raising Interrupted."""
+    stamp, summary = Stamper(), Stamper(summary=True)
     shared = cache_stage.digest(
         jinja2.__version__, _library_versions(),
         stamp(site.content.config), stamp(site.content.city), stamp(site.content.districts),
@@ -219,12 +233,15 @@ def page_keys(site: Site, pages: list[Page], renderer: Renderer,
     made_of = renderer.template_digests({page.template for page in pages},
                                         (cache or Cache.disabled()).templates)
     keys: list[str | None] = []
-    for page in pages:
+    for n, page in enumerate(pages):
+        if stop is not None and n % 256 == 255 and stop():
+            raise Interrupted
         if page.derived:
             page = dataclasses.replace(page, context={
                 name: value for name, value in page.context.items() if name not in page.derived})
         try:
-            keys.append(cache_stage.digest(shared, made_of[page.template], stamp(page)))
+            by = stamp if renderer.reads_narrative[page.template] else summary
+            keys.append(cache_stage.digest(shared, made_of[page.template], by(page)))
         except Unstampable:
             keys.append(None)
     return keys

@@ -201,11 +201,24 @@ def stated(text: Text | None) -> bool:
     return text is not None and text.zh.strip() not in PLACEHOLDERS
 
 
-def score_site(projects: tuple[Project, ...]) -> Scorecard:
-    scores = tuple(score_project(p) for p in projects)
+def score_site(projects: tuple[Project, ...], known: dict[str, ProjectScore] | None = None
+               ) -> Scorecard:
+    """The site's scorecard; `known` holds the scores of projects met before, by the
+    digest of their sources (the live engine keeps it between updates)."""
+    known = {} if known is None else known
+    scores = tuple(_known_score(p, known) for p in projects)
     return Scorecard(CRITERIA, scores,
                      _groups(scores, lambda p: p.district.slug, lambda p: p.district.name),
                      _groups(scores, lambda p: p.unit.code, lambda p: p.unit.name))
+
+
+def _known_score(project: Project, known: dict[str, ProjectScore]) -> ProjectScore:
+    if not project.digest:
+        return score_project(project)
+    score = known.get(project.digest)
+    if score is None or score.project is not project:
+        score = known[project.digest] = score_project(project)
+    return score
 
 
 def score_project(project: Project) -> ProjectScore:

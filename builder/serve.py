@@ -1,48 +1,56 @@
-"""`budgetsite serve`: build into a preview folder, serve it and rebuild when the sources
-change; the open page reloads through livereload.
+"""`budgetsite serve`: the live engine (engine.py) behind a local web server; the open
+page reloads when what it shows has changed.
 
-- Builds are numbered. A rebuild starts once the changes have settled (nothing new for
-  SETTLE_SECONDS), so a burst of saves gives one rebuild.
-- The build runs beside the server: until it has swapped the new site into place (the
-  build's atomic swap), the server keeps answering with the last complete site.
-- A failed build leaves the server running; every page then shows the error page
-  listing each problem, and the terminal prints the same lines.
-- livereload's watcher finds the changes and its WebSocket handler tells the browser to
-  reload; the pages are served here, not by livereload, because livereload would inject
-  an inline script, which the pages' Content-Security-Policy (scripts from 'self' only)
-  blocks. Here the page gets <script src="/livereload.js">, from the same origin.
+- A file watcher (watchdog: inotify on Linux, polling where there is none) reports each
+  saved, added, moved or removed file at once. A burst of saves (an editor writing a
+  file in several steps, a `git checkout`) is gathered until the files have been quiet
+  for QUIET_SECONDS, then handed to the engine as one update; there is no fixed wait.
+- Updates are numbered. The engine writes the edited project's pages first and the
+  browser showing one of them reloads then; the rest of the site follows, and a page
+  that changed in that second pass reloads when it is ready. Pages are served from the
+  engine's memory, and every answer is a whole page, old or new.
+- A failed update leaves the server running and the last good site in memory; every
+  page then shows the error page listing each problem, and the terminal prints the
+  same lines. The next good save recovers.
+- The reload channel speaks livereload's protocol (its livereload.js client), from the
+  same origin: the pages' Content-Security-Policy allows scripts from 'self' only.
+  Each open page says which address it shows, so only pages that changed reload.
+- The preview takes the site root's lock (lock.py) while it reads the sources, as a
+  build does, so a build started beside it waits instead of racing it.
 """
 
 from __future__ import annotations
 
-import logging
+import json
 import mimetypes
+import queue
 import signal
 import sys
-import tempfile
+import threading
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
-from urllib.parse import quote, unquote
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 from markupsafe import escape
-from livereload import Server
-from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
-from livereload.watcher import Watcher
-from tornado import ioloop, web
+from livereload.handlers import LiveReloadJSHandler
+from tornado import httpserver, ioloop, web, websocket
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
 
 from . import i18n, render
-from .build import BuildConfig, build
+from .engine import Engine
 from .errors import ConfigError, ContentError, SiteError
+from .site import output_file
 
-SETTLE_SECONDS = 1.0
-TICK_MS = 250
+QUIET_SECONDS = 0.03   # a burst of saves is over when the files are quiet this long
+LONGEST_WAIT = 0.3     # ... or when it has lasted this long
 EDITOR_DROPPINGS = (".swp", ".swx", ".swo", ".tmp", ".part", "~")
 HTML = "text/html; charset=utf-8"
+MAX_SEGMENT = 255      # bytes in one path segment, as file systems allow
 
 
 @dataclass(frozen=True)
@@ -68,18 +76,21 @@ def say(text: str, error: bool = False) -> None:
 
 
 class Preview:
-    """The preview folder, the outcome of the last build and the pending changes."""
+    """The engine, the outcome of its last update and the changes waiting for the next."""
 
-    def __init__(self, root: Path, out: Path, port: int):
+    def __init__(self, root: Path, port: int):
         self.root = root
-        self.out = out
         self.port = port
         self.number = 0
         self.failure: Failure | None = None
         self.warnings: tuple[str, ...] = ()
-        self.changed_at: float | None = None
-        self.building = False
-        self.executor = ThreadPoolExecutor(max_workers=1)
+        self.changes: queue.Queue[Path | None] = queue.Queue()
+        self.loop: ioloop.IOLoop | None = None
+        self.engine = Engine(root, on_first=self.reload, pending=self.pending)
+
+    @property
+    def files(self) -> dict[str, bytes]:
+        return self.engine.files
 
     def watched(self) -> list[Path]:
         """content/ (with site.yaml and districts.yaml), and the templates in use."""
@@ -88,36 +99,82 @@ class Preview:
             paths.append(render.PACKAGE_TEMPLATES)
         return paths
 
-    def rebuild(self) -> None:
-        """One build into the preview folder. Runs in the worker thread."""
-        self.number += 1
+    def pending(self) -> bool:
+        return not self.changes.empty()
+
+    # -- in the engine's thread -----------------------------------------------------
+
+    def run(self) -> None:
+        """Update the site whenever files change, until told to stop (a None change)."""
+        while True:
+            paths = self.gather()
+            if paths is None:
+                return
+            if paths:
+                self.update(paths)
+
+    def gather(self) -> set[Path] | None:
+        """The paths of the next burst of changes; None to stop."""
+        first = self.changes.get()
+        if first is None:
+            return None
+        paths, started = {first}, time.monotonic()
+        while time.monotonic() - started < LONGEST_WAIT:
+            try:
+                path = self.changes.get(timeout=QUIET_SECONDS)
+            except queue.Empty:
+                break
+            if path is None:
+                self.changes.put(None)
+                break
+            paths.add(path)
+        return paths
+
+    def update(self, paths: set[Path] | None) -> None:
+        """One update (the first: everything); its outcome in the terminal and browser."""
+        number = self.number + 1
         i18n.catalog.cache_clear()  # the UI strings may have been edited too
         try:
-            # No search index: it is the slowest step, and a preview does not need it.
-            report = build(BuildConfig(self.root, self.out, base_path="/", search=False))
+            if paths is None:
+                report = self.engine.start()
+            else:
+                report = self.engine.update(paths)
+                if report.nothing:
+                    return
+                say(f"budgetsite: sources changed; rebuilding")
         except ContentError as err:
+            self.number = number
             errors = sum(1 for p in err.problems if not p.warning)
             self.fail(err.problems, f"{errors} error(s)")
         except SiteError as err:
+            self.number = number
             self.fail([Message(str(err))], "1 error")
         except jinja2.TemplateError as err:
+            self.number = number
             self.fail([Message(render.template_problem(err, self.root))], "a template error")
         except Exception as err:  # a bug in budgetsite: keep serving, show where it broke
+            self.number = number
             traceback.print_exc()
             self.fail([Message(f"internal error (a bug in budgetsite, see the terminal): "
                                f"{err!r}")], "an internal error")
         else:
+            self.number = number
             self.succeed(report)
 
     def succeed(self, report) -> None:
+        recovered = self.failure is not None
         self.failure = None
         warnings = tuple(str(w) for w in report.warnings)
         for warning in warnings:
             if warning not in self.warnings:  # only what is new since the last build
                 say(warning, error=True)
         self.warnings = warnings
-        say(f"budgetsite: build {self.number}: {report.pages} pages in "
-            f"{report.seconds:.2f} s; {len(warnings)} warning(s)")
+        first = (f" (the edited page after {report.first_seconds:.3f} s)"
+                 if report.first else "")
+        state = "; newer changes follow" if report.interrupted else ""
+        say(f"budgetsite: build {self.number}: {report.pages or len(self.files)} pages in "
+            f"{report.seconds:.2f} s{first}; {len(warnings)} warning(s){state}")
+        self.reload(None if recovered else tuple(report.changed))
 
     def fail(self, lines, summary: str) -> None:
         # The error page is up before the terminal says so.
@@ -126,6 +183,7 @@ class Preview:
             say(str(line), error=True)
         say(f"budgetsite: build {self.number} failed with {summary}; the browser shows "
             f"the error page until the next build works", error=True)
+        self.reload(None)
 
     def error_page(self, lines) -> bytes:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(
@@ -139,36 +197,49 @@ class Preview:
                     f"Build {self.number} failed</h1><ol>{items}</ol></body></html>")
         return html.encode("utf-8")
 
-    # -- on the server's event loop -----------------------------------------------
-
-    def mark_changed(self) -> None:
-        self.changed_at = time.monotonic()
-
-    def tick(self) -> None:
-        """Start a rebuild once the changes have settled and no build is running."""
-        if self.building or self.changed_at is None:
-            return
-        if time.monotonic() - self.changed_at < SETTLE_SECONDS:
-            return
-        self.changed_at = None
-        self.building = True
-        say("budgetsite: sources changed; rebuilding")
-        loop = ioloop.IOLoop.current()
-        loop.add_future(loop.run_in_executor(self.executor, self.rebuild), self.built)
-
-    def built(self, _future) -> None:
-        self.building = False
-        LiveReloadHandler.reload_waiters("*")
+    def reload(self, names: tuple[str, ...] | None) -> None:
+        """Tell the open pages among `names` (None: every page) to reload."""
+        if self.loop is not None:
+            self.loop.add_callback(ReloadChannel.reload, names)
 
 
-class SettlingWatcher(Watcher):
-    """livereload's polling watcher, reporting no change back to livereload: its tasks
-    (Preview.mark_changed) run as usual, but the reload waits for the rebuild instead of
-    going out the moment a file is saved."""
+class ReloadChannel(websocket.WebSocketHandler):
+    """livereload's protocol: the client says hello, then which page it shows."""
 
-    def examine(self):
-        super().examine()
-        return None, None
+    open_pages: dict["ReloadChannel", str] = {}
+
+    def check_origin(self, origin: str) -> bool:
+        return True  # the preview binds the loopback address by default
+
+    def on_message(self, message) -> None:
+        try:
+            said = json.loads(message)
+            command = said.get("command")
+        except (ValueError, TypeError, AttributeError):
+            return  # not the protocol: ignore, as livereload.js ignores what it does not know
+        if command == "hello":
+            self.write_message({"command": "hello", "serverName": "budgetsite",
+                                "protocols": ["http://livereload.com/protocols/official-7"]})
+        elif command == "info" and isinstance(said.get("url"), str):
+            path = urlsplit(said["url"]).path
+            parts = safe_parts(path)
+            if parts is not None:
+                self.open_pages[self] = output_file("/".join(parts) + ("/" if path.endswith(
+                    "/") or not parts else ""))
+
+    def on_close(self) -> None:
+        self.open_pages.pop(self, None)
+
+    @classmethod
+    def reload(cls, names: tuple[str, ...] | None) -> None:
+        wanted = None if names is None else set(names)
+        for channel, page in list(cls.open_pages.items()):
+            if wanted is None or page in wanted:
+                try:
+                    channel.write_message({"command": "reload", "path": "/" + page,
+                                           "liveCSS": False, "liveImg": False})
+                except websocket.WebSocketClosedError:
+                    cls.open_pages.pop(channel, None)
 
 
 def ignored(path: str) -> bool:
@@ -182,6 +253,8 @@ def safe_parts(raw_path: str) -> list[str] | None:
     if "\\" in path or "\x00" in path:
         return None
     parts = [p for p in path.split("/") if p]
+    if any(len(p.encode("utf-8", "surrogatepass")) > MAX_SEGMENT for p in parts):
+        return None
     return None if any(p in (".", "..") for p in parts) else parts
 
 
@@ -199,7 +272,7 @@ NOT_FOUND = ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
 
 
 class PreviewHandler(web.RequestHandler):
-    """Files of the preview folder; the error page while the last build failed."""
+    """The engine's files; the error page while the last update failed."""
 
     def initialize(self, preview: Preview) -> None:
         self.preview = preview
@@ -216,31 +289,29 @@ class PreviewHandler(web.RequestHandler):
     def respond(self, body: bool) -> None:
         self.set_header("Cache-Control", "no-store")
         parts = safe_parts(self.request.path)
-        out = self.preview.out
-        target = out.joinpath(*parts) if parts is not None else None
-        if target is None or not target.resolve().is_relative_to(out.resolve()):
+        if parts is None:
             return self.send(403, "text/plain; charset=utf-8",
                              b"refused: this path is outside the site\n", body)
-        if target.is_dir() and not self.request.path.endswith("/"):
-            return self.redirect("/" + "/".join(quote(p) for p in parts) + "/")
-        if target.is_dir():
-            target = target / "index.html"
-        page = target.suffix in ("", ".html") or not target.is_file()
+        files = self.preview.files
+        name = "/".join(parts)
+        if name not in files and f"{name}/index.html".lstrip("/") in files:
+            if parts and not self.request.path.endswith("/"):
+                return self.redirect("/" + "/".join(quote(p) for p in parts) + "/")
+            name = f"{name}/index.html".lstrip("/")
+        page = name.endswith(".html") or "." not in name.rsplit("/", 1)[-1] or name not in files
         failure = self.preview.failure
         if failure and page:
             return self.send(500, HTML, inject_livereload(failure.page, self.preview.port), body)
-        try:
-            data = target.read_bytes()
-        except OSError:
+        data = files.get(name)
+        if data is None:
             return self.not_found(body)
-        if target.suffix == ".html":
+        if name.endswith(".html"):
             data = inject_livereload(data, self.preview.port)
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         self.send(200, HTML if kind == "text/html" else kind, data, body)
 
     def not_found(self, body: bool) -> None:
-        custom = self.preview.out / "404.html"
-        page = custom.read_bytes() if custom.is_file() else NOT_FOUND
+        page = self.preview.files.get("404.html", NOT_FOUND)
         self.send(404, HTML, inject_livereload(page, self.preview.port), body)
 
     def send(self, status: int, kind: str, data: bytes, body: bool) -> None:
@@ -254,55 +325,84 @@ class PreviewHandler(web.RequestHandler):
         self.finish()
 
 
-class PreviewServer(Server):
-    """livereload's Server with our own HTTP handler in front of its reload channel."""
+class Watch(FileSystemEventHandler):
+    """Hands every path a file event names to the preview's queue of changes."""
 
-    def __init__(self, preview: Preview, announce: Callable[[str], None]):
-        super().__init__(watcher=SettlingWatcher())
-        self.preview = preview
-        self.announce = announce
+    KINDS = frozenset({"created", "deleted", "modified", "moved"})
 
-    def application(self, port, host, liveport=None, debug=None, live_css=True):
-        LiveReloadHandler.watcher = self.watcher
-        LiveReloadHandler.live_css = False
-        app = web.Application([
-            (r"/livereload", LiveReloadHandler),
-            (r"/livereload\.js", LiveReloadJSHandler),
-            (r".*", PreviewHandler, {"preview": self.preview}),
-        ], log_function=lambda handler: None)
-        app.listen(port, address=host)
-        ioloop.PeriodicCallback(self.preview.tick, TICK_MS).start()
-        self.announce(f"http://{host}:{port}/")
+    def __init__(self, preview: Preview, observer, roots: list[Path]):
+        self.preview, self.observer = preview, observer
+        self.watching: set[Path] = set()
+        for path in roots:
+            self.watch(path)
+        # A site_templates/ made after the start is watched from then on.
+        observer.schedule(self, str(preview.root), recursive=False)
+
+    def watch(self, path: Path) -> None:
+        if path.is_dir() and path not in self.watching:
+            self.observer.schedule(self, str(path), recursive=True)
+            self.watching.add(path)
+
+    def on_any_event(self, event) -> None:
+        if event.event_type not in self.KINDS:
+            return  # opened, closed: reading is not changing
+        if event.is_directory and event.event_type == "modified":
+            return  # a file inside changed: its own event says which
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if not raw or ignored(raw):
+                continue
+            path = Path(raw)
+            if path.parent == self.preview.root:
+                if path.name not in ("content", "site_templates"):
+                    continue
+                self.watch(path)
+            self.preview.changes.put(path)
 
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def application(preview: Preview) -> web.Application:
+    return web.Application([
+        (r"/livereload", ReloadChannel),
+        (r"/livereload\.js", LiveReloadJSHandler),
+        (r".*", PreviewHandler, {"preview": preview}),
+    ], log_function=lambda handler: None)
+
+
 def serve(root: Path, port: int = 8000, host: str = "127.0.0.1") -> int:
-    """Build, serve and rebuild until interrupted (Ctrl+C)."""
+    """Build, serve and update until interrupted (Ctrl+C)."""
     if not (root / "content").is_dir():
         raise ConfigError(f"{root / 'content'}: no content/ folder here; use --root to "
                           f"point at a site folder")
-    with tempfile.TemporaryDirectory(prefix="budgetsite-preview-") as folder:
-        preview = Preview(root, Path(folder) / "site", port)
-        preview.rebuild()
-        server = PreviewServer(preview, lambda url: say(
-            f"budgetsite: serving {url} (watching content/ and site_templates/; "
-            f"press Ctrl+C to stop)"))
-        for path in preview.watched():
-            server.watch(str(path), preview.mark_changed, ignore=ignored)
-        logging.getLogger("livereload").addFilter(lambda r: r.levelno >= logging.WARNING)
-        signal.signal(signal.SIGTERM, _interrupt)
-        try:
-            server.serve(port=port, host=host, restart_delay=0)
-        except KeyboardInterrupt:
-            pass  # stopped before livereload's own Ctrl+C handling was in place
-        except OSError as err:
-            raise ConfigError(f"cannot serve on {host}:{port}: {err.strerror}; "
-                              f"try another --port") from None
-        finally:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            preview.executor.shutdown(wait=True)
+    root = root.resolve()
+    preview = Preview(root, port)
+    server = httpserver.HTTPServer(application(preview))
+    try:
+        server.listen(port, address=host)
+    except OSError as err:
+        raise ConfigError(f"cannot serve on {host}:{port}: {err.strerror}; "
+                          f"try another --port") from None
+    observer = Observer()
+    Watch(preview, observer, preview.watched())
+    observer.start()
+    preview.update(None)
+    worker = threading.Thread(target=preview.run, name="budgetsite-engine", daemon=True)
+    worker.start()
+    preview.loop = ioloop.IOLoop.current()
+    say(f"budgetsite: serving http://{host}:{port}/ (watching content/ and site_templates/; "
+        f"press Ctrl+C to stop)")
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        preview.loop.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        observer.stop()
+        preview.changes.put(None)
+        server.stop()
+        worker.join(timeout=5)
     say("budgetsite: stopped")
     return 0

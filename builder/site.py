@@ -181,6 +181,8 @@ class Site:
     urls: Urls
     groups: Groupings
     history: History | None = None  # None: not built from a git checkout
+    # Scores of projects by digest, kept by the live engine from one model to the next.
+    scores: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def projects(self) -> tuple[Project, ...]:
@@ -189,7 +191,7 @@ class Site:
     @functools.cached_property
     def scorecard(self) -> scorecard.Scorecard:
         """Scored once: the scorecard pages and the open data both show it."""
-        return scorecard.score_site(self.projects)
+        return scorecard.score_site(self.projects, self.scores)
 
 
 def make_site(content: Content, base_path: str | None = None,

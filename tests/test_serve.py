@@ -215,11 +215,11 @@ def test_a_failed_build_shows_every_problem_and_recovers(preview, site):
     project = site / WUHUA / "project.yaml"
     chenggong = site / "content/projects/chenggong/2026/civil-servant-medical-subsidy-insurance"
     original = project.read_text(encoding="utf-8")
+    start = len(preview.lines)
     edit(project, "year: 2025\n", "year: 2025\nname: [unclosed\n")  # not YAML any more
     edit(chenggong / "project.yaml", 'operator: "="', 'operator: "≈"')
     expected = check_lines(site)
     assert len(expected) == 2
-    start = len(preview.lines)
     failed = preview.wait_for("budgetsite: build 2 failed", start)
     assert preview.lines[start:failed][-2:] == expected  # the terminal prints the same lines
     status, kind, body = preview.get(WUHUA_PAGE)
