@@ -8,7 +8,11 @@ from pathlib import Path
 from typing import Iterator, Protocol
 
 import jinja2
+import jinja2.ext
 import jinja2.meta
+from jinja2.lexer import (TOKEN_LPAREN, TOKEN_NAME, TOKEN_PIPE, TOKEN_RPAREN,
+                          TOKEN_STRING, Token)
+from markupsafe import Markup, escape
 
 from . import cache as cache_stage, charts, feeds, glossary, i18n, links
 from .cache import Cache, Stamper, Unstampable
@@ -25,19 +29,84 @@ def environment(site: Site, lang: str, dirs: tuple[Path, ...],
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=True, trim_blocks=True, lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n", FoldedGettext],
         bytecode_cache=_bytecode_cache(compiled, site, lang, locale) if compiled else None,
     )
     messages = i18n.catalog(lang, _locale_dir(dirs))
     env.install_gettext_callables(messages.gettext, messages.ngettext, newstyle=True)
+    env.folded_gettext = messages.gettext
     env.filters.update(_filters(site, lang))
     env.globals.update(
         site=site.content.config, content=Places(site.content.city, site.content.districts),
         urls=site.urls, lang=lang,
         other_lang=i18n.other(lang), html_lang=i18n.HTML_LANG, langs=i18n.LANGS,
         language_names=i18n.LANGUAGE_NAMES, glossary=glossary,
+        texts=Texts(lang, messages.gettext("not yet translated")),
     )
     return env
+
+
+class FoldedGettext(jinja2.ext.Extension):
+    """`_("a constant")` translated when the template compiles instead of at every call.
+
+    Each language has its own environment (and its own compiled templates, in the
+    cache by the UI strings' digest), so the translation is a constant there. The
+    call is replaced by the string it returns, marked safe, exactly as the i18n
+    extension's newstyle gettext would give it (Markup, then `% {}`); a call with
+    variables, or any other use of `_`, is left to run as before."""
+
+    def filter_stream(self, stream):
+        gettext = getattr(self.environment, "folded_gettext", None)
+        window: list = []
+        for token in stream:
+            window.append(token)
+            if len(window) < 4:
+                continue
+            if gettext is not None and _is_constant_call(window):
+                text = str(Markup(gettext(window[2].value)) % {})
+                lineno = window[0].lineno
+                yield Token(lineno, TOKEN_STRING, text)
+                yield Token(lineno, TOKEN_PIPE, "|")
+                yield Token(lineno, TOKEN_NAME, "safe")
+                window.clear()
+            else:
+                yield window.pop(0)
+        yield from window
+
+
+class Texts:
+    """How a bilingual Text shows on a page of one language (macros.html exports these
+    as m.t, m.plain, m.original and m.term)."""
+
+    def __init__(self, lang: str, untranslated: str):
+        self.lang = lang
+        self.untranslated = Markup(' <span class="untranslated">%s</span>') % Markup(
+            Markup(untranslated) % {})
+
+    def t(self, text: Text) -> Markup:
+        """In the page's language; else the Chinese, marked and labelled."""
+        if self.lang == "zh" or text.en:
+            return escape(text.get(self.lang))
+        return Markup('<span lang="zh-CN">%s</span>') % text.zh + self.untranslated
+
+    def plain(self, text: Text) -> Markup:
+        if self.lang == "zh" or text.en:
+            return escape(text.get(self.lang))
+        return Markup('<span lang="zh-CN">%s</span>') % text.zh
+
+    def original(self, text: Text) -> Markup:
+        if self.lang == "en" and text.en:
+            return Markup('<span class="original" lang="zh-CN">%s</span>') % text.zh
+        return Markup("")
+
+    def term(self, text: Text) -> Markup:
+        return escape(text.get(self.lang))
+
+
+def _is_constant_call(tokens: list) -> bool:
+    name, lparen, string, rparen = tokens
+    return (name.type == TOKEN_NAME and name.value == "_" and lparen.type == TOKEN_LPAREN
+            and string.type == TOKEN_STRING and rparen.type == TOKEN_RPAREN)
 
 
 class Places:
