@@ -22,6 +22,7 @@ from .cache import Cache, Stamper, digest
 from .history import ProjectHistory
 from .i18n import LANGS
 from .model import Indicator, Money, Project, Text
+from .parallel import forked_map
 from .site import Site, Urls
 
 CENT = Decimal("0.01")
@@ -382,18 +383,24 @@ def project_data(site: Site, project: Project) -> ProjectData:
                        json_bytes(project_json(site, project)))
 
 
+# Below this many projects to make data for, worker processes cost more than they save.
+PARALLEL_MIN_PROJECTS = 200
+
+
 def _project_data_cached(site: Site, cache: Cache) -> dict[str, ProjectData]:
     """Each project's data, made again only when the project, its history or the
-    site's address changed."""
+    site's address changed; over all cores when there are many."""
     stamp = Stamper()
     shared = digest(site.urls.base_url, site.urls.base_path)
+    keys = [digest(shared, stamp(project), stamp(_history(site, project)))
+            for project in site.projects]
+    todo = [project for project, key in zip(site.projects, keys) if key not in cache.data]
+    fresh = dict(zip((p.key for p in todo), forked_map(
+        lambda project: project_data(site, project), todo, at_least=PARALLEL_MIN_PROJECTS,
+        batch=50)))
     made, kept = {}, {}
-    for project in site.projects:
-        key = digest(shared, stamp(project), stamp(_history(site, project)))
-        found = cache.data.get(key)
-        if found is None:
-            found = project_data(site, project)
-        made[project.key] = kept[key] = found
+    for project, key in zip(site.projects, keys):
+        made[project.key] = kept[key] = cache.data.get(key) or fresh[project.key]
     cache.data = kept
     return made
 
