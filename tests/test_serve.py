@@ -186,7 +186,63 @@ def test_refuses_paths_outside_the_site(preview, site):
     assert preview.raw(WUHUA_PAGE)[0] == 200  # still serving
 
 
+def test_odd_requests_get_an_answer_not_a_traceback(preview):
+    """A path segment longer than a file name may be, and a reload channel spoken to in
+    something other than its protocol: a plain refusal, and the server goes on."""
+    status, data = preview.raw("/zh/" + "a" * 300 + "/")
+    assert status in (403, 404) and b"Traceback" not in data
+    from tornado import httpclient, ioloop, websocket  # livereload's server library
+
+    async def talk() -> None:
+        channel = await websocket.websocket_connect(f"ws://127.0.0.1:{preview.port}/livereload")
+        for message in ("not json", "[1, 2]", '{"command": 5}', '{"command": "info"}', "\x00"):
+            await channel.write_message(message)
+        await channel.write_message('{"command": "hello", "protocols": []}')
+        answer = await channel.read_message()
+        assert answer is not None and '"hello"' in answer
+        channel.close()
+    ioloop.IOLoop.current().run_sync(talk, timeout=WAIT)
+    assert preview.raw(WUHUA_PAGE)[0] == 200
+    output = "\n".join(preview.lines)
+    assert "Traceback" not in output and "ERROR" not in output
+    del httpclient
+
+
 # ---- rebuilding -----------------------------------------------------------------------
+
+def test_an_edit_reaches_the_page_without_a_fixed_wait(preview, site):
+    """The engine acts on the file event: the edited page is served with the edit well
+    within the second the old preview waited for saves to settle (a generous bound for
+    a loaded test machine; bench/run measures the real figure)."""
+    project = site / WUHUA / "zh.md"
+    start = len(preview.lines)
+    started = time.monotonic()
+    with project.open("a", encoding="utf-8") as markdown:
+        markdown.write("\n预览计时用的一句。\n")
+    while "预览计时用的一句".encode() not in preview.get(WUHUA_PAGE)[2]:
+        assert time.monotonic() - started < WAIT
+        time.sleep(0.01)
+    assert time.monotonic() - started < 5
+    done = preview.wait_for("budgetsite: build 2:", start)
+    assert "the edited page after" in preview.lines[done]
+
+
+def test_a_file_moved_away_and_back_is_seen_by_its_content(preview, site):
+    """project.yaml moved out of its folder (the page shows the error), then moved back
+    with its old modification time: the preview notices by the content, not the time."""
+    project = site / WUHUA / "project.yaml"
+    aside = site / "project.yaml.aside"
+    before = project.stat()
+    start = len(preview.lines)
+    project.rename(aside)
+    failed = preview.wait_for("budgetsite: build 2 failed", start)
+    assert preview.get(WUHUA_PAGE)[0] == 500
+    aside.rename(project)
+    os.utime(project, ns=(before.st_atime_ns, before.st_mtime_ns))
+    preview.wait_for("budgetsite: build 3:", failed)
+    status, _, body = preview.get(WUHUA_PAGE)
+    assert status == 200 and "城乡医疗救助专项资金".encode() in body
+
 
 def test_a_burst_of_saves_gives_one_rebuild(preview, site):
     project = site / WUHUA / "project.yaml"
