@@ -221,11 +221,7 @@ class ReloadChannel(websocket.WebSocketHandler):
             self.write_message({"command": "hello", "serverName": "budgetsite",
                                 "protocols": ["http://livereload.com/protocols/official-7"]})
         elif command == "info" and isinstance(said.get("url"), str):
-            path = urlsplit(said["url"]).path
-            parts = safe_parts(path)
-            if parts is not None:
-                self.open_pages[self] = output_file("/".join(parts) + ("/" if path.endswith(
-                    "/") or not parts else ""))
+            self.open_pages[self] = page_file(urlsplit(said["url"]).path)
 
     def on_close(self) -> None:
         self.open_pages.pop(self, None)
@@ -240,6 +236,14 @@ class ReloadChannel(websocket.WebSocketHandler):
                                            "liveCSS": False, "liveImg": False})
                 except websocket.WebSocketClosedError:
                     cls.open_pages.pop(channel, None)
+
+
+def page_file(path: str) -> str:
+    """The output file a browser at `path` shows: '/zh/' → 'zh/index.html', '/' →
+    'index.html'; a path that names no file of the site names none here either."""
+    parts = safe_parts(path) or []
+    name = "/".join(parts)
+    return output_file(name + "/" if path.endswith("/") and name else name)
 
 
 def ignored(path: str) -> bool:

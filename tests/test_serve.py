@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.serve import safe_parts
+from builder.serve import page_file, safe_parts
 from conftest import REPO, copy_site, run_budgetsite
 
 WAIT = 120  # seconds; only ever reached when something is wrong
@@ -145,6 +145,15 @@ def test_safe_parts(raw, parts):
 
 
 # ---- serving -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, name", [
+    ("/", "index.html"), ("/zh/", "zh/index.html"), ("/zh/wuhua/2025/x/", "zh/wuhua/2025/x/index.html"),
+    ("/data/projects.csv", "data/projects.csv"), ("/../etc/passwd", "index.html"),
+])
+def test_an_open_page_is_known_by_the_file_it_shows(path, name):
+    """The reload channel tells a page to reload when the file it shows changed."""
+    assert page_file(path) == name
+
 
 def test_serves_the_site_with_a_same_origin_reload_script(preview):
     status, kind, body = preview.get(WUHUA_PAGE)
