@@ -68,6 +68,10 @@ class DistrictBudget:
     def total(self) -> Decimal:
         return budget_total(self.projects)
 
+    def in_year(self, year: int) -> DistrictYear | None:
+        """The district's projects of one budget year, None when it disclosed none."""
+        return next((dy for dy in self.years if dy.year == year), None)
+
 
 @dataclass(frozen=True)
 class BudgetYear:
@@ -101,6 +105,13 @@ class ImplementingUnit:
     @property
     def years(self) -> tuple[int, ...]:
         return budget_years(self.projects)
+
+    @property
+    def by_year(self) -> tuple[tuple[int, Decimal], ...]:
+        """(budget year, that year's amounts), newest first: a unit's budgets of
+        different years are shown apart, never added up."""
+        return tuple((year, budget_total(p for p in self.projects if p.year == year))
+                     for year in reversed(self.years))
 
 
 @dataclass(frozen=True)
@@ -154,6 +165,14 @@ class Groupings:
     @property
     def total(self) -> Decimal:
         return budget_total(self.projects)
+
+    @property
+    def newest_year(self) -> int | None:
+        """The budget year the overview pages show first; None before any disclosure."""
+        return self.years[-1].year if self.years else None
+
+    def year(self, year: int) -> BudgetYear | None:
+        return next((y for y in self.years if y.year == year), None)
 
     @property
     def disclosing(self) -> tuple[DistrictBudget, ...]:

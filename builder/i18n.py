@@ -22,6 +22,9 @@ LOCALES = {"zh": Locale.parse("zh_Hans_CN"), "en": Locale.parse("en_GB")}
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 CENT = Decimal("0.01")
+# Between "CNY" and its figure, and between a figure and "million": a line never
+# breaks inside an amount.
+NBSP = "\u00a0"
 
 
 def other(lang: str) -> str:
@@ -67,26 +70,32 @@ def _number(written: str, lang: str, places: int | None) -> str:
     return format_decimal(value, format=pattern, locale=LOCALES[lang])
 
 
+# The site's money style, one per kind of figure (docs/content-model.md, "Amounts"):
+#   exact     7,968,243.98元        CNY 7,968,243.98        always two decimals
+#   rounded   796.82万元 / 1.65亿元  CNY 7.97 million / CNY 1.65 billion
+#             always two decimals, so a column of them lines up; English rounds to
+#             millions below a billion (CNY 0.27 million, never "thousand"), as
+#             Chinese rounds to 万元 below 亿元
+#   change    the same with its sign in front: −CNY 272,990.00, +12.00万元
+# "CNY" and "million" hold to their figure with a no-break space.
 def yuan(value: Money | Decimal, lang: str) -> str:
     """An exact amount: 7,968,243.98元 / CNY 7,968,243.98."""
     amount = value.yuan if isinstance(value, Money) else value
     digits = number(amount.quantize(CENT, ROUND_HALF_UP), lang, 2)
-    return f"{digits}元" if lang == "zh" else f"CNY {digits}"
+    return f"{digits}元" if lang == "zh" else f"CNY{NBSP}{digits}"
 
 
 def summary(value: Money | Decimal, lang: str) -> str:
-    """A rounded amount for summaries, always with two decimals so that a column of
-    them lines up: 796.82万元, 550.00万元 / CNY 7.97 million, CNY 5.50 million."""
+    """A rounded amount for summaries: 796.82万元, 550.00万元 / CNY 7.97 million,
+    CNY 5.50 million, CNY 0.27 million."""
     amount = value.yuan if isinstance(value, Money) else value
     if lang == "zh":
         if abs(amount) >= 100_000_000:
             return f"{_short(amount / 100_000_000, lang)}亿元"
         return f"{_short(amount / 10_000, lang)}万元"
     if abs(amount) >= 1_000_000_000:
-        return f"CNY {_short(amount / 1_000_000_000, lang)} billion"
-    if abs(amount) >= 1_000_000:
-        return f"CNY {_short(amount / 1_000_000, lang)} million"
-    return f"CNY {_short(amount / 1_000, lang)} thousand"
+        return f"CNY{NBSP}{_short(amount / 1_000_000_000, lang)}{NBSP}billion"
+    return f"CNY{NBSP}{_short(amount / 1_000_000, lang)}{NBSP}million"
 
 
 def _short(value: Decimal, lang: str) -> str:

@@ -27,7 +27,8 @@ class Urls:
 
     # First path segments under /<lang>/ that belong to the site's own pages,
     # so no district slug may take them.
-    RESERVED = frozenset({"districts", "years", "units", "search", "data", "static"})
+    RESERVED = frozenset({"districts", "years", "units", "search", "data", "static",
+                          "about", "glossary"})
 
     def __init__(self, base_path: str, base_url: str):
         self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
@@ -79,6 +80,15 @@ class Urls:
     @staticmethod
     def search(lang: str) -> str:
         return f"{lang}/search/"
+
+    @staticmethod
+    def about(lang: str) -> str:
+        return f"{lang}/about/"
+
+    @staticmethod
+    def glossary(lang: str, term: str | None = None) -> str:
+        """The glossary page, or one term on it ('zh/glossary/#level1')."""
+        return f"{lang}/glossary/" + (f"#{term}" if term else "")
 
     @staticmethod
     def search_bundle() -> str:
@@ -174,6 +184,13 @@ class Totals:
         """A row adds up several budget years, so its column must be labelled as such."""
         return any(len(row.years) > 1 for row in self.rows)
 
+    @property
+    def one_year(self) -> bool:
+        """All rows belong to one budget year: only then is there a total and a share
+        of it. Budgets of different years are not one budget (rows that are years
+        are compared side by side, never added up)."""
+        return len(self.years) <= 1
+
 
 @dataclass(frozen=True)
 class Site:
@@ -235,15 +252,24 @@ def totals(entries: Iterable[tuple[Text, Sequence[Project], str | None]]) -> Tot
     sums = [(label, groupings.budget_total(ps), len(ps), path, groupings.budget_years(ps))
             for label, ps, path in entries]
     amount = sum((total for _, total, _, _, _ in sums), Decimal(0))
-    rows = tuple(TotalRow(label, total, count, path, total / amount if amount else None, years)
+    one_year = len({year for *_, years in sums for year in years}) <= 1
+    rows = tuple(TotalRow(label, total, count, path,
+                          total / amount if amount and one_year else None, years)
                  for label, total, count, path, years in sums)
     return Totals(rows, amount, sum(row.projects for row in rows),
                   tuple(sorted({year for row in rows for year in row.years})))
 
 
-def district_totals(districts: Iterable[DistrictBudget], lang: str) -> Totals:
-    return totals((d.district.name, d.projects, Urls.district(lang, d.district.slug))
-                  for d in districts)
+def district_totals(districts: Iterable[DistrictBudget], lang: str,
+                    year: int | None = None) -> Totals:
+    """One row per district; with `year`, that budget year's projects only, and only
+    the districts that disclosed for it."""
+    if year is None:
+        return totals((d.district.name, d.projects, Urls.district(lang, d.district.slug))
+                      for d in districts)
+    in_year = ((d, d.in_year(year)) for d in districts)
+    return totals((d.district.name, dy.projects, Urls.district(lang, d.district.slug))
+                  for d, dy in in_year if dy is not None)
 
 
 def year_totals(years: Iterable[BudgetYear], lang: str) -> Totals:
@@ -302,7 +328,8 @@ RECENT_PROJECTS = 10
 def home_pages(site: Site) -> list[Page]:
     g = site.groups
     return [Page(Urls.home(lang), "home.html", lang, translations(Urls.home),
-                 {"groups": g, "by_district": district_totals(g.disclosing, lang),
+                 {"groups": g, "year": g.newest_year,
+                  "by_district": district_totals(g.disclosing, lang, g.newest_year),
                   "by_year": year_totals(g.years, lang),
                   "recent": groupings.recently_published(site.projects, site.history,
                                                          RECENT_PROJECTS)},
@@ -315,7 +342,8 @@ def overview_pages(site: Site) -> list[Page]:
     g = site.groups
     return [page for lang in LANGS for page in (
         Page(Urls.districts(lang), "districts.html", lang, translations(Urls.districts),
-             {"groups": g, "totals": district_totals(g.disclosing, lang)},
+             {"groups": g, "year": g.newest_year,
+              "totals": district_totals(g.disclosing, lang, g.newest_year)},
              (home_crumb(lang),), "districts"),
         Page(Urls.years(lang), "years.html", lang, translations(Urls.years),
              {"groups": g, "totals": year_totals(g.years, lang)}, (home_crumb(lang),), "years"),
@@ -355,7 +383,9 @@ def district_year_context(budget: DistrictBudget, dy: DistrictYear, lang: str) -
 def year_pages(site: Site) -> list[Page]:
     return [Page(Urls.year(lang, y.year), "year.html", lang,
                  translations(lambda lg, y=y: Urls.year(lg, y.year)),
-                 {"budget_year": y, "year_name": year_label(y.year), "totals": district_year_totals(
+                 {"budget_year": y, "year_name": year_label(y.year),
+                  "all_years": tuple(b.year for b in site.groups.years),
+                  "totals": district_year_totals(
                      y.districts, lang, lambda dy: dy.district.name)},
                  years_crumbs(lang), "years")
             for y in site.groups.years for lang in LANGS]
@@ -386,6 +416,15 @@ def scorecard_pages(site: Site) -> list[Page]:
             for lang in LANGS]
 
 
+def help_pages(site: Site) -> list[Page]:
+    """What the site publishes and how (about), and the terms readers meet (glossary)."""
+    return [page for lang in LANGS for page in (
+        Page(Urls.about(lang), "about.html", lang, translations(Urls.about),
+             {"card": site.scorecard}, (home_crumb(lang),), "about"),
+        Page(Urls.glossary(lang), "glossary.html", lang, translations(Urls.glossary),
+             {}, (home_crumb(lang),), "glossary"))]
+
+
 def not_found_pages(site: Site) -> list[Page]:
     """One 404 page in both languages: a server has only one to show."""
     return [Page("404.html", "404.html", None)]
@@ -395,4 +434,4 @@ def pages(site: Site) -> list[Page]:
     return (root_pages(site) + home_pages(site) + overview_pages(site) + district_pages(site)
             + district_year_pages(site) + year_pages(site) + unit_pages(site)
             + project_pages(site) + search_pages(site) + scorecard_pages(site)
-            + not_found_pages(site))
+            + help_pages(site) + not_found_pages(site))

@@ -105,7 +105,8 @@ def keyboard_problems(page) -> list[str]:
     focusable = page.evaluate(FOCUSABLE)
     reached: set[int] = set()
     problems = []
-    for _ in range(len(focusable) + 3):
+    # Elements a script adds after loading (the search page's filters) take presses too.
+    for _ in range(len(focusable) + 100):
         page.keyboard.press("Tab")
         style = page.evaluate(FOCUS_STYLE)
         if style is None or style["index"] in reached:
@@ -221,17 +222,16 @@ def test_no_horizontal_page_scrolling_at_360_px(page, pages, servers):
     assert not problems, "\n".join(problems)
 
 
-def test_wide_tables_scroll_inside_their_own_container_at_360_px(page, pages, servers):
+def test_every_table_fits_a_360_px_screen(page, pages, servers):
+    """No table scrolls sideways on a phone: wide tables show each row as a card."""
     checked = 0
     for site, kind, path in pages:
         open_page(page, servers, site, path, width=360)
         for table in page.evaluate("""() => Array.from(document.querySelectorAll('table'))
-              .filter(t => t.scrollWidth > document.documentElement.clientWidth)
-              .map(t => { const box = t.parentElement; const s = getComputedStyle(box);
-                          return {overflow: s.overflowX, fits: box.clientWidth <=
-                                  document.documentElement.clientWidth,
-                                  focusable: box.tabIndex >= 0,
-                                  html: t.outerHTML.slice(0, 60)}; })"""):
+              .map(t => ({wide: t.scrollWidth > document.documentElement.clientWidth ||
+                                t.getBoundingClientRect().right >
+                                document.documentElement.clientWidth + 1,
+                          html: t.outerHTML.slice(0, 60)}))"""):
             checked += 1
-            assert table["overflow"] in ("auto", "scroll") and table["fits"], f"/{kind}: {table}"
-    assert checked, "no page has a table wider than 360 px: this check checked nothing"
+            assert not table["wide"], f"/{kind}: {table['html']}"
+    assert checked, "no page has a table: this check checked nothing"

@@ -101,28 +101,31 @@ def read(out: Path, path: str) -> str:
 # -- totals, hand-computed ------------------------------------------------------------
 
 def test_home_totals_by_district_zh(site):
+    """A total means one budget year: the newest (2026), with links to the others."""
     html = read(site, "zh")
     assert table(html, "by-district-table") == [
-        ["五华区", "4", "6,054,567.94元 605.46万元", share("6,054,567.94", TOTAL)],
-        ["盘龙区", "2", "1,653,432.11元 165.34万元", share("1,653,432.11", TOTAL)],
+        ["五华区", "1", "1,300,000.00元 130.00万元", share("1,300,000.00", "2,188,000.00")],
+        ["盘龙区", "1", "888,000.00元 88.80万元", share("888,000.00", "2,188,000.00")],
     ]
-    assert share("6,054,567.94", TOTAL) == "78.5%"
-    # Wuhua's row adds 2025 and 2026 together, and so does the total: both say so.
-    assert table(html, "by-district-table", "thead")[0][2] == "2025年-2026年各年预算合计"
+    assert share("1,300,000.00", "2,188,000.00") == "59.4%"
+    assert table(html, "by-district-table", "thead")[0][2] == "2026年度预算资金合计"
     assert table(html, "by-district-table", "tfoot") == [
-        ["2025年-2026年各年预算合计", "6", "7,708,000.05元 770.80万元", ""]]
+        ["合计", "2", "2,188,000.00元 218.80万元", ""]]
+    assert 'href="/zh/years/2025/"' in re.search(
+        r'<nav class="year-choice".*?</nav>', html, re.S).group(0)
 
 
 def test_home_totals_by_year_en(site):
     html = read(site, "en")
     assert table(html, "by-year-table") == [
-        ["2025", "4", "CNY 5,520,000.05 CNY 5.52 million", share("5,520,000.05", TOTAL)],
-        ["2026", "2", "CNY 2,188,000.00 CNY 2.19 million", share("2,188,000.00", TOTAL)],
+        ["2025", "4", "CNY 5,520,000.05 CNY 5.52 million"],
+        ["2026", "2", "CNY 2,188,000.00 CNY 2.19 million"],
     ]
-    # Each row is one year; only the total adds years together, and says so.
-    assert table(html, "by-year-table", "thead")[0][2] == "Budget-year amounts"
-    assert table(html, "by-year-table", "tfoot") == [
-        ["Sum of 2025–2026 budget-year amounts", "6", "CNY 7,708,000.05 CNY 7.71 million", ""]]
+    # Each row is one year: side by side, never added up, no shares of a sum.
+    assert table(html, "by-year-table", "thead")[0] == ["Budget year", "Projects",
+                                                         "Budget-year amounts"]
+    assert table(html, "by-year-table", "tfoot") == []
+    assert TOTAL not in html
 
 
 def key_figures(html: str) -> str:
@@ -146,11 +149,10 @@ def test_home_key_figures_lead_with_the_newest_year(site):
 def test_district_totals_by_year(site):
     html = read(site, "en/wuhua")
     assert table(html, "by-year-table") == [
-        ["2025", "3", "CNY 4,754,567.94 CNY 4.75 million", share("4,754,567.94", "6,054,567.94")],
-        ["2026", "1", "CNY 1,300,000.00 CNY 1.30 million", share("1,300,000.00", "6,054,567.94")],
+        ["2025", "3", "CNY 4,754,567.94 CNY 4.75 million"],
+        ["2026", "1", "CNY 1,300,000.00 CNY 1.30 million"],
     ]
-    assert table(html, "by-year-table", "tfoot")[0][:3] == [
-        "Sum of 2025–2026 budget-year amounts", "4", "CNY 6,054,567.94 CNY 6.05 million"]
+    assert table(html, "by-year-table", "tfoot") == [] and "6,054,567.94" not in html
     assert key_figures(html).startswith("Key figures Budget-year amounts (2026) "
                                         "CNY 1.30 million CNY 1,300,000.00")
     page = text(html)
@@ -216,18 +218,22 @@ def test_year_page_totals_by_district(site):
 def test_unit_pages_and_index(site):
     html = read(site, "en/units/12530102MB1234567M")
     # U1: alpha 1,234,567.89 + gamma 20,000.05 + delta 1,300,000.00 = 2,554,567.94
+    # The newest year's amounts (delta, 2026), never a sum across years.
     assert key_figures(html).startswith(
-        "Key figures Sum of 2025–2026 budget-year amounts CNY 2.55 million CNY 2,554,567.94")
+        "Key figures Budget-year amounts (2026) CNY 1.30 million CNY 1,300,000.00")
     assert [row[:3] for row in table(html, "projects-table")] == [
         ["Project Delta", "Wuhua District", "2026"],
         ["Project Alpha", "Wuhua District", "2025"],
         ["Project Gamma", "Wuhua District", "2025"]]
     assert "Unit card" in text(html) and "12530102MB1234567M" in text(html)
     units = table(read(site, "zh/units"), "units-table")
+    # Each year's amounts apart, newest first: U1 2026 delta; 2025 alpha + gamma.
     assert [(row[0], row[1], row[3], row[4]) for row in units] == [
-        ("五华区乙单位", "MB0001230", "1", "3,500,000.00元 350.00万元"),
-        ("五华区甲单位", "12530102MB1234567M", "3", "2,554,567.94元 255.46万元"),
-        ("盘龙区丙单位", "12530103MB76543211", "2", "1,653,432.11元 165.34万元")]
+        ("五华区乙单位", "MB0001230", "1", "2025 3,500,000.00元 350.00万元"),
+        ("五华区甲单位", "12530102MB1234567M", "3",
+         "2026 1,300,000.00元 130.00万元 2025 1,254,567.94元 125.46万元"),
+        ("盘龙区丙单位", "12530103MB76543211", "2",
+         "2026 888,000.00元 88.80万元 2025 765,432.11元 76.54万元")]
 
 
 def test_years_overview(site):
@@ -244,16 +250,16 @@ def test_chart_beside_table_prints_the_same_figures(site):
     svg = re.search(r'<svg class="chart" id="by-district-chart".*?</svg>', html, re.S).group(0)
     assert 'role="img"' in svg
     assert 'aria-labelledby="by-district-chart-title by-district-chart-desc"' in svg
-    assert '<title id="by-district-chart-title">按区县汇总</title>' in svg
-    assert re.search(r'<desc id="by-district-chart-desc">[^<]*五华区：605.46万元；盘龙区：165.34万元</desc>', svg)
+    assert '<title id="by-district-chart-title">按区县汇总（2026年）</title>' in svg
+    assert re.search(r'<desc id="by-district-chart-desc">[^<]*五华区：130.00万元；盘龙区：88.80万元</desc>', svg)
     labels = re.findall(r'class="chart-label"[^>]*>([^<]*)<', svg)
     values = re.findall(r'class="chart-value"[^>]*>([^<]*)<', svg)
-    assert labels == ["五华区", "盘龙区"] and values == ["605.46万元", "165.34万元"]
+    assert labels == ["五华区", "盘龙区"] and values == ["130.00万元", "88.80万元"]
     rounded = [row[2].split()[1] for row in table(html, "by-district-table")]
     assert values == rounded
     widths = [Decimal(w) for w in re.findall(r'<rect class="chart-bar"[^>]*width="([\d.]+)%"', svg)]
-    # bars in proportion: 6,054,567.94 : 1,653,432.11
-    assert abs(widths[1] / widths[0] - Decimal("1653432.11") / Decimal("6054567.94")) < Decimal("0.001")
+    # bars in proportion, 2026 only: 1,300,000.00 : 888,000.00
+    assert abs(widths[1] / widths[0] - Decimal("888000") / Decimal("1300000")) < Decimal("0.001")
 
 
 def test_no_javascript_or_external_assets_in_index_pages(site):
@@ -277,7 +283,7 @@ def test_empty_districts_show_no_disclosures_yet(site):
                                         "Guandu District 官渡区", "Xishan District 西山区"]
     assert rows[2][1:] == ["530111", "no disclosures yet"]
     assert rows[3][1:] == ["530112", "no disclosures yet"]
-    assert rows[0][1:] == ["530102", "2025, 2026", "4", "CNY 6,054,567.94 CNY 6.05 million"]
+    assert rows[0][1:] == ["530102", "2025, 2026", "1", "CNY 1,300,000.00 CNY 1.30 million"]
     # their own pages exist (they are linked) and say so; no year pages are made up
     assert "No disclosures yet" in text(read(site, "en/guandu"))
     assert "暂无公开项目" in text(read(site, "zh/xishan"))
@@ -449,18 +455,19 @@ def test_print_drops_navigation_and_follows_the_document_order(site, page):
 
 # -- sums across budget years are labelled as such ------------------------------------
 
-def test_overview_tables_label_sums_across_years(site):
+def test_overview_tables_never_add_up_budget_years(site):
     districts = read(site, "en/districts")
-    assert table(districts, "all-districts-table", "thead")[0][4] == \
-        "Sum of 2025–2026 budget-year amounts"
-    assert table(districts, "all-districts-table", "tfoot")[0][0] == \
-        "Sum of 2025–2026 budget-year amounts"
+    assert table(districts, "all-districts-table", "thead")[0][3:] == [
+        "Projects (2026)", "Budget-year amounts (2026)"]
+    assert table(districts, "all-districts-table", "tfoot")[0] == [
+        "Total", "", "", "2", "CNY 2,188,000.00 CNY 2.19 million"]
     years = read(site, "zh/years")
     assert table(years, "years-table", "thead")[0][2] == "预算年度资金"
-    assert table(years, "years-table", "tfoot") == [
-        ["2025年-2026年各年预算合计", "6", "7,708,000.05元 770.80万元", ""]]
+    assert table(years, "years-table", "tfoot") == []
     units = read(site, "zh/units")
-    assert table(units, "units-table", "thead")[0][4] == "2025年-2026年各年预算合计"
+    assert table(units, "units-table", "thead")[0][4] == "各年度预算资金"
+    for page in (districts, years, units, read(site, "zh"), read(site, "en/wuhua")):
+        assert "2025–2026 budget-year" not in page and "各年预算合计" not in page
     # One year only: a plain total.
     assert table(read(site, "en/years/2025"), "by-district-table", "tfoot")[0][0] == "Total"
 
@@ -474,7 +481,7 @@ def test_rounded_figures_have_two_decimals_everywhere(site):
             if re.search(r"\d{4}", figure) and "万元" not in figure and "CNY" not in figure:
                 continue  # a period of years, not an amount
             assert re.fullmatch(r"[+−]?(?:[\d,]+\.\d\d万元|[\d,]+\.\d\d亿元|"
-                                r"CNY [\d,]+\.\d\d (?:thousand|million|billion))",
+                                r"CNY\u00a0[\d,]+\.\d\d\u00a0(?:million|billion))",
                                 figure.replace("−CNY", "CNY")), (path, figure)
 
 
@@ -505,7 +512,7 @@ def test_without_history_recent_projects_are_by_budget_year(real_site):
     assert heading == "Projects by budget year"
     assert "Most recently published" not in text(html)
     names = recent_names(html)
-    assert names[0].startswith("Funds for supplementary insurance")  # 2026 before 2025
+    assert names[0].startswith("Supplementary medical insurance for civil servants")  # 2026 before 2025
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")

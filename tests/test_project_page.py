@@ -29,7 +29,7 @@ def page(site, lang: str, key: str) -> Element:
 
 
 def funding_rows(document: Element) -> list[list[str]]:
-    table = document.find("table", **{"class": "funding"})
+    table = document.find("table", **{"class": "funding cards"})
     return [[cell.text() for cell in row.cells] for row in table_rows(table)]
 
 
@@ -45,7 +45,7 @@ def test_budget_year_amount_in_each_locale(real_site, lang, key, exact, rounded)
     document = page(real_site, lang, key)
     budget_year = funding_rows(document)[0]
     assert budget_year[1:] == [exact, rounded]
-    figures = document.find("section", **{"class": "key-figures"}).text()
+    figures = document.by_id("summary").text()
     assert exact in figures and rounded in figures
 
 
@@ -64,7 +64,7 @@ def test_multi_year_total(real_site, lang, total, rounded):
     assert [total, rounded] in [row[1:] for row in rows]
     assert [row[0] for row in rows if row[1] == total] == [
         {"zh": f"多年度资金总额（{period}）", "en": f"Multi-year total ({period})"}[lang]]
-    figures = document.find("section", **{"class": "key-figures"}).text()
+    figures = document.by_id("summary").text()
     assert period in figures
 
 

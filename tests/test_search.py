@@ -236,7 +236,7 @@ def test_english_search_shows_name_district_year_and_amount(watched, search_url)
     entry = watched.locator(".search-result", has=watched.locator(f'a[href="{base}en/{WUHUA}"]'))
     assert entry.locator("h3").inner_text() == "Special fund for urban and rural medical assistance"
     assert entry.locator(".search-result-meta").inner_text() == \
-        "Wuhua District · Budget year 2025 · CNY 7.97 million"
+        "Wuhua District · Budget year 2025 · CNY\u00a07.97\u00a0million"
     assert watched.locator("#search-q").input_value() == "medical assistance"
     assert no_policy_errors(watched), watched.errors
 
