@@ -99,7 +99,7 @@ class _Clock:
 
 
 def _build(config: BuildConfig, cache: Cache) -> BuildReport:
-    from . import data, feeds, links, publish, render, search, sitemap, validate
+    from . import data, explorer, feeds, links, publish, render, search, sitemap, validate
     from . import history as history_stage, site as site_stage
 
     lap = _Clock()
@@ -118,7 +118,8 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     try:
         files = render.render_site(site, pages, dirs, cache, output)
         lap("render")
-        for more in (data.files(site, cache), feeds.files(site), sitemap.files(site, pages),
+        for more in (data.files(site, cache), explorer.files(site), feeds.files(site),
+                     sitemap.files(site, pages),
                      _static(dirs)):
             _add(files, {name: (digest(bytes_), bytes_) for name, bytes_ in more.items()})
         bundle = None
