@@ -4,7 +4,8 @@
 The projects are shaped like the two seed disclosures in content/ (same fields, text
 of the same length in both languages, 5–10 indicators, funding components, a full
 Markdown narrative), spread over Kunming's 14 districts and the years 2022–2026.
-The same N always gives the same files. Nothing here is published: the projects are
+Every 4th project continues the one before it a year later (`continues:`), so the
+corpus holds programmes across years. The same N always gives the same files. Nothing here is published: the projects are
 made up, and every name says so ("示例" / "sample").
 """
 
@@ -118,6 +119,30 @@ def project(i: int, rng: random.Random, seeds, districts) -> tuple[str, dict, st
     return f"{district}/{year}/{slug}", data, zh_md + note[0], en_md + note[1]
 
 
+CONTINUED = 4  # every 4th project continues the one made before it, a year later
+
+
+def continued(key: str, data: dict, earlier_key: str, earlier: dict) -> tuple[str, dict]:
+    """`data` made the next year's project of `earlier`'s programme: same district,
+    unit and name, `continues:` set, its targets those of last year, some raised."""
+    year = earlier["year"] + 1
+    data = {**data, "district": earlier["district"], "year": year, "name": earlier["name"],
+            "unit": {**data["unit"], "code": earlier["unit"]["code"]},
+            "continues": earlier_key}
+    funding = data["funding"]
+    if "multi_year" in funding:
+        funding["multi_year"] = {**funding["multi_year"], "start": year, "end": year + 2}
+    if "previous_year" in funding:
+        funding["previous_year"]["year"] = year - 1
+    data["targets"]["overall"].update({"start": year, "end": year + 2})
+    indicators = copy.deepcopy(earlier["indicators"])
+    for n, row in enumerate(indicators):
+        if n % 2 and isinstance(row["value"], (int, float)) and row["value"] < 99:
+            row["value"] += 1
+    data["indicators"] = indicators
+    return f"{earlier['district']}/{year}/{key.rsplit('/', 1)[1]}", data
+
+
 def write_corpus(n: int, out: Path) -> None:
     """A site folder: OUT/content/ with site.yaml, districts.yaml and the projects."""
     if out.exists():
@@ -128,8 +153,12 @@ def write_corpus(n: int, out: Path) -> None:
         shutil.copy2(CONTENT / name, content / name)
     seeds, districts = _seeds(), _districts()
     rng = random.Random(n)
+    earlier = None
     for i in range(n):
         key, data, zh_md, en_md = project(i, rng, seeds, districts)
+        if i % CONTINUED == 1 and earlier is not None and earlier[1]["year"] < YEARS[-1]:
+            key, data = continued(key, data, *earlier)
+        earlier = key, data
         folder = content / "projects" / key
         folder.mkdir(parents=True)
         text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)

@@ -155,9 +155,9 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
 def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache) -> list[dict[str, bytes]]:
     """The files besides the pages, each stage's by name: open data, feeds, the site map,
     the static assets. The batch build and the live engine both write these."""
-    from . import data, feeds, sitemap
-    return [data.files(site, cache), feeds.files(site), sitemap.files(site, pages),
-            _static(dirs)]
+    from . import data, explorer, feeds, sitemap
+    return [data.files(site, cache), explorer.files(site), feeds.files(site),
+            sitemap.files(site, pages), _static(dirs)]
 
 
 def _static(dirs: tuple[Path, ...]) -> dict[str, bytes]:

@@ -161,6 +161,9 @@ def _import(args) -> int:
     _print_problems(result.problems)
     print(f"budgetsite: wrote {shown}/project.yaml and zh.md (Chinese only; English is "
           f"left for the translators)")
+    if result.continues:
+        print(f"budgetsite: the same unit had a project of the same name last year; wrote "
+              f"continues: {result.continues} (check it, or delete the line)")
     if result.slug_chosen:
         print(f"budgetsite: chose the slug {result.slug!r}: Chinese names cannot be turned "
               f"into pinyin here. For a readable URL, import again with --slug and English "

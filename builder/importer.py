@@ -524,6 +524,7 @@ class ImportResult:
     slug_chosen: bool
     notes: list[Problem]
     problems: list[Problem]
+    continues: str | None = None  # last year's project, proposed as `continues:`
 
 
 def read_document(text: str, source: str, districts: tuple[District, ...],
@@ -550,6 +551,9 @@ def import_file(root: Path, path: Path, district: str | None = None, year: int |
     districts = validate.read_districts(root)
     imported = read_document(text, path.name, districts, district, year)
     data = imported.data
+    earlier = previous_project(root, data)
+    if earlier is not None:
+        data = {**data, "continues": earlier}
     folder = scaffold.project_folder(root, data["district"], data["year"],
                                      slug or chosen_slug(data))
     header = (f"# Source: {data.get('department') or ''}《{data.get('heading') or ''}》, "
@@ -561,4 +565,30 @@ def import_file(root: Path, path: Path, district: str | None = None, year: int |
     problems: list[Problem] = []
     validate.read_project(root, folder, {d.slug: d for d in districts}, problems)
     return ImportResult(folder, folder.name, slug is None, imported.notes,
-                        sorted(p for p in problems if not p.warning))
+                        sorted(p for p in problems if not p.warning), earlier)
+
+
+def previous_project(root: Path, data: dict[str, Any]) -> str | None:
+    """The key of last year's project of the same unit with the same name (a year
+    written in the name aside), which this one likely continues; None when there is
+    not exactly one."""
+    code, name = (data.get("unit") or {}).get("code"), _without_years(data.get("name"))
+    if not (code and name and data.get("district") and data.get("year")):
+        return None
+    year = int(data["year"]) - 1
+    found = []
+    for path in sorted((root / "content" / "projects" / data["district"] / str(year))
+                       .glob("*/project.yaml")):
+        try:
+            other = load.load_yaml(path, path.name).data
+        except load.LoadError:
+            continue
+        other_name = other.get("name") if isinstance(other, dict) else None
+        other_name = other_name.get("zh") if isinstance(other_name, dict) else other_name
+        if (other.get("unit") or {}).get("code") == code and _without_years(other_name) == name:
+            found.append(f"{data['district']}/{year}/{path.parent.name}")
+    return found[0] if len(found) == 1 else None
+
+
+def _without_years(name: Any) -> str | None:
+    return re.sub(r"(19|20)\d\d年?(度)?", "", name).strip() if isinstance(name, str) else None

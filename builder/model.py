@@ -181,6 +181,10 @@ class Project:
     # A digest of the sources the project was read from (its folder's files, the
     # districts and the builder's code): the page cache's name for it.
     digest: str = field(default="", compare=False)
+    # The key of last year's project of the same programme (`continues:`), and the
+    # line of project.yaml that names it, for messages about the link.
+    continues: str | None = None
+    continues_line: int = field(default=0, compare=False)
 
     @property
     def key(self) -> str:

@@ -145,3 +145,33 @@ def check_duplicates(projects: list[Project], problems: list[Problem]) -> None:
                                     "name", f"the same project name and year as "
                                     f"{seen[key].key}; is this a duplicate?", warning=True))
         seen.setdefault(key, project)
+
+
+def check_continues(projects: list[Project], problems: list[Problem]) -> None:
+    """A `continues:` link names an earlier project that exists, of the same unit, and
+    no two projects continue the same one: a programme is one line of years."""
+    by_key = {p.key: p for p in projects}
+    taken: dict[str, Project] = {}
+    for project in sorted(projects, key=lambda p: p.key):
+        if not project.continues:
+            continue
+        def report(message: str, warning: bool = False) -> None:
+            problems.append(Problem(f"{project.source_dir}/project.yaml",
+                                    project.continues_line or 1, 1, "continues", message,
+                                    warning))
+        earlier = by_key.get(project.continues)
+        if earlier is None:
+            report(f"there is no project {project.continues!r}; write last year's project as "
+                   f"district/year/slug, the path of its folder under content/projects/")
+        elif earlier.year >= project.year:
+            report(f"{earlier.key} is of {earlier.year}, not of a year before {project.year}; "
+                   f"a project continues an earlier year's project")
+        elif project.continues in taken:
+            report(f"{taken[project.continues].key} already continues {earlier.key}; "
+                   f"a project is continued by one project of the next year only")
+        else:
+            taken[project.continues] = project
+            if earlier.unit.code != project.unit.code:
+                report(f"{earlier.key} is of another implementing unit "
+                       f"({earlier.unit.code}, not {project.unit.code}); check the link",
+                       warning=True)

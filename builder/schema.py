@@ -350,6 +350,13 @@ PROJECT = Record({
         "budget_year": Field(BiText(), doc="预算年度目标, the budget-year target",
                              zh="预算年度目标"),
     }), doc="项目目标, the targets", zh="项目目标"),
+    "continues": Field(Str(pattern=r"[a-z0-9]+(-[a-z0-9]+)*/[0-9]{4}/[a-z0-9]+(-[a-z0-9]+)*",
+                           max_length=200, hint="district/year/slug of last year's project"),
+                       required=False,
+                       doc="the project this one continues: last year's project of the same "
+                           "programme, as district/year/slug (e.g. wuhua/2024/medical-assistance)",
+                       zh="延续的上年项目：同一实施单位上一年度的同一项目，写 区县/年度/项目简称，"
+                          "如 wuhua/2024/medical-assistance；`import` 找到同名项目时会自动填写"),
     "indicators": Field(ListOf(Record({
         "id": Field(Str(pattern=SLUG, max_length=60,
                         hint="lowercase letters, digits and hyphens"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Sequence
 
-from . import groupings, scorecard
+from . import groupings, programmes, scorecard
 from .groupings import BudgetYear, DistrictBudget, DistrictYear, Groupings, Share
 from .history import History
 from .i18n import LANGS
@@ -28,7 +28,7 @@ class Urls:
     # First path segments under /<lang>/ that belong to the site's own pages,
     # so no district slug may take them.
     RESERVED = frozenset({"districts", "years", "units", "search", "data", "static",
-                          "about", "glossary"})
+                          "about", "glossary", "indicators", "programmes", "embed"})
 
     def __init__(self, base_path: str, base_url: str):
         self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
@@ -110,6 +110,32 @@ class Urls:
     @staticmethod
     def scorecard(lang: str) -> str:
         return f"{lang}/scorecard/"
+
+    @staticmethod
+    def indicators(lang: str) -> str:
+        """The indicator explorer."""
+        return f"{lang}/indicators/"
+
+    @staticmethod
+    def indicator_category(lang: str, category: str, number: int = 1) -> str:
+        """One page of a level-2 category's indicators ('output-quantity'), from 1."""
+        return f"{lang}/indicators/{category}/" + (f"{number}/" if number > 1 else "")
+
+    @staticmethod
+    def explorer_data(category: str, year: int, ext: str) -> str:
+        """The explorer's part of the indicators of one category and year (json or csv)."""
+        return f"data/explorer/{category}/{year}.{ext}"
+
+    @staticmethod
+    def programme(lang: str, first: Project) -> str:
+        """A programme's timeline, named by its first project."""
+        return f"{lang}/programmes/{first.key}/"
+
+    @staticmethod
+    def embed(page_path: str) -> str:
+        """The embeddable view of a page ('zh/wuhua/' → 'zh/embed/wuhua/')."""
+        lang, rest = page_path.split("/", 1)
+        return f"{lang}/embed/{rest}"
 
     @staticmethod
     def feed(page_path: str) -> str:
@@ -204,6 +230,16 @@ class Site:
     @property
     def projects(self) -> tuple[Project, ...]:
         return self.content.projects
+
+    @functools.cached_property
+    def programmes(self):
+        """Projects followed across years by their `continues:` links (programmes.py)."""
+        return programmes.programmes(self.projects)
+
+    @functools.cached_property
+    def programme_of(self) -> dict:
+        """Each project key in a programme → that programme."""
+        return {p.key: prog for prog in self.programmes for p in prog.projects}
 
     @functools.cached_property
     def scorecard(self) -> scorecard.Scorecard:
@@ -317,7 +353,8 @@ def project_pages(site: Site) -> list[Page]:
     return [Page(Urls.project(lang, p), "project.html", lang,
                  translations(lambda lg, p=p: Urls.project(lg, p)),
                  {"project": p, "rows": indicator_rows(p),
-                  "history": site.history.get(p.key) if site.history is not None else None},
+                  "history": site.history.get(p.key) if site.history is not None else None,
+                  "programme": programmes.links_for(site, p, lang)},
                  project_crumbs(p, lang), "districts", derived=("rows",))
             for p in site.projects for lang in LANGS]
 
@@ -434,4 +471,10 @@ def pages(site: Site) -> list[Page]:
     return (root_pages(site) + home_pages(site) + overview_pages(site) + district_pages(site)
             + district_year_pages(site) + year_pages(site) + unit_pages(site)
             + project_pages(site) + search_pages(site) + scorecard_pages(site)
-            + help_pages(site) + not_found_pages(site))
+            + help_pages(site) + not_found_pages(site) + tool_pages(site))
+
+
+def tool_pages(site: Site) -> list[Page]:
+    """The journalists' tools: indicator explorer, programme timelines, embeds."""
+    from . import embeds, explorer
+    return explorer.pages(site) + programmes.pages(site) + embeds.pages(site)

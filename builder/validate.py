@@ -127,6 +127,7 @@ def assemble(site: SiteSources, entries: Iterable[Entry]) -> Content:
         if project is not None:
             projects.append(project)
     rules.check_duplicates(projects, problems)
+    rules.check_continues(projects, problems)
     errors = [p for p in problems if not p.warning]
     if errors or site.config is None or site.city is None:
         raise ContentError(problems)
@@ -289,7 +290,10 @@ def read_project(root: Path, folder: Path, districts: dict[str, District],
     if malformed.paths or district is None or \
             len([p for p in problems if not p.warning]) > before:
         return None
-    return build_project(source.data, district, folder.relative_to(root), narratives)
+    project = build_project(source.data, district, folder.relative_to(root), narratives)
+    if project.continues:
+        project = dataclasses.replace(project, continues_line=source.mark(("continues",))[0])
+    return project
 
 
 def _find_district(data: Any, districts: dict[str, District], malformed: Malformed,
@@ -386,6 +390,7 @@ def build_project(data: dict, district: District, folder: Path,
         source_dir=folder.as_posix(),
         missing_english=tuple(field_name(p) for p in untranslated(schema.PROJECT, data, ())),
         text_fields=sum(1 for _ in texts(schema.PROJECT, data, ())),
+        continues=data.get("continues") or None,
     )
 
 

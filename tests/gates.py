@@ -63,6 +63,8 @@ class BuiltSite:
         names = {d.slug: "{district}" for d in content.districts}
         names.update({p.slug: "{project}" for p in content.projects})
         names.update({p.unit.code: "{unit}" for p in content.projects})
+        names.update({f"{i.level1}-{i.level2}": "{category}"
+                      for p in content.projects for i in p.indicators})
         return names
 
 
