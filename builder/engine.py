@@ -211,12 +211,13 @@ class Engine:
     def _first_pass(self, content: Content, old_site: Site,
                     changed: list[tuple[Project | None, Project | None]]) -> tuple[str, ...]:
         pages: list[Page] = []
+        # The new projects with the last model's groupings (which only the listings use;
+        # making new ones is the second pass's work).
+        site = dataclasses.replace(old_site, content=content, scores=self.scores)
         for before, after in changed:
             if after is None:
                 continue
-            alone = dataclasses.replace(old_site, content=dataclasses.replace(
-                old_site.content, projects=(after,)))
-            pages += site_stage.project_pages(alone)
+            pages += site_stage.project_pages(site, (after,))
             if before != after:  # a field beyond the narrative: the listings show it
                 pages += self._district_pages(content, after, old_site)
         written = []

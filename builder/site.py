@@ -349,14 +349,15 @@ def project_crumbs(project: Project, lang: str) -> tuple[Crumb, ...]:
         Crumb(year_label(project.year), Urls.district_year(lang, d.slug, project.year)),)
 
 
-def project_pages(site: Site) -> list[Page]:
+def project_pages(site: Site, projects: Iterable[Project] | None = None) -> list[Page]:
+    """The pages of `projects` (default: every project of the site)."""
     return [Page(Urls.project(lang, p), "project.html", lang,
                  translations(lambda lg, p=p: Urls.project(lg, p)),
                  {"project": p, "rows": indicator_rows(p),
                   "history": site.history.get(p.key) if site.history is not None else None,
                   "programme": programmes.links_for(site, p, lang)},
                  project_crumbs(p, lang), "districts", derived=("rows",))
-            for p in site.projects for lang in LANGS]
+            for p in (site.projects if projects is None else projects) for lang in LANGS]
 
 
 RECENT_PROJECTS = 10

@@ -427,13 +427,19 @@ def test_the_live_engine_matches_a_cold_build_after_random_edits(tmp_path, seed)
 
 def test_the_live_engine_writes_the_edited_page_first(tmp_path):
     """A narrative edit: the first pass hands over that project's two pages and nothing
-    else; an amount edit also its district's page and district-year page; a save that
-    changes no byte is no update at all."""
+    else; an amount edit also its district's page and district-year page; what the
+    first pass wrote is what the second leaves (no page shows a half-made state); a
+    save that changes no byte is no update at all."""
     from builder.engine import Engine
 
     root = corpus(tmp_path / "site")
     firsts: list[tuple[str, ...]] = []
-    engine = Engine(root, on_first=firsts.append)
+    written: dict[str, bytes] = {}
+
+    def first(names: tuple[str, ...]) -> None:
+        firsts.append(names)
+        written.update({name: engine.files[name] for name in names})
+    engine = Engine(root, on_first=first)
     engine.start()
     project = projects(root)[1]
     key = project.relative_to(root / "content" / "projects").as_posix()
@@ -451,3 +457,5 @@ def test_the_live_engine_writes_the_edited_page_first(tmp_path):
     assert "1,234,567.89" in engine.files[f"zh/{district}/index.html"].decode("utf-8")
     (project / "en.md").write_bytes((project / "en.md").read_bytes())
     assert engine.update([project / "en.md"]).nothing
+    stale = [name for name, data in written.items() if engine.files[name] != data]
+    assert stale == [], f"the first pass wrote pages the second changed again: {stale}"
