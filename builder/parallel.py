@@ -52,8 +52,11 @@ def forked_map(function: Callable[[Item], Result], items: Sequence[Item], *,
 
 def _ignore_interrupt() -> None:
     """Ctrl+C reaches every process of the terminal: the parent stops the workers and
-    says so in one line, the workers must not each print a traceback."""
+    says so in one line, the workers must not each print a traceback. And the pool
+    ends its workers with SIGTERM, which must end them quietly whatever handler the
+    parent had (the preview turns SIGTERM into a clean stop)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run(bounds: tuple[int, int]) -> list:

@@ -391,14 +391,14 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1") -> int:
     observer = Observer()
     Watch(preview, observer, preview.watched())
     observer.start()
-    preview.update(None)
-    worker = threading.Thread(target=preview.run, name="budgetsite-engine", daemon=True)
-    worker.start()
-    preview.loop = ioloop.IOLoop.current()
-    say(f"budgetsite: serving http://{host}:{port}/ (watching content/ and site_templates/; "
-        f"press Ctrl+C to stop)")
     signal.signal(signal.SIGTERM, _interrupt)
+    worker = threading.Thread(target=preview.run, name="budgetsite-engine", daemon=True)
     try:
+        preview.update(None)
+        worker.start()
+        preview.loop = ioloop.IOLoop.current()
+        say(f"budgetsite: serving http://{host}:{port}/ (watching content/ and "
+            f"site_templates/; press Ctrl+C to stop)")
         preview.loop.start()
     except KeyboardInterrupt:
         pass
@@ -407,6 +407,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1") -> int:
         observer.stop()
         preview.changes.put(None)
         server.stop()
-        worker.join(timeout=5)
+        if worker.is_alive():
+            worker.join(timeout=5)
     say("budgetsite: stopped")
     return 0
