@@ -10,6 +10,7 @@ pages keeps its search index. The result is always the cold build's, byte for by
 from __future__ import annotations
 
 import gc
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from . import sources
 from .cache import Cache, digest
 from .errors import BuildError, ContentError, Problem
+from .lock import DEFAULT_WAIT, site_lock
 
 CACHE_DIR = Path(".cache") / "budgetsite"
 
@@ -29,6 +31,7 @@ class BuildConfig:
     strict: bool = False
     search: bool = True
     cache: bool = True
+    wait: float = DEFAULT_WAIT  # seconds to wait for another build of the root (lock.py)
 
 
 @dataclass
@@ -43,8 +46,19 @@ class BuildReport:
 
 
 def build(config: BuildConfig) -> BuildReport:
-    """Build the site into config.out; on any failure the old output stays."""
+    """Build the site into config.out; on any failure the old output stays. One build
+    of a root at a time: the whole build, the quick "nothing changed" look included,
+    holds the site's lock (lock.py), since it reads and writes the shared cache."""
     started = time.perf_counter()
+    with site_lock(config.root, config.out, config.wait, _tell):
+        return _locked_build(config, started)
+
+
+def _tell(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _locked_build(config: BuildConfig, started: float) -> BuildReport:
     cache = Cache(config.root / CACHE_DIR, read=False) if config.cache else Cache.disabled()
     options = repr((str(config.out.resolve()), config.base_path, config.strict,
                     config.search))
