@@ -158,7 +158,9 @@ def _check_structure(text: str, source: Source) -> None:
 
 
 def _fail(source: Source, node: yaml.Node, path: FieldPath, message: str) -> LoadError:
-    field_name = ".".join(str(p) for p in path) or "file"
+    # ('indicators', 0, 'value') → 'indicators[1].value', as validation names fields.
+    field_name = "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}"
+                         for p in path).lstrip(".") or "file"
     return LoadError(Problem(source.path, *source.at(node.start_mark), field_name, message))
 
 
@@ -217,12 +219,16 @@ def _check_text(value: str, node: yaml.Node, path: FieldPath, source: Source) ->
 
 
 def _number(node: yaml.ScalarNode, path: FieldPath, source: Source) -> int | Decimal:
-    written = node.value.replace("_", "")
+    """A number exactly as written, in plain decimal notation only. YAML 1.1 reads
+    0100 as 64 (octal), 0x79 as 121, 190:20:30 as 685230 (base 60) and 1_000 as
+    1000: a budget figure written so is a slip, never meant, and is refused."""
+    written = node.value
     if len(written) > MAX_INTEGER_DIGITS + MAX_DECIMAL_PLACES + 2:
         raise _fail(source, node, path, f"{node.value[:40]!r}… is too long to be a number")
+    if not PLAIN_NUMBER.fullmatch(written):
+        raise _fail(source, node, path, _not_plain(written))
     try:
-        number = (_SCALARS.construct_yaml_int(node) if node.tag == _TAG + "int"
-                  else Decimal(written))
+        number = int(written) if "." not in written else Decimal(written)
     except (InvalidOperation, ValueError):
         raise _fail(source, node, path, f"{node.value!r} is not a number") from None
     exact = Decimal(number)
@@ -234,3 +240,38 @@ def _number(node: yaml.ScalarNode, path: FieldPath, source: Source) -> int | Dec
                                         f"most {MAX_INTEGER_DIGITS} digits before the decimal "
                                         f"point and {MAX_DECIMAL_PLACES} after it")
     return number
+
+
+# Digits, an optional sign and decimal point; no leading zero, no exponent.
+PLAIN_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_QUOTE = "; if it is meant as text, put it in quotes"
+
+
+def _not_plain(written: str) -> str:
+    """Why `written` is refused as a number, and what to write instead."""
+    shown = written[:40]
+    if "_" in written:
+        return (f"{shown!r}: underscores are not allowed in numbers; write "
+                f"{written.replace('_', '')} without them")
+    if ":" in written:
+        return (f"{shown!r} would be read as a base-60 number "
+                f"({_base_60(written)}){_QUOTE} ('{shown}')")
+    bare = written.lstrip("+-")
+    if bare[:2].lower() in ("0x", "0o", "0b"):
+        return f"{shown!r} is a hexadecimal, octal or binary number; write it in decimal digits"
+    if re.fullmatch(r"0[0-9]+(\.[0-9]*)?", bare):
+        return (f"{shown!r} starts with 0, which YAML may read as an octal number; write it "
+                f"without the leading zero{_QUOTE}")
+    return (f"{shown!r} is not a plain decimal number; write digits with at most one "
+            f"decimal point, such as 7968243.98{_QUOTE}")
+
+
+def _base_60(written: str) -> str:
+    """What YAML 1.1 would make of a base-60 number, to show why it is refused."""
+    try:
+        value = 0
+        for part in written.lstrip("+-").split(":"):
+            value = value * 60 + Decimal(part)
+        return f"{'-' if written.startswith('-') else ''}{value}"
+    except (InvalidOperation, ValueError):
+        return "not what it shows"

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from .glossary import INDICATOR_TYPES, LEVEL1, LEVEL2, OPERATORS
+from .load import PLAIN_NUMBER
 from .model import MONEY_UNITS
 
 Report = Callable[[tuple, str], None]
@@ -109,6 +110,7 @@ class Number(Kind):
     maximum: Decimal = LARGEST
 
     def check(self, value, path, report):
+        value = quoted_number(value)
         if not _is_number(value):
             report(path, f"should be a number, not {describe(value)}")
             return False
@@ -124,18 +126,39 @@ class Number(Kind):
         return {"type": "number", "minimum": 0, "maximum": int(self.maximum)}
 
 
+def quoted_number(value: Any) -> Any:
+    """A number given in quotes ("7968243.98") as the Decimal it spells, when it is
+    written as a plain decimal (the loader's rule); any other value as it is."""
+    if isinstance(value, str) and PLAIN_NUMBER.fullmatch(value):
+        return Decimal(value)
+    return value
+
+
+def _cents(value: Any, unit: str, path: tuple, report: Report) -> bool:
+    """An amount is exact to the fen (0.01元): more decimal places than that would be
+    shown rounded on the page and exact in the data, two different figures."""
+    places = max(0, -Decimal(quoted_number(value)).as_tuple().exponent)
+    allowed = 2 + len(str(MONEY_UNITS[unit])) - 1  # 万元: 6 places, 亿元: 10
+    if places > allowed:
+        report(path, f"{value} has {places} decimal places; an amount in {unit} has at "
+                     f"most {allowed} (to the fen); write it as the document does")
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Amount(Kind):
     """A sum of money: a number in 元, or {value, unit} in 万元 or 亿元."""
 
     def check(self, value, path, report):
         if isinstance(value, dict):
-            return AMOUNT_WITH_UNIT.check(value, path, report)
-        if not _is_number(value):
+            return AMOUNT_WITH_UNIT.check(value, path, report) and \
+                _cents(value["value"], value["unit"], path + ("value",), report)
+        if not _is_number(quoted_number(value)):
             report(path, f"should be an amount in 元 (a number such as 7968243.98, without "
                          f"commas), not {describe(value)}")
             return False
-        return Number().check(value, path, report)
+        return Number().check(value, path, report) and _cents(value, "元", path, report)
 
     def json(self):
         return {"oneOf": [Number().json(), AMOUNT_WITH_UNIT.json()],

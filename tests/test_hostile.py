@@ -470,3 +470,79 @@ def test_the_command_line_never_shows_a_traceback(tmp_path, payload):
 def test_the_untouched_site_is_valid(root):
     """The attacks above start from a valid site: their refusals are the attack's doing."""
     assert isinstance(outcome(root, {}), Content)
+
+
+# --- number forms: a figure is read exactly as written, or refused where it stands -----------
+
+NUMBER_FIELDS = {"budget year": "funding:\n  budget_year: ", "weight": "    weight: ",
+                 "indicator value": "    value: 95", "component": "    amount: "}
+
+
+def with_number(field: str, written: str) -> bytes:
+    """The project with the number of `field` (its first occurrence) written as `written`;
+    and the line it stands on."""
+    text = ORIGINAL.decode()
+    prefix = NUMBER_FIELDS[field]
+    first = text.index(prefix) + len(prefix.rstrip("0123456789"))
+    end = text.index("\n", first)
+    return (text[:first] + written + text[end:]).encode()
+
+
+def line_of(field: str) -> int:
+    """The line on which `field`'s number stands."""
+    text = ORIGINAL.decode()
+    return text[:text.index(NUMBER_FIELDS[field])].count("\n") + 1 \
+        + NUMBER_FIELDS[field].count("\n")
+
+
+@pytest.mark.parametrize("field", sorted(NUMBER_FIELDS))
+@pytest.mark.parametrize("written, words", [
+    ("0100", "starts with 0"), ("0x79", "hexadecimal"), ("0777", "octal"),
+    ("0b101", "binary"), ("190:20:30", "base-60 number (685230)"), ("1:1", "base-60 number (61)"),
+    ("1_000", "underscores"), ("1_000.5", "underscores"), (".5", "plain decimal"),
+    ("1.0e+5", "plain decimal"), ("5.", "plain decimal"), ("-0x10", "hexadecimal"),
+    ("007.5", "starts with 0"),
+])
+def test_yaml_1_1_number_forms_are_refused_where_they_stand(root, field, written, words):
+    """YAML 1.1 would read 0100 as 64, 0x79 as 121, 190:20:30 as 685230 and 1:1 as 61:
+    each is refused with its file, line and column, never published as another figure."""
+    data = with_number(field, written)
+    messages = refused(outcome(root, {PROJECT_YAML: data}), words)
+    line = line_of(field)
+    assert any(m.startswith(f"{PROJECT_YAML.as_posix()}:{line}:") and words in m
+               for m in messages), messages
+
+
+@pytest.mark.parametrize("field", ["budget year", "component"])
+@pytest.mark.parametrize("written", ["7968243.985", "1.001", "0.125"])
+def test_yuan_amounts_are_exact_to_the_fen(root, field, written):
+    """More than two decimal places in 元 would show rounded on the page and exact in the
+    data; it is refused at its line."""
+    data = with_number(field, written)
+    messages = refused(outcome(root, {PROJECT_YAML: data}), "decimal places", "at most 2")
+    assert any(f":{line_of(field)}:" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("written, expected", [("7968243.98", "7968243.98"),
+                                               ('"7968243.98"', "7968243.98"),
+                                               ("'7968243.9'", "7968243.9"),
+                                               ("0.5", "0.5"), ("12", "12")])
+def test_plain_and_quoted_decimals_are_read_exactly(root, written, expected):
+    content = outcome(root, {PROJECT_YAML: with_number("budget year", written)})
+    assert isinstance(content, Content), content
+    assert content.projects[0].funding.budget_year.yuan == Decimal(expected)
+
+
+def test_an_amount_in_wan_yuan_may_have_six_places_not_seven(root):
+    text = ORIGINAL.decode()
+    spot = "funding:\n  budget_year: "
+    start = text.index(spot) + len(spot)
+    end = text.index("\n", start)
+    for value, ok in (("796.824398", True), ("796.8243981", False)):
+        data = (text[:start] + f"{{value: {value}, unit: 万元}}" + text[end:]).encode()
+        result = outcome(root, {PROJECT_YAML: data})
+        if ok:
+            assert isinstance(result, Content), result
+            assert result.projects[0].funding.budget_year.yuan == Decimal("7968243.98")
+        else:
+            refused(result, "at most 6")
