@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -221,8 +222,22 @@ def csv_body(table: Table, rows: Iterable[Row]) -> str:
 
 def _csv(lines: Iterable[list[str]]) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(lines)
+    csv.writer(out, lineterminator="\r\n").writerows(map(_inert, lines))
     return out.getvalue()
+
+
+# A cell starting with one of these is run as a formula by Excel and LibreOffice
+# (OWASP, "CSV Injection"); a plain number such as -12.50 is only a number.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
+
+
+def _inert(line: list[str]) -> list[str]:
+    """The cells of one CSV line, each that a spreadsheet would run as a formula
+    prefixed with a single quote (OWASP's rule), so it shows as the text it is. Only
+    the CSV files: the JSON files carry every text exactly."""
+    return [f"'{value}" if value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value)
+            else value for value in line]
 
 
 def json_text(value: Any, level: int = 0) -> str:

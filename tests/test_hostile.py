@@ -546,3 +546,39 @@ def test_an_amount_in_wan_yuan_may_have_six_places_not_seven(root):
             assert result.projects[0].funding.budget_year.yuan == Decimal("7968243.98")
         else:
             refused(result, "at most 6")
+
+
+# --- CSV formula injection ---------------------------------------------------------------------
+
+FORMULAS = {("name",): {"zh": "=HYPERLINK(\"http://x\",\"点击\")", "en": "+cmd|' /C calc'!A0"},
+            ("department",): {"zh": "@SUM(1+1)*cmd|' /C calc'!A0", "en": "-2+3"},
+            ("unit", "name"): {"zh": "\t=1+1", "en": "\r=1+1"},
+            ("indicators", 0, "name"): {"zh": "=1+1", "en": "-1"}}
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path):
+    """OWASP's rule in every CSV file: a text cell starting with = + - @ tab or carriage
+    return gets a leading ' (a number such as -1 stays a number); the JSON stays exact."""
+    import csv
+    import json
+    root = one_project_site(tmp_path / "site")
+    data = ORIGINAL_DATA
+    for path, value in FORMULAS.items():
+        data = replaced(data, path, value)
+    (root / PROJECT_YAML).write_bytes(dump(data))
+    result = run_budgetsite("build", "--root", root, "--no-search")
+    assert result.returncode == 0, result.stderr
+    written = set()
+    for table in sorted((root / "public/data").glob("*.csv")):
+        with table.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle):
+                for value in row:
+                    written.add(value)
+                    assert not value.startswith(("=", "+", "@", "\t", "\r")), (table.name, value)
+                    assert not value.startswith("-") or re.fullmatch(r"-[0-9.]+", value), value
+    for value in FORMULAS.values():
+        for text in value.values():
+            if text != "-1":
+                assert "'" + text.strip() in written, text
+    saved = json.loads(next((root / "public/data/projects").rglob("*.json")).read_text("utf-8"))
+    assert saved["name"] == {"zh": FORMULAS[("name",)]["zh"], "en": FORMULAS[("name",)]["en"]}
