@@ -18,6 +18,7 @@ from pathlib import Path
 from . import sources
 from .cache import Cache, digest
 from .errors import BuildError, ContentError, Problem
+from .load import LoadError, source_bytes
 from .lock import DEFAULT_WAIT, site_lock
 
 CACHE_DIR = Path(".cache") / "budgetsite"
@@ -126,6 +127,8 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     site = site_stage.make_site(content, config.base_path, history)
     pages = site_stage.pages(site)
     dirs = tuple(sources.template_dirs(config.root))
+    for folder in dirs:
+        sources.regular_files(folder, config.root)  # before Jinja2 opens a template
     lap("site")
     output = publish.Output(config.out, cache)
     lap("staging")
@@ -133,7 +136,7 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
         files = render.render_site(site, pages, dirs, cache, output)
         lap("render")
         for more in (data.files(site, cache), feeds.files(site), sitemap.files(site, pages),
-                     _static(dirs)):
+                     _static(dirs, config.root)):
             _add(files, {name: (digest(bytes_), bytes_) for name, bytes_ in more.items()})
         bundle = None
         if config.search:
@@ -167,14 +170,18 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
                        timings=lap.timings)
 
 
-def _static(dirs: tuple[Path, ...]) -> dict[str, bytes]:
-    """The static assets under static/; the site's own override the defaults file by file."""
+def _static(dirs: tuple[Path, ...], root: Path) -> dict[str, bytes]:
+    """The static assets under static/; the site's own override the defaults file by
+    file. Regular files only (sources.regular_files): a link to /etc/passwd is refused."""
     found: dict[str, bytes] = {}
     for folder in reversed(dirs):
         static = folder / "static"
-        for path in sorted(static.rglob("*")) if static.is_dir() else ():
-            if path.is_file():
-                found[f"static/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+        files = sources.regular_files(static, root) if static.is_dir() else {}
+        for name, path in files.items():
+            try:
+                found[f"static/{name}"] = source_bytes(path, sources.shown(path, root), None)
+            except LoadError as err:
+                raise ContentError([err.problem]) from None
     return found
 
 

@@ -6,7 +6,10 @@ safely and remembers where each value came from.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -74,7 +77,7 @@ class LoadError(Exception):
 
 def read_text(path: Path, shown: str) -> TextFile:
     """Read a UTF-8 source file, refusing huge files, bad encodings and control characters."""
-    data = _read_limited(path, shown)
+    data = source_bytes(path, shown)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -92,17 +95,40 @@ def read_text(path: Path, shown: str) -> TextFile:
     return TextFile(shown, text)
 
 
-def _read_limited(path: Path, shown: str) -> bytes:
-    """The file's bytes; a file above the limit is refused before it is read."""
-    too_big = Problem(shown, 1, 1, "file", f"the file is larger than {MAX_SOURCE_BYTES:,} "
-                                           f"bytes, the most a source file may have; split it")
-    if path.stat().st_size > MAX_SOURCE_BYTES:
-        raise LoadError(too_big)
-    with path.open("rb") as handle:
-        data = handle.read(MAX_SOURCE_BYTES + 1)
-    if len(data) > MAX_SOURCE_BYTES:  # it grew while we looked
+def source_bytes(path: Path, shown: str, limit: int | None = MAX_SOURCE_BYTES) -> bytes:
+    """The bytes of a source or static file, by the one rule for every input: a regular
+    file, not a symbolic link (which could lead out of the site: /etc/passwd), not a
+    device (/dev/zero never ends) nor a pipe (which blocks), and at most `limit` bytes.
+    All of it is checked on the open file before a byte is read. (Folders on the way
+    are checked where they are found: validate.discover, sources.regular_files.)
+    Raises LoadError; FileNotFoundError when there is nothing at `path`."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise LoadError(Problem(shown, 1, 1, "file", SYMLINK)) from None
+        raise LoadError(Problem(shown, 1, 1, "file", f"the file cannot be read: "
+                                                     f"{err.strerror}")) from None
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise LoadError(Problem(shown, 1, 1, "file", NOT_REGULAR))
+        too_big = Problem(shown, 1, 1, "file", f"the file is larger than {limit or 0:,} bytes, "
+                                               f"the most a source file may have; split it")
+        if limit is not None and st.st_size > limit:
+            raise LoadError(too_big)
+        data = handle.read() if limit is None else handle.read(limit + 1)
+    if limit is not None and len(data) > limit:  # it grew while we looked
         raise LoadError(too_big)
     return data
+
+
+SYMLINK = ("symbolic links are not allowed in a site's sources; copy the file here "
+           "instead")
+NOT_REGULAR = ("this is not a regular file (a device, a pipe or a socket); only files "
+               "are read")
 
 
 def _position(text, index: int, newline) -> tuple[int, int]:

@@ -17,6 +17,9 @@ import time
 from importlib.util import find_spec
 from pathlib import Path
 
+from .errors import ContentError, Problem
+from .load import NOT_REGULAR, SYMLINK
+
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
 CODE_DIR = Path(__file__).resolve().parent
 LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "yaml", "markupsafe", "pagefind",
@@ -33,6 +36,44 @@ def template_dirs(root: Path) -> list[Path]:
     if PACKAGE_TEMPLATES.is_dir() and PACKAGE_TEMPLATES.resolve() not in {d.resolve() for d in dirs}:
         dirs.append(PACKAGE_TEMPLATES)
     return dirs
+
+
+def regular_files(folder: Path, root: Path) -> dict[str, Path]:
+    """Every file under `folder` (templates, static files, UI strings), by its name
+    relative to the folder, sorted. The rule of load.source_bytes for the whole folder,
+    before anything in it is read (Jinja2 opens templates itself): regular files and
+    real folders only. Raises ContentError naming every symbolic link and special file."""
+    found: dict[str, Path] = {}
+    problems: list[Problem] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        if current.is_symlink():
+            problems.append(Problem(shown(current, root), 1, 1, "file", SYMLINK))
+            continue
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+            elif entry.is_file(follow_symlinks=False):
+                found[path.relative_to(folder).as_posix()] = path
+            else:
+                problems.append(Problem(shown(path, root), 1, 1, "file",
+                                        SYMLINK if entry.is_symlink() else NOT_REGULAR))
+    if problems:
+        raise ContentError(problems)
+    return dict(sorted(found.items()))
+
+
+def shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def fingerprint(root: Path, options: str) -> str | None:

@@ -582,3 +582,64 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path):
                 assert "'" + text.strip() in written, text
     saved = json.loads(next((root / "public/data/projects").rglob("*.json")).read_text("utf-8"))
     assert saved["name"] == {"zh": FORMULAS[("name",)]["zh"], "en": FORMULAS[("name",)]["en"]}
+
+
+# --- symbolic links and special files: regular files inside the site only, checked first ------
+
+def _link(root: Path, where: str, target: Path | str) -> None:
+    path = root / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() or path.is_symlink():
+        (root / "moved-away").mkdir(exist_ok=True)
+        path.rename(root / "moved-away" / path.name)
+    path.symlink_to(target)
+
+
+def _fifo(root: Path, where: str) -> None:
+    import os
+    (root / where).unlink()
+    os.mkfifo(root / where)
+
+
+SECRET = "SECRET-VALUE-FROM-OUTSIDE"
+OUTSIDE_YAML = f"district: {SECRET}\nyear: {SECRET}\n"
+
+
+@pytest.mark.parametrize("case, where", [
+    ("dev-zero", ZH_MD.parent / "en.md"), ("fifo", ZH_MD.parent / "en.md"),
+    ("outside", PROJECT_YAML), ("outside", Path("content/site.yaml")),
+    ("outside", Path("content/districts.yaml")), ("fifo", ZH_MD),
+    ("passwd", Path("site_templates/static/passwd.txt")),
+    ("outside", Path("site_templates/base.html")),
+    ("folder", Path("content/projects/guandu")),
+], ids=["dev-zero-en.md", "fifo-en.md", "project.yaml", "site.yaml", "districts.yaml",
+        "fifo-zh.md", "static-passwd", "template", "district-folder"])
+def test_links_and_special_files_are_refused_before_they_are_read(tmp_path, case, where):
+    """A link to /dev/zero would be read without end, a pipe blocks for ever, a link out
+    of the site publishes or echoes what it points at: each is refused, by its path,
+    before a byte is read, and nothing is written."""
+    root = copy_site(tmp_path / "site")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "file").write_text(OUTSIDE_YAML, "utf-8")
+    (outside / "projects").mkdir()
+    shutil.copytree(root / "content/projects/wuhua", outside / "projects/wuhua")
+    if case == "dev-zero":
+        _link(root, where, "/dev/zero")
+    elif case == "fifo":
+        _fifo(root, where)
+    elif case == "passwd":
+        _link(root, where, "/etc/passwd")
+    elif case == "folder":
+        _link(root, where, outside / "projects/wuhua")
+    else:
+        _link(root, where, outside / "file")
+    for command in ("check", "build") if case != "passwd" and "site_templates" not in str(where) \
+            else ("build",):
+        result = run_budgetsite(command, "--root", root, "--no-search" if command == "build"
+                                else "--strict", timeout=60)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert f"{where.as_posix()}:1:1: file:" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+        assert SECRET not in result.stderr + result.stdout
+        assert not (root / "public").exists()
