@@ -15,9 +15,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import sources
+from . import schema, sources
 from .cache import Cache, digest
-from .errors import BuildError, ContentError, Problem
+from .errors import BuildError, ConfigError, ContentError, Problem
 from .load import LoadError, source_bytes
 from .lock import DEFAULT_WAIT, site_lock
 
@@ -60,6 +60,10 @@ def _tell(line: str) -> None:
 
 
 def _locked_build(config: BuildConfig, started: float) -> BuildReport:
+    if config.base_path is not None:
+        problem = schema.base_path_problem(config.base_path)
+        if problem:
+            raise ConfigError(f"--base-path: {problem}")
     cache = Cache(config.root / CACHE_DIR, read=False) if config.cache else Cache.disabled()
     options = repr((str(config.out.resolve()), config.base_path, config.strict,
                     config.search))

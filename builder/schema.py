@@ -423,11 +423,23 @@ DISTRICTS = Record({
     "districts": Field(ListOf(DISTRICT, 500), doc="the districts"),
 })
 
+# The path the site is served under: folder names of URL-safe characters, each ending
+# in '/'; '.' and '..' would climb out of it. The one rule for site.yaml and --base-path.
+BASE_PATH = Str(pattern=r"/((?!\.\.?/)[A-Za-z0-9._~-]+/)*",
+                hint="such as / or /budget/: letters, digits, . _ ~ -, no . or .. folders")
+
+
+def base_path_problem(value: str) -> str | None:
+    """Why `value` cannot be a base path (for --base-path), or None."""
+    found: list[str] = []
+    BASE_PATH.check(value, (), lambda path, message: found.append(message))
+    return found[0] if found else None
+
+
 SITE = Record({
     "title": Field(BiText(200), doc="the site title"),
     "description": Field(BiText(1000), doc="one sentence on what the site publishes"),
-    "base_path": Field(Str(pattern=r"/([A-Za-z0-9._~-]+/)*", hint="such as / or /budget/"),
-                       required=False, doc="the path the site is served under"),
+    "base_path": Field(BASE_PATH, required=False, doc="the path the site is served under"),
     "base_url": Field(Str(pattern=r"https?://[^\s/]+", hint="such as https://example.org"),
                       doc="scheme and host, for feeds and the sitemap"),
     "publisher": Field(BiText(300), doc="who publishes the site"),

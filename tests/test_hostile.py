@@ -7,6 +7,7 @@ inside it, or in a valid model that renders; never in any other exception.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import shutil
 from decimal import Decimal
@@ -17,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
 from hypothesis.control import currently_in_test_context
 
-from builder import load, render, site as site_stage, validate
+from builder import load, render, schema, site as site_stage, validate
 from builder.errors import ContentError
 from builder.model import Content
 from conftest import REPO, copy_site, run_budgetsite
@@ -643,3 +644,31 @@ def test_links_and_special_files_are_refused_before_they_are_read(tmp_path, case
         assert "Traceback" not in result.stderr
         assert SECRET not in result.stderr + result.stdout
         assert not (root / "public").exists()
+
+
+# --- the base path: one rule for site.yaml and --base-path -----------------------------------
+
+@pytest.mark.parametrize("value", ["/a b/<x>/", "/../../", "/./", "/a/../", "budget", "/budget",
+                                   "//", "/a/b", "/%2e%2e/", "javascript:alert(1)/"])
+def test_a_bad_base_path_is_refused_alike_in_site_yaml_and_on_the_command_line(tmp_path, value):
+    root = copy_site(tmp_path / "site")
+    result = run_budgetsite("build", "--root", root, "--no-search", "--base-path", value)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"--base-path: {value!r} is not valid" in result.stderr, result.stderr
+    site_yaml = root / "content/site.yaml"
+    site_yaml.write_text(re.sub(r"^base_path: .*$", f"base_path: {json.dumps(value)}",
+                                site_yaml.read_text("utf-8"), flags=re.M), "utf-8")
+    result = run_budgetsite("build", "--root", root, "--no-search")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "content/site.yaml:" in result.stderr and f"{value!r} is not valid" in result.stderr
+    assert not (root / "public").exists()
+
+
+@pytest.mark.parametrize("value", ["/", "/budget/", "/a.b/c~d/", "/2025-budget/"])
+def test_a_good_base_path_is_accepted_in_both(tmp_path, value):
+    root = copy_site(tmp_path / "site")
+    assert schema.base_path_problem(value) is None
+    site_yaml = root / "content/site.yaml"
+    site_yaml.write_text(re.sub(r"^base_path: .*$", f"base_path: {json.dumps(value)}",
+                                site_yaml.read_text("utf-8"), flags=re.M), "utf-8")
+    assert isinstance(outcome(root, {}), Content)
