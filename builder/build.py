@@ -10,6 +10,7 @@ pages keeps its search index. The result is always the cold build's, byte for by
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -51,8 +52,31 @@ def build(config: BuildConfig) -> BuildReport:
     of a root at a time: the whole build, the quick "nothing changed" look included,
     holds the site's lock (lock.py), since it reads and writes the shared cache."""
     started = time.perf_counter()
-    with site_lock(config.root, config.out, config.wait, _tell):
-        return _locked_build(config, started)
+    try:
+        with site_lock(config.root, config.out, config.wait, _tell):
+            return _locked_build(config, started)
+    except OSError as err:
+        raise BuildError(_disk_problem(config, err)) from None
+    except RecursionError:
+        raise BuildError("the sources are nested too deeply to be read; remove the "
+                         "nested folders") from None
+
+
+def _disk_problem(config: BuildConfig, err: OSError) -> str:
+    """One line for a file the build could not read or write (a read-only folder, a
+    full disk, .cache/ removed while the build ran): which file, and what to do."""
+    where = Path(os.fsdecode(err.filename)) if err.filename else None
+    reason = err.strerror or type(err).__name__
+    cache = (config.root / CACHE_DIR.parts[0]).absolute()
+    if where is not None and (where.absolute() == cache or cache in where.absolute().parents):
+        from .publish import MARKER
+        state = "holds a complete site" if (config.out / MARKER).is_file() else \
+            "was not written"
+        return (f"could not use the build cache ({where}: {reason}); make {cache} "
+                f"writable, delete it, or build with --no-cache. The output folder "
+                f"{config.out} {state}")
+    return (f"could not write or read {where or 'a file'}: {reason}; the output folder "
+            f"{config.out} was left as it was")
 
 
 def _tell(line: str) -> None:

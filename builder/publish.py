@@ -167,18 +167,18 @@ class Output:
     def swap(self) -> None:
         """Put the staging folder in place atomically. With the cache the old site
         stays as the next staging folder; without it, it is removed."""
+        exchanged = False
         try:
             if not self.out.exists():
                 os.rename(self.staging, self.out)
-                self._keep(old=None)
-                return
-            if not _exchange(self.staging, self.out):
-                self._two_renames()
-                self._keep(old=None)
-                return
+            else:
+                exchanged = _exchange(self.staging, self.out)
+                if not exchanged:
+                    self._two_renames()
         except OSError as err:
             raise BuildError(f"could not move the new site into {self.out}: {err}") from None
-        self._keep(old=self.staging)
+        # The new site is in place; recording it may still fail (a read-only cache).
+        self._keep(old=self.staging if exchanged else None)
 
     def _two_renames(self) -> None:
         """Where the atomic exchange is missing: the old site aside, the new one in.

@@ -87,6 +87,8 @@ def fingerprint(root: Path, options: str) -> str | None:
     for folder in folders:
         h.update(b"\0dir\0" + os.fsencode(folder))
         for path, st in _walk(folder):
+            if st is None:
+                return None  # a path it cannot look at (too long): no quick answer
             h.update(b"%s\0%d\0%d\0%d\0" % (path, st.st_size, st.st_mtime_ns, st.st_ino))
             newest = max(newest, st.st_mtime_ns)
     for path in [*_git_state(root), *_library_files()]:
@@ -104,7 +106,8 @@ def fingerprint(root: Path, options: str) -> str | None:
 
 
 def _walk(folder: Path):
-    """(path, stat) of every file and folder under `folder`, in a fixed order."""
+    """(path, stat) of every file and folder under `folder`, in a fixed order; a stat
+    of None, last, for a path that cannot be looked at."""
     stack = [os.fsencode(folder)]
     while stack:
         current = stack.pop()
@@ -115,7 +118,11 @@ def _walk(folder: Path):
         for entry in entries:
             if entry.name in (b".cache", b".git"):
                 continue
-            st = entry.stat(follow_symlinks=False)
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                yield entry.path, None
+                return
             yield entry.path, st
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)

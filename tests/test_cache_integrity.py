@@ -169,3 +169,46 @@ def test_random_bytes_in_every_cache_file_never_stop_the_command(tmp_path):
     assert "Traceback" not in result.stderr and "damaged" in result.stderr
     cold = tree(build_command(root, tmp_path / "cold", "--no-cache", "--no-search"))
     assert differences(tree(root / "public"), cold) == []
+
+
+# --- a cache that goes away or cannot be written ---------------------------------------------
+
+@pytest.mark.parametrize("stage", ["load_content", "render_site", "check_output"])
+def test_the_cache_removed_while_a_build_runs(tmp_path, monkeypatch, stage):
+    """.cache/ deleted at some moment of a build (by hand, by a clean-up script): the
+    build still ends well, with the cold output, and the next one too."""
+    import shutil
+    from builder import links, render, validate
+    root = copy_site(tmp_path / "site")
+    cold = tree(build_command(root, tmp_path / "cold", "--no-cache", "--no-search"))
+    build_here(root)
+    set_version(root, (root / PROJECT).read_text("utf-8") + "\n补充一句。\n")
+    cold_edited = tree(build_command(root, tmp_path / "cold-edited", "--no-cache", "--no-search"))
+    module = {"load_content": validate, "render_site": render, "check_output": links}[stage]
+    original = getattr(module, stage)
+
+    def removing_the_cache(*args, **kwargs):
+        shutil.rmtree(root / ".cache")
+        return original(*args, **kwargs)
+    monkeypatch.setattr(module, stage, removing_the_cache)
+    build_here(root)
+    monkeypatch.undo()
+    assert_cold(root, cold_edited, f".cache removed before {stage}")
+    build_here(root)
+    assert_cold(root, cold_edited, f"the build after .cache was removed before {stage}")
+    assert cold != cold_edited
+
+
+def test_a_cache_that_cannot_be_written_is_one_line_and_exit_1(tmp_path):
+    """.cache/budgetsite cannot be made (a file stands there; a read-only .cache/ is the
+    same): one line that names it and what to do, exit 1, no traceback."""
+    root = copy_site(tmp_path / "site")
+    (root / ".cache").mkdir()
+    (root / ".cache/budgetsite").write_text("in the way")
+    result = run_budgetsite("build", "--root", root, "--no-search")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "could not use the build cache" in lines[0] \
+        and "--no-cache" in lines[0], lines
+    result = run_budgetsite("build", "--root", root, "--no-search", "--no-cache")
+    assert result.returncode == 0, result.stderr

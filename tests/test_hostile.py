@@ -672,3 +672,35 @@ def test_a_good_base_path_is_accepted_in_both(tmp_path, value):
     site_yaml.write_text(re.sub(r"^base_path: .*$", f"base_path: {json.dumps(value)}",
                                 site_yaml.read_text("utf-8"), flags=re.M), "utf-8")
     assert isinstance(outcome(root, {}), Content)
+
+
+# --- the file system in the way: one line, exit 1, no traceback -----------------------------
+
+def test_folders_nested_1500_deep_are_one_problem(tmp_path):
+    import os
+    root = copy_site(tmp_path / "site")
+    here = os.getcwd()
+    os.chdir(root / "content/projects/wuhua/2025")
+    try:
+        for _ in range(1500):  # deeper than any path the system can name at once
+            os.mkdir("nested-folder")
+            os.chdir("nested-folder")
+    finally:
+        os.chdir(here)
+    for command in ("check", "build"):
+        result = run_budgetsite(command, "--root", root, timeout=120)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+        assert "content/projects/wuhua/2025/nested-folder/nested-folder:1:1: file: not in a " \
+               "project folder" in result.stderr
+        assert result.stderr.count("nested-folder/nested-folder/nested-folder") == 0
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
+    """The output's parent cannot be written (here it is a file; read-only is the same)."""
+    root = copy_site(tmp_path / "site")
+    (tmp_path / "a-file").write_text("x")
+    result = run_budgetsite("build", "--root", root, "--no-search", "--out",
+                            tmp_path / "a-file" / "public")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "could not write" in lines[0] and "a-file" in lines[0], lines
