@@ -57,9 +57,6 @@ def build(config: BuildConfig) -> BuildReport:
             return _locked_build(config, started)
     except OSError as err:
         raise BuildError(_disk_problem(config, err)) from None
-    except RecursionError:
-        raise BuildError("the sources are nested too deeply to be read; remove the "
-                         "nested folders") from None
 
 
 def _disk_problem(config: BuildConfig, err: OSError) -> str:

@@ -111,10 +111,11 @@ def source_bytes(path: Path, shown: str, limit: int | None = MAX_SOURCE_BYTES) -
             raise LoadError(Problem(shown, 1, 1, "file", SYMLINK)) from None
         raise LoadError(Problem(shown, 1, 1, "file", f"the file cannot be read: "
                                                      f"{err.strerror}")) from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise LoadError(Problem(shown, 1, 1, "file", NOT_REGULAR))
     with os.fdopen(fd, "rb") as handle:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise LoadError(Problem(shown, 1, 1, "file", NOT_REGULAR))
         too_big = Problem(shown, 1, 1, "file", f"the file is larger than {limit or 0:,} bytes, "
                                                f"the most a source file may have; split it")
         if limit is not None and st.st_size > limit:
@@ -127,8 +128,8 @@ def source_bytes(path: Path, shown: str, limit: int | None = MAX_SOURCE_BYTES) -
 
 SYMLINK = ("symbolic links are not allowed in a site's sources; copy the file here "
            "instead")
-NOT_REGULAR = ("this is not a regular file (a device, a pipe or a socket); only files "
-               "are read")
+NOT_REGULAR = ("this is not a regular file (but a folder, a device, a pipe or a socket); "
+               "only files are read")
 
 
 def _position(text, index: int, newline) -> tuple[int, int]:

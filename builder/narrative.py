@@ -7,7 +7,9 @@ hide or garble the rest of its section, and nh3 would drop the tags without a wo
 For the same reason the Markdown forms that make text vanish are off: reference
 definitions (`[1]: …` lines, which are taken out of the text) and images (whose
 alt text nh3 would drop with the <img>). Python-Markdown stays for paragraphs,
-lists, emphasis, tables and links, whose text is shown."""
+lists, emphasis, tables and links, whose text is shown. The one thing not shown is
+a complete comment, <!-- … -->: a note for the editors (the skeletons of `budgetsite
+new` hold one per section); an unclosed <!-- is shown as written."""
 
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope", "colspan", "rowspa
 # recurses once per level of nesting; a narrative needs few of either.
 MAX_MARKUP = 1000
 MAX_NESTING = 64
+COMMENT = re.compile(r"<!--.*?-->", re.S)
 NESTING = re.compile(r"(?:[ \t>*+-]|\d{1,9}[.)])*")
 
 
@@ -121,7 +124,8 @@ class _ShownAsWritten(markdown.extensions.Extension):
 @functools.lru_cache(maxsize=4096)
 def to_html(text: str) -> str:
     """Markdown → cleaned HTML. Cached: it is the slowest step of a build."""
-    html = markdown.markdown(text, extensions=["tables", "sane_lists", _ShownAsWritten()],
+    html = markdown.markdown(COMMENT.sub("", text),
+                             extensions=["tables", "sane_lists", _ShownAsWritten()],
                              output_format="html")
     # No link_rel: links cannot open windows (target is not allowed), and a rel left on
     # an <a> whose unsafe href was removed is invalid HTML.

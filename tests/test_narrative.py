@@ -34,6 +34,8 @@ def source_letters(markdown_text: str, targets: bool = False) -> str:
     reader may see: also link targets (shown when no link is made of them) and each
     entity both as written (in code) and as the character it stands for."""
     text = LIST_NUMBER.sub("", markdown_text)
+    if not targets:  # a complete comment is a note for editors, not for readers
+        text = narrative.COMMENT.sub("", text)
     if targets:
         return letters(ENTITY.sub(lambda m: m.group() + html.unescape(m.group()), text))
     return letters(ENTITY.sub("", LINK_TARGET.sub("]", text)))
@@ -109,7 +111,7 @@ def test_an_unclosed_tag_shows_as_text_and_hides_nothing(tag):
 
 
 @pytest.mark.parametrize("body", [
-    "<!-- 注释没有结束\n\n后面的文字", "[1]: 引用定义的文字\n\n正文", "![图一说明](x.png) 后文",
+    "<!-- 注释没有结束\n\n后面的文字", "<!-- 给编辑的说明 --> 正文 <!-- 未结束", "[1]: 引用定义的文字\n\n正文", "![图一说明](x.png) 后文",
     "<span>包起来</span>的文字", "<br>换行", "<a href=\"x\" title=\"没有结束>链接文字\n\n下一段",
     "<?php echo 1 ?> 处理指令", "<![CDATA[ 数据 ]]> 其后",
 ])
