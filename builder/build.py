@@ -10,13 +10,17 @@ pages keeps its search index. The result is always the cold build's, byte for by
 from __future__ import annotations
 
 import gc
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import sources
+from . import schema, sources
 from .cache import Cache, digest
-from .errors import BuildError, ContentError, Problem
+from .errors import BuildError, ConfigError, ContentError, Problem
+from .load import LoadError, source_bytes
+from .lock import DEFAULT_WAIT, site_lock
 
 CACHE_DIR = Path(".cache") / "budgetsite"
 
@@ -29,6 +33,7 @@ class BuildConfig:
     strict: bool = False
     search: bool = True
     cache: bool = True
+    wait: float = DEFAULT_WAIT  # seconds to wait for another build of the root (lock.py)
 
 
 @dataclass
@@ -43,8 +48,43 @@ class BuildReport:
 
 
 def build(config: BuildConfig) -> BuildReport:
-    """Build the site into config.out; on any failure the old output stays."""
+    """Build the site into config.out; on any failure the old output stays. One build
+    of a root at a time: the whole build, the quick "nothing changed" look included,
+    holds the site's lock (lock.py), since it reads and writes the shared cache."""
     started = time.perf_counter()
+    try:
+        with site_lock(config.root, config.out, config.wait, _tell):
+            return _locked_build(config, started)
+    except OSError as err:
+        raise BuildError(_disk_problem(config, err)) from None
+
+
+def _disk_problem(config: BuildConfig, err: OSError) -> str:
+    """One line for a file the build could not read or write (a read-only folder, a
+    full disk, .cache/ removed while the build ran): which file, and what to do."""
+    where = Path(os.fsdecode(err.filename)) if err.filename else None
+    reason = err.strerror or type(err).__name__
+    cache = (config.root / CACHE_DIR.parts[0]).absolute()
+    if where is not None and (where.absolute() == cache or cache in where.absolute().parents):
+        from .publish import MARKER
+        state = "holds a complete site" if (config.out / MARKER).is_file() else \
+            "was not written"
+        return (f"could not use the build cache ({where}: {reason}); make {cache} "
+                f"writable, delete it, or build with --no-cache. The output folder "
+                f"{config.out} {state}")
+    return (f"could not write or read {where or 'a file'}: {reason}; the output folder "
+            f"{config.out} was left as it was")
+
+
+def _tell(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _locked_build(config: BuildConfig, started: float) -> BuildReport:
+    if config.base_path is not None:
+        problem = schema.base_path_problem(config.base_path)
+        if problem:
+            raise ConfigError(f"--base-path: {problem}")
     cache = Cache(config.root / CACHE_DIR, read=False) if config.cache else Cache.disabled()
     options = repr((str(config.out.resolve()), config.base_path, config.strict,
                     config.search))
@@ -112,13 +152,15 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     site = site_stage.make_site(content, config.base_path, history)
     pages = site_stage.pages(site)
     dirs = tuple(sources.template_dirs(config.root))
+    for folder in dirs:
+        sources.regular_files(folder, config.root)  # before Jinja2 opens a template
     lap("site")
     output = publish.Output(config.out, cache)
     lap("staging")
     try:
         files = render.render_site(site, pages, dirs, cache, output)
         lap("render")
-        for more in site_files(site, pages, dirs, cache):
+        for more in site_files(site, pages, dirs, cache, config.root):
             _add(files, {name: (digest(bytes_), bytes_) for name, bytes_ in more.items()})
         bundle = None
         if config.search:
@@ -152,22 +194,27 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
                        timings=lap.timings)
 
 
-def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache) -> list[dict[str, bytes]]:
+def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache,
+               root: Path) -> list[dict[str, bytes]]:
     """The files besides the pages, each stage's by name: open data, feeds, the site map,
     the static assets. The batch build and the live engine both write these."""
     from . import data, explorer, feeds, sitemap
     return [data.files(site, cache), explorer.files(site), feeds.files(site),
-            sitemap.files(site, pages), _static(dirs)]
+            sitemap.files(site, pages), _static(dirs, root)]
 
 
-def _static(dirs: tuple[Path, ...]) -> dict[str, bytes]:
-    """The static assets under static/; the site's own override the defaults file by file."""
+def _static(dirs: tuple[Path, ...], root: Path) -> dict[str, bytes]:
+    """The static assets under static/; the site's own override the defaults file by
+    file. Regular files only (sources.regular_files): a link to /etc/passwd is refused."""
     found: dict[str, bytes] = {}
     for folder in reversed(dirs):
         static = folder / "static"
-        for path in sorted(static.rglob("*")) if static.is_dir() else ():
-            if path.is_file():
-                found[f"static/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+        files = sources.regular_files(static, root) if static.is_dir() else {}
+        for name, path in files.items():
+            try:
+                found[f"static/{name}"] = source_bytes(path, sources.shown(path, root), None)
+            except LoadError as err:
+                raise ContentError([err.problem]) from None
     return found
 
 

@@ -20,8 +20,11 @@ never used, only left unused:
   nothing changed stops at once.
 
 All but the last two live in a folder of the builder's code version (a new version
-starts empty). A file of the cache that cannot be read is ignored (the build is
-then colder), and every file is written whole or not at all.
+starts empty). Every file is written whole or not at all, behind a header holding a
+checksum of its bytes (`sealed`), and is read only through `unsealed`, which checks
+the sum before a byte is unpickled: a damaged file (a bit flipped on disk, a
+truncation, an edit by hand) is never trusted. It is deleted, named in one warning
+line on stderr, and its work is done again; the output stays a cold build's.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import hashlib
 import os
 import pickle
 import shutil
+import sys
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -56,6 +60,35 @@ def digest(*parts: bytes | str) -> str:
 def code_version() -> str:
     """The builder's own code: a change to it invalidates everything."""
     return digest(*(p.name.encode() + p.read_bytes() for p in sorted(CODE_DIR.glob("*.py"))))
+
+
+MAGIC = b"budgetsite-cache-1\n"
+SUM_BYTES = 32
+
+
+def sealed(payload: bytes) -> bytes:
+    """The bytes of a cache file: a header, the checksum of `payload`, `payload`."""
+    return MAGIC + hashlib.blake2b(payload, digest_size=SUM_BYTES).digest() + payload
+
+
+def unsealed(data: bytes) -> bytes | None:
+    """The payload of a cache file's bytes, or None when they are not exactly what
+    `sealed` wrote."""
+    head = len(MAGIC) + SUM_BYTES
+    if len(data) < head or not data.startswith(MAGIC):
+        return None
+    payload = data[head:]
+    if hashlib.blake2b(payload, digest_size=SUM_BYTES).digest() != data[len(MAGIC):head]:
+        return None
+    return payload
+
+
+def drop_damaged(path: Path) -> None:
+    """Delete a cache file that failed its check, with one warning line: the build
+    does its work again instead. (Deleted, it is not met again.)"""
+    path.unlink(missing_ok=True)
+    print(f"budgetsite: warning: the cache file {path} was damaged; it was dropped and "
+          f"its work done again", file=sys.stderr, flush=True)
 
 
 SHARDED = ("projects", "pages", "scans", "data")  # large, keyed by hex digests: stored in shards
@@ -150,11 +183,7 @@ class Cache:
     def tree(self, inode: int) -> dict[str, tuple[str, int]]:
         if self.folder is None:
             return {}
-        try:
-            with self._tree_file(inode).open("rb") as handle:
-                found = pickle.load(handle)
-        except (OSError, EOFError, pickle.PickleError, ValueError, TypeError):
-            return {}
+        found = _read(self._tree_file(inode))
         return found if isinstance(found, dict) else {}
 
     def keep_tree(self, inode: int, manifest: dict[str, tuple[str, int]]) -> None:
@@ -181,12 +210,7 @@ class Cache:
         on its own so that a build with nothing changed reads nothing else)."""
         if self.folder is None:
             return {}
-        try:
-            with (self.folder / "inputs.pickle").open("rb") as handle:
-                found = pickle.load(handle)
-        except (OSError, EOFError, pickle.PickleError, AttributeError, ImportError,
-                ValueError, TypeError):
-            return {}
+        found = _read(self.folder / "inputs.pickle")
         return found if isinstance(found, dict) else {}
 
     def keep_inputs(self, inputs: dict[str, Any]) -> None:
@@ -196,21 +220,33 @@ class Cache:
 
 
 def _read(path: Path) -> Any:
-    """A pickled value, or None when it cannot be read (the cache is then just colder)."""
+    """A pickled value, or None when there is none (the cache is then just colder).
+    Only bytes whose checksum holds are unpickled; a damaged file is dropped."""
     try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, EOFError, pickle.PickleError, AttributeError, ImportError,
-            IndexError, TypeError, ValueError):
+        data = path.read_bytes()
+    except OSError:
+        return None
+    payload = unsealed(data)
+    if payload is None:
+        drop_damaged(path)
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # written by us, but by a builder whose classes differ
         return None
 
 
 def _write_atomically(path: Path, value: Any) -> None:
+    write_bytes_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_bytes_atomically(path: Path, payload: bytes) -> None:
+    """Write `payload`, sealed, to `path`: whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".new-")
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(sealed(payload))
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .build import BuildConfig, build
 from .errors import ContentError, SiteError
+from .lock import DEFAULT_WAIT
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="print the seconds each stage of the build took")
     b.add_argument("--no-cache", dest="cache", action="store_false",
                    help="build from scratch, without reading or writing ROOT/.cache/")
+    b.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS",
+                   help="how long to wait for another build of the same site to finish "
+                        f"before giving up (default: {DEFAULT_WAIT:.0f}; 0: give up at once)")
     c = command("check", _check, "validate content/ without writing anything")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     c.add_argument("--translations", action="store_true",
@@ -105,7 +109,7 @@ def _print_problems(problems) -> None:
 def _build(args) -> int:
     out = args.out or args.root / "public"
     report = build(BuildConfig(args.root, out, args.base_path, args.strict,
-                                search=args.search, cache=args.cache))
+                                search=args.search, cache=args.cache, wait=args.wait))
     _print_problems(report.warnings)
     if args.timings:
         for stage, seconds in report.timings.items():

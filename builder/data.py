@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -124,7 +125,8 @@ INDICATORS = Table("indicators", Text("绩效指标", "Performance indicators"),
     *_both("level2", "二级指标", "level-2 indicator"),
     *_both("name", "三级指标", "indicator"),
     _c("operator", "string", "指标性质（键）", "comparator (key)", enum=tuple(glossary.OPERATORS)),
-    _c("comparator", "string", "指标性质", "comparator"),
+    _c("comparator", "string", "指标性质", "comparator",
+       enum=tuple(dict.fromkeys(t.zh for t in glossary.OPERATORS.values()))),
     *_both("value", "指标值（原文）", "target value as written"),
     _c("value_number", "number", "指标值（为数字时）", "target value, where it is a number"),
     _c("unit", "string", "度量单位（原文）", "unit of measure as written"),
@@ -217,13 +219,30 @@ def csv_bytes(table: Table, rows: list[Row], body: str | None = None) -> bytes:
 
 def csv_body(table: Table, rows: Iterable[Row]) -> str:
     """The CSV lines of `rows`: each row's lines alone, so one project's can be kept."""
-    return _csv([cell(row.get(c.name)) for c in table.columns] for row in rows)
+    return _csv([inert(cell(row.get(c.name)), c) for c in table.columns] for row in rows)
 
 
 def _csv(lines: Iterable[list[str]]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(lines)
     return out.getvalue()
+
+
+# A cell starting with one of these is run as a formula by Excel and LibreOffice
+# (OWASP, "CSV Injection"); a plain number such as -12.50 is only a number.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
+
+
+def inert(value: str, column: Column) -> str:
+    """A cell of free text that a spreadsheet would run as a formula, prefixed with a
+    single quote (OWASP's rule) so that it shows as the text it is. Numbers and the
+    words of a fixed list (a column with an enum, such as the comparator '=') are
+    not text from the sources and stay as they are; the JSON files carry every text
+    exactly."""
+    if column.type != "string" or column.enum or not value.startswith(FORMULA_START):
+        return value
+    return value if PLAIN_NUMBER.fullmatch(value) else f"'{value}"
 
 
 def json_text(value: Any, level: int = 0) -> str:

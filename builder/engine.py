@@ -139,6 +139,8 @@ class Engine:
         content = validate.assemble(self.sources, self._entries())  # raises ContentError
         if changes.site or changes.templates or self.renderer is None:
             self.dirs = tuple(sources.template_dirs(self.root))
+            for folder in self.dirs:
+                sources.regular_files(folder, self.root)  # before Jinja2 opens a template
             self.renderer = render.Renderer(self._site(content, None), self.dirs)
             self.warm = False
         update = Update(warnings=content.warnings)
@@ -269,7 +271,7 @@ class Engine:
             self._render_batch(todo[start:start + BATCH_PAGES], changed)
         if not self.warm:
             self._warm_up(pages)
-        for made in site_files(site, pages, self.dirs, self.cache):
+        for made in site_files(site, pages, self.dirs, self.cache, self.root):
             for name, data in made.items():
                 wanted.add(name)
                 self._put(name, data, changed)

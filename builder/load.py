@@ -6,7 +6,10 @@ safely and remembers where each value came from.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -74,7 +77,7 @@ class LoadError(Exception):
 
 def read_text(path: Path, shown: str) -> TextFile:
     """Read a UTF-8 source file, refusing huge files, bad encodings and control characters."""
-    data = _read_limited(path, shown)
+    data = source_bytes(path, shown)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -92,17 +95,41 @@ def read_text(path: Path, shown: str) -> TextFile:
     return TextFile(shown, text)
 
 
-def _read_limited(path: Path, shown: str) -> bytes:
-    """The file's bytes; a file above the limit is refused before it is read."""
-    too_big = Problem(shown, 1, 1, "file", f"the file is larger than {MAX_SOURCE_BYTES:,} "
-                                           f"bytes, the most a source file may have; split it")
-    if path.stat().st_size > MAX_SOURCE_BYTES:
-        raise LoadError(too_big)
-    with path.open("rb") as handle:
-        data = handle.read(MAX_SOURCE_BYTES + 1)
-    if len(data) > MAX_SOURCE_BYTES:  # it grew while we looked
+def source_bytes(path: Path, shown: str, limit: int | None = MAX_SOURCE_BYTES) -> bytes:
+    """The bytes of a source or static file, by the one rule for every input: a regular
+    file, not a symbolic link (which could lead out of the site: /etc/passwd), not a
+    device (/dev/zero never ends) nor a pipe (which blocks), and at most `limit` bytes.
+    All of it is checked on the open file before a byte is read. (Folders on the way
+    are checked where they are found: validate.discover, sources.regular_files.)
+    Raises LoadError; FileNotFoundError when there is nothing at `path`."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise LoadError(Problem(shown, 1, 1, "file", SYMLINK)) from None
+        raise LoadError(Problem(shown, 1, 1, "file", f"the file cannot be read: "
+                                                     f"{err.strerror}")) from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise LoadError(Problem(shown, 1, 1, "file", NOT_REGULAR))
+    with os.fdopen(fd, "rb") as handle:
+        too_big = Problem(shown, 1, 1, "file", f"the file is larger than {limit or 0:,} bytes, "
+                                               f"the most a source file may have; split it")
+        if limit is not None and st.st_size > limit:
+            raise LoadError(too_big)
+        data = handle.read() if limit is None else handle.read(limit + 1)
+    if limit is not None and len(data) > limit:  # it grew while we looked
         raise LoadError(too_big)
     return data
+
+
+SYMLINK = ("symbolic links are not allowed in a site's sources; copy the file here "
+           "instead")
+NOT_REGULAR = ("this is not a regular file (but a folder, a device, a pipe or a socket); "
+               "only files are read")
 
 
 def _position(text, index: int, newline) -> tuple[int, int]:
@@ -158,7 +185,9 @@ def _check_structure(text: str, source: Source) -> None:
 
 
 def _fail(source: Source, node: yaml.Node, path: FieldPath, message: str) -> LoadError:
-    field_name = ".".join(str(p) for p in path) or "file"
+    # ('indicators', 0, 'value') → 'indicators[1].value', as validation names fields.
+    field_name = "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}"
+                         for p in path).lstrip(".") or "file"
     return LoadError(Problem(source.path, *source.at(node.start_mark), field_name, message))
 
 
@@ -217,12 +246,16 @@ def _check_text(value: str, node: yaml.Node, path: FieldPath, source: Source) ->
 
 
 def _number(node: yaml.ScalarNode, path: FieldPath, source: Source) -> int | Decimal:
-    written = node.value.replace("_", "")
+    """A number exactly as written, in plain decimal notation only. YAML 1.1 reads
+    0100 as 64 (octal), 0x79 as 121, 190:20:30 as 685230 (base 60) and 1_000 as
+    1000: a budget figure written so is a slip, never meant, and is refused."""
+    written = node.value
     if len(written) > MAX_INTEGER_DIGITS + MAX_DECIMAL_PLACES + 2:
         raise _fail(source, node, path, f"{node.value[:40]!r}… is too long to be a number")
+    if not PLAIN_NUMBER.fullmatch(written):
+        raise _fail(source, node, path, _not_plain(written))
     try:
-        number = (_SCALARS.construct_yaml_int(node) if node.tag == _TAG + "int"
-                  else Decimal(written))
+        number = int(written) if "." not in written else Decimal(written)
     except (InvalidOperation, ValueError):
         raise _fail(source, node, path, f"{node.value!r} is not a number") from None
     exact = Decimal(number)
@@ -234,3 +267,38 @@ def _number(node: yaml.ScalarNode, path: FieldPath, source: Source) -> int | Dec
                                         f"most {MAX_INTEGER_DIGITS} digits before the decimal "
                                         f"point and {MAX_DECIMAL_PLACES} after it")
     return number
+
+
+# Digits, an optional sign and decimal point; no leading zero, no exponent.
+PLAIN_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_QUOTE = "; if it is meant as text, put it in quotes"
+
+
+def _not_plain(written: str) -> str:
+    """Why `written` is refused as a number, and what to write instead."""
+    shown = written[:40]
+    if "_" in written:
+        return (f"{shown!r}: underscores are not allowed in numbers; write "
+                f"{written.replace('_', '')} without them")
+    if ":" in written:
+        return (f"{shown!r} would be read as a base-60 number "
+                f"({_base_60(written)}){_QUOTE} ('{shown}')")
+    bare = written.lstrip("+-")
+    if bare[:2].lower() in ("0x", "0o", "0b"):
+        return f"{shown!r} is a hexadecimal, octal or binary number; write it in decimal digits"
+    if re.fullmatch(r"0[0-9]+(\.[0-9]*)?", bare):
+        return (f"{shown!r} starts with 0, which YAML may read as an octal number; write it "
+                f"without the leading zero{_QUOTE}")
+    return (f"{shown!r} is not a plain decimal number; write digits with at most one "
+            f"decimal point, such as 7968243.98{_QUOTE}")
+
+
+def _base_60(written: str) -> str:
+    """What YAML 1.1 would make of a base-60 number, to show why it is refused."""
+    try:
+        value = 0
+        for part in written.lstrip("+-").split(":"):
+            value = value * 60 + Decimal(part)
+        return f"{'-' if written.startswith('-') else ''}{value}"
+    except (InvalidOperation, ValueError):
+        return "not what it shows"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import os
 import shutil
 from pathlib import Path
@@ -166,22 +167,32 @@ class Output:
     def swap(self) -> None:
         """Put the staging folder in place atomically. With the cache the old site
         stays as the next staging folder; without it, it is removed."""
+        exchanged = False
         try:
             if not self.out.exists():
                 os.rename(self.staging, self.out)
-                self._keep(old=None)
-                return
-            if not _exchange(self.staging, self.out):
-                old = self.out.parent / f".{self.out.name}.old"
-                shutil.rmtree(old, ignore_errors=True)
-                os.rename(self.out, old)
-                os.rename(self.staging, self.out)
-                shutil.rmtree(old, ignore_errors=True)
-                self._keep(old=None)
-                return
+            else:
+                exchanged = _exchange(self.staging, self.out)
+                if not exchanged:
+                    self._two_renames()
         except OSError as err:
             raise BuildError(f"could not move the new site into {self.out}: {err}") from None
-        self._keep(old=self.staging)
+        # The new site is in place; recording it may still fail (a read-only cache).
+        self._keep(old=self.staging if exchanged else None)
+
+    def _two_renames(self) -> None:
+        """Where the atomic exchange is missing: the old site aside, the new one in.
+        If the second rename fails the old site goes back, so that the output folder
+        is never left missing."""
+        old = self.out.parent / f".{self.out.name}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        os.rename(self.out, old)
+        try:
+            os.rename(self.staging, self.out)
+        except OSError:
+            os.rename(old, self.out)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
 
     def _keep(self, old: Path | None) -> None:
         if self.cache.enabled:
@@ -259,4 +270,9 @@ def _exchange(a: Path, b: Path) -> bool:
     if renameat2 is None:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False  # not supported here: the two-rename fallback
+    raise OSError(code, os.strerror(code), os.fspath(a))

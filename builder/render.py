@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from pathlib import Path
 from typing import Iterator, Protocol
 
 import jinja2
+import jinja2.bccache
 import jinja2.ext
 import jinja2.meta
 from jinja2.lexer import (TOKEN_LPAREN, TOKEN_NAME, TOKEN_PIPE, TOKEN_RPAREN,
@@ -125,7 +127,33 @@ def _bytecode_cache(folder: Path, site: Site, lang: str, locale: str) -> jinja2.
     made_for = cache_stage.digest(lang, site.urls.base_path, site.urls.base_url, locale)
     folder = folder / f"jinja2-{jinja2.__version__}" / made_for
     folder.mkdir(parents=True, exist_ok=True)
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return CheckedBytecodeCache(str(folder))
+
+
+class CheckedBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja2's bytecode cache with each file sealed by a checksum (cache.sealed): a
+    flipped bit in compiled code would otherwise run as some other template."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        path = Path(self._get_cache_filename(bucket))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return
+        payload = cache_stage.unsealed(data)
+        if payload is None:
+            cache_stage.drop_damaged(path)
+            return
+        try:
+            bucket.load_bytecode(io.BytesIO(payload))
+        except Exception:  # sealed by us, but not loadable by this Python
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = io.BytesIO()
+        bucket.write_bytecode(code)
+        cache_stage.write_bytes_atomically(Path(self._get_cache_filename(bucket)),
+                                           code.getvalue())
 
 
 def _locale_dir(dirs: tuple[Path, ...]) -> Path:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from .glossary import INDICATOR_TYPES, LEVEL1, LEVEL2, OPERATORS
+from .load import PLAIN_NUMBER
 from .model import MONEY_UNITS
 
 Report = Callable[[tuple, str], None]
@@ -109,6 +110,7 @@ class Number(Kind):
     maximum: Decimal = LARGEST
 
     def check(self, value, path, report):
+        value = quoted_number(value)
         if not _is_number(value):
             report(path, f"should be a number, not {describe(value)}")
             return False
@@ -124,18 +126,39 @@ class Number(Kind):
         return {"type": "number", "minimum": 0, "maximum": int(self.maximum)}
 
 
+def quoted_number(value: Any) -> Any:
+    """A number given in quotes ("7968243.98") as the Decimal it spells, when it is
+    written as a plain decimal (the loader's rule); any other value as it is."""
+    if isinstance(value, str) and PLAIN_NUMBER.fullmatch(value):
+        return Decimal(value)
+    return value
+
+
+def _cents(value: Any, unit: str, path: tuple, report: Report) -> bool:
+    """An amount is exact to the fen (0.01元): more decimal places than that would be
+    shown rounded on the page and exact in the data, two different figures."""
+    places = max(0, -Decimal(quoted_number(value)).as_tuple().exponent)
+    allowed = 2 + len(str(MONEY_UNITS[unit])) - 1  # 万元: 6 places, 亿元: 10
+    if places > allowed:
+        report(path, f"{value} has {places} decimal places; an amount in {unit} has at "
+                     f"most {allowed} (to the fen); write it as the document does")
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Amount(Kind):
     """A sum of money: a number in 元, or {value, unit} in 万元 or 亿元."""
 
     def check(self, value, path, report):
         if isinstance(value, dict):
-            return AMOUNT_WITH_UNIT.check(value, path, report)
-        if not _is_number(value):
+            return AMOUNT_WITH_UNIT.check(value, path, report) and \
+                _cents(value["value"], value["unit"], path + ("value",), report)
+        if not _is_number(quoted_number(value)):
             report(path, f"should be an amount in 元 (a number such as 7968243.98, without "
                          f"commas), not {describe(value)}")
             return False
-        return Number().check(value, path, report)
+        return Number().check(value, path, report) and _cents(value, "元", path, report)
 
     def json(self):
         return {"oneOf": [Number().json(), AMOUNT_WITH_UNIT.json()],
@@ -407,11 +430,23 @@ DISTRICTS = Record({
     "districts": Field(ListOf(DISTRICT, 500), doc="the districts"),
 })
 
+# The path the site is served under: folder names of URL-safe characters, each ending
+# in '/'; '.' and '..' would climb out of it. The one rule for site.yaml and --base-path.
+BASE_PATH = Str(pattern=r"/((?!\.\.?/)[A-Za-z0-9._~-]+/)*",
+                hint="such as / or /budget/: letters, digits, . _ ~ -, no . or .. folders")
+
+
+def base_path_problem(value: str) -> str | None:
+    """Why `value` cannot be a base path (for --base-path), or None."""
+    found: list[str] = []
+    BASE_PATH.check(value, (), lambda path, message: found.append(message))
+    return found[0] if found else None
+
+
 SITE = Record({
     "title": Field(BiText(200), doc="the site title"),
     "description": Field(BiText(1000), doc="one sentence on what the site publishes"),
-    "base_path": Field(Str(pattern=r"/([A-Za-z0-9._~-]+/)*", hint="such as / or /budget/"),
-                       required=False, doc="the path the site is served under"),
+    "base_path": Field(BASE_PATH, required=False, doc="the path the site is served under"),
     "base_url": Field(Str(pattern=r"https?://[^\s/]+", hint="such as https://example.org"),
                       doc="scheme and host, for feeds and the sitemap"),
     "publisher": Field(BiText(300), doc="who publishes the site"),

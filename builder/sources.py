@@ -17,6 +17,9 @@ import time
 from importlib.util import find_spec
 from pathlib import Path
 
+from .errors import ContentError, Problem
+from .load import NOT_REGULAR, SYMLINK
+
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
 CODE_DIR = Path(__file__).resolve().parent
 LIBRARIES = ("jinja2", "markdown", "nh3", "babel", "yaml", "markupsafe", "pagefind",
@@ -35,6 +38,44 @@ def template_dirs(root: Path) -> list[Path]:
     return dirs
 
 
+def regular_files(folder: Path, root: Path) -> dict[str, Path]:
+    """Every file under `folder` (templates, static files, UI strings), by its name
+    relative to the folder, sorted. The rule of load.source_bytes for the whole folder,
+    before anything in it is read (Jinja2 opens templates itself): regular files and
+    real folders only. Raises ContentError naming every symbolic link and special file."""
+    found: dict[str, Path] = {}
+    problems: list[Problem] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        if current.is_symlink():
+            problems.append(Problem(shown(current, root), 1, 1, "file", SYMLINK))
+            continue
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+            elif entry.is_file(follow_symlinks=False):
+                found[path.relative_to(folder).as_posix()] = path
+            else:
+                problems.append(Problem(shown(path, root), 1, 1, "file",
+                                        SYMLINK if entry.is_symlink() else NOT_REGULAR))
+    if problems:
+        raise ContentError(problems)
+    return dict(sorted(found.items()))
+
+
+def shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def fingerprint(root: Path, options: str) -> str | None:
     """A digest of the state of every input of a build of `root`, or None when a
     file changed too recently to be sure of."""
@@ -46,6 +87,8 @@ def fingerprint(root: Path, options: str) -> str | None:
     for folder in folders:
         h.update(b"\0dir\0" + os.fsencode(folder))
         for path, st in _walk(folder):
+            if st is None:
+                return None  # a path it cannot look at (too long): no quick answer
             h.update(b"%s\0%d\0%d\0%d\0" % (path, st.st_size, st.st_mtime_ns, st.st_ino))
             newest = max(newest, st.st_mtime_ns)
     for path in [*_git_state(root), *_library_files()]:
@@ -63,7 +106,8 @@ def fingerprint(root: Path, options: str) -> str | None:
 
 
 def _walk(folder: Path):
-    """(path, stat) of every file and folder under `folder`, in a fixed order."""
+    """(path, stat) of every file and folder under `folder`, in a fixed order; a stat
+    of None, last, for a path that cannot be looked at."""
     stack = [os.fsencode(folder)]
     while stack:
         current = stack.pop()
@@ -74,7 +118,11 @@ def _walk(folder: Path):
         for entry in entries:
             if entry.name in (b".cache", b".git"):
                 continue
-            st = entry.stat(follow_symlinks=False)
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                yield entry.path, None
+                return
             yield entry.path, st
             if entry.is_dir(follow_symlinks=False):
                 stack.append(entry.path)

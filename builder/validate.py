@@ -7,6 +7,7 @@ anything stops; `ContentError` carries them all.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,7 +17,8 @@ from typing import Any, Callable, Iterable, Iterator
 from . import cache as cache_stage, narrative, rules, schema
 from .cache import Cache
 from .errors import ConfigError, ContentError, Problem
-from .load import MAX_SOURCE_BYTES, LoadError, Source, TextFile, load_yaml, read_text
+from .load import (SYMLINK, LoadError, Source, TextFile, load_yaml, read_text,
+                   source_bytes)
 from .model import (Content, District, Funding, FundingLine, Indicator, Money, MultiYear,
                     OverallTarget, PreviousYear, Project, Section, SiteConfig, Targets, Text, Unit)
 from .parallel import forked_map
@@ -84,6 +86,8 @@ Entry = tuple[str, Project | None, list[Problem]]  # (key, model or None, proble
 
 def read_site_sources(root: Path) -> SiteSources:
     content_dir = root / "content"
+    if content_dir.is_symlink():
+        raise ConfigError(f"{content_dir}: {SYMLINK}")
     if not content_dir.is_dir():
         raise ConfigError(f"{content_dir}: no content/ folder here; use --root to point at "
                           f"a site folder")
@@ -142,13 +146,12 @@ PARALLEL_MIN_PROJECTS = 100
 
 
 def _bytes(path: Path) -> bytes:
-    """A source file's bytes for a cache key; a missing, unreadable or oversized file
-    (which validation refuses without reading it) is a value too."""
+    """A source file's bytes for a cache key, read by the same rule as the file itself
+    (load.source_bytes): a missing, refused or unreadable file is a value too."""
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            return f"too big\0{size}".encode()
-        return b"file\0" + path.read_bytes()
+        return b"file\0" + source_bytes(path, path.name)
+    except LoadError as err:
+        return f"refused\0{err.problem.message}".encode()
     except OSError as err:
         return f"unreadable\0{type(err).__name__}".encode()
 
@@ -192,11 +195,11 @@ def _load_checked(root: Path, path: Path, spec: schema.Record,
     """The file's values if it exists and parses, with where its shape is wrong."""
     shown = path.relative_to(root).as_posix()
     malformed = Malformed()
-    if not path.is_file():
-        problems.append(Problem(shown, 1, 1, "file", "this file is missing"))
-        return None, malformed
     try:
         source = load_yaml(path, shown)
+    except FileNotFoundError:
+        problems.append(Problem(shown, 1, 1, "file", "this file is missing"))
+        return None, malformed
     except LoadError as err:
         problems.append(err.problem)
         return None, malformed
@@ -250,23 +253,49 @@ def _district(entry: dict) -> District:
 
 
 def discover(root: Path, problems: list[Problem]) -> list[Path]:
-    """Project folders: content/projects/<district>/<year>/<slug>/project.yaml."""
+    """Project folders: content/projects/<district>/<year>/<slug>/project.yaml.
+
+    Only real folders are entered (never a symbolic link, which could lead out of the
+    site), and none below a project folder: whatever is nested there is one problem,
+    however deep it goes."""
     base = root / "content" / "projects"
+    if base.is_symlink():
+        problems.append(Problem("content/projects", 1, 1, "file", SYMLINK))
+        return []
     if not base.is_dir():
         return []
     folders = []
-    for path in sorted(base.rglob("*")):
+    for path, is_dir, is_link in _entries(base):
         depth = len(path.relative_to(base).parts)
         shown = path.relative_to(root).as_posix()
-        if path.is_symlink():
-            problems.append(Problem(shown, 1, 1, "file", "symbolic links are not allowed in "
-                                                         "content/; copy the file instead"))
-        elif depth == 3 and path.is_dir():
+        if is_link and not (depth == 4 and path.name in PROJECT_FILES):
+            problems.append(Problem(shown, 1, 1, "file", SYMLINK))  # (those, when read)
+        elif depth == 3 and is_dir:
             folders.append(path)
-        elif depth <= 3 and path.is_file() or depth > 4 or (depth == 4 and path.is_dir()):
+        elif (depth <= 3) != is_dir:  # a file above the project folders, a folder in one
             problems.append(Problem(shown, 1, 1, "file", "not in a project folder: projects "
                                     "live in content/projects/<district>/<year>/<slug>/"))
     return folders
+
+
+def _entries(base: Path) -> Iterator[tuple[Path, bool, bool]]:
+    """(path, is a real folder, is a symbolic link) of everything under `base` down to
+    project folders' files, sorted; without recursion and without following links."""
+    found = []
+    stack = [(base, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            is_link = entry.is_symlink()
+            is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+            found.append((Path(entry.path), is_dir, is_link))
+            if is_dir and depth + 1 < 4:
+                stack.append((Path(entry.path), depth + 1))
+    return iter(sorted(found))
 
 
 def read_project(root: Path, folder: Path, districts: dict[str, District],
@@ -328,14 +357,14 @@ def _check_rules(data: Any, district: District | None, malformed: Malformed,
 def _read_narrative(root: Path, path: Path, problems: list[Problem],
                     required: bool) -> tuple[Section, ...] | None:
     shown = path.relative_to(root).as_posix()
-    if not path.is_file():
+    try:
+        source: TextFile = read_text(path, shown)
+    except FileNotFoundError:
         problems.append(Problem(shown, 1, 1, "file",
                                 "this file is missing" if required else
                                 "no English narrative yet: the English page shows the Chinese",
                                 warning=not required))
         return None
-    try:
-        source: TextFile = read_text(path, shown)
     except LoadError as err:
         problems.append(err.problem)
         return None

@@ -167,7 +167,7 @@ def test_amounts_are_plain_decimals_never_rescaled_silently(fixture_site):
         "wuhua/2024/complete-fixture"]
     assert project["budget_year_amount_yuan"] == "5505000.00"  # 550.5万元
     assert project["multi_year_total_yuan"] == "120000000.00"  # 1.2亿元
-    assert project["previous_year_spending_yuan"] == "1234567.891"  # never rounded away
+    assert project["previous_year_spending_yuan"] == "1234567.89"  # to the fen, as written
     header = (fixture_site / "data" / "projects.csv").read_bytes().split(b"\r\n")[0]
     assert b"budget_year_amount_yuan" in header
 

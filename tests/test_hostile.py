@@ -7,6 +7,7 @@ inside it, or in a valid model that renders; never in any other exception.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import shutil
 from decimal import Decimal
@@ -17,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
 from hypothesis.control import currently_in_test_context
 
-from builder import load, render, site as site_stage, validate
+from builder import glossary, load, render, schema, site as site_stage, validate
 from builder.errors import ContentError
 from builder.model import Content
 from conftest import REPO, copy_site, run_budgetsite
@@ -470,3 +471,262 @@ def test_the_command_line_never_shows_a_traceback(tmp_path, payload):
 def test_the_untouched_site_is_valid(root):
     """The attacks above start from a valid site: their refusals are the attack's doing."""
     assert isinstance(outcome(root, {}), Content)
+
+
+# --- number forms: a figure is read exactly as written, or refused where it stands -----------
+
+NUMBER_FIELDS = {"budget year": "funding:\n  budget_year: ", "weight": "    weight: ",
+                 "indicator value": "    value: 95", "component": "    amount: "}
+
+
+def with_number(field: str, written: str) -> bytes:
+    """The project with the number of `field` (its first occurrence) written as `written`;
+    and the line it stands on."""
+    text = ORIGINAL.decode()
+    prefix = NUMBER_FIELDS[field]
+    first = text.index(prefix) + len(prefix.rstrip("0123456789"))
+    end = text.index("\n", first)
+    return (text[:first] + written + text[end:]).encode()
+
+
+def line_of(field: str) -> int:
+    """The line on which `field`'s number stands."""
+    text = ORIGINAL.decode()
+    return text[:text.index(NUMBER_FIELDS[field])].count("\n") + 1 \
+        + NUMBER_FIELDS[field].count("\n")
+
+
+@pytest.mark.parametrize("field", sorted(NUMBER_FIELDS))
+@pytest.mark.parametrize("written, words", [
+    ("0100", "starts with 0"), ("0x79", "hexadecimal"), ("0777", "octal"),
+    ("0b101", "binary"), ("190:20:30", "base-60 number (685230)"), ("1:1", "base-60 number (61)"),
+    ("1_000", "underscores"), ("1_000.5", "underscores"), (".5", "plain decimal"),
+    ("1.0e+5", "plain decimal"), ("5.", "plain decimal"), ("-0x10", "hexadecimal"),
+    ("007.5", "starts with 0"),
+])
+def test_yaml_1_1_number_forms_are_refused_where_they_stand(root, field, written, words):
+    """YAML 1.1 would read 0100 as 64, 0x79 as 121, 190:20:30 as 685230 and 1:1 as 61:
+    each is refused with its file, line and column, never published as another figure."""
+    data = with_number(field, written)
+    messages = refused(outcome(root, {PROJECT_YAML: data}), words)
+    line = line_of(field)
+    assert any(m.startswith(f"{PROJECT_YAML.as_posix()}:{line}:") and words in m
+               for m in messages), messages
+
+
+@pytest.mark.parametrize("field", ["budget year", "component"])
+@pytest.mark.parametrize("written", ["7968243.985", "1.001", "0.125"])
+def test_yuan_amounts_are_exact_to_the_fen(root, field, written):
+    """More than two decimal places in 元 would show rounded on the page and exact in the
+    data; it is refused at its line."""
+    data = with_number(field, written)
+    messages = refused(outcome(root, {PROJECT_YAML: data}), "decimal places", "at most 2")
+    assert any(f":{line_of(field)}:" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("written, expected", [("7968243.98", "7968243.98"),
+                                               ('"7968243.98"', "7968243.98"),
+                                               ("'7968243.9'", "7968243.9"),
+                                               ("0.5", "0.5"), ("12", "12")])
+def test_plain_and_quoted_decimals_are_read_exactly(root, written, expected):
+    content = outcome(root, {PROJECT_YAML: with_number("budget year", written)})
+    assert isinstance(content, Content), content
+    assert content.projects[0].funding.budget_year.yuan == Decimal(expected)
+
+
+def test_an_amount_in_wan_yuan_may_have_six_places_not_seven(root):
+    text = ORIGINAL.decode()
+    spot = "funding:\n  budget_year: "
+    start = text.index(spot) + len(spot)
+    end = text.index("\n", start)
+    for value, ok in (("796.824398", True), ("796.8243981", False)):
+        data = (text[:start] + f"{{value: {value}, unit: 万元}}" + text[end:]).encode()
+        result = outcome(root, {PROJECT_YAML: data})
+        if ok:
+            assert isinstance(result, Content), result
+            assert result.projects[0].funding.budget_year.yuan == Decimal("7968243.98")
+        else:
+            refused(result, "at most 6")
+
+
+# --- CSV formula injection ---------------------------------------------------------------------
+
+FORMULAS = {("name",): {"zh": "=HYPERLINK(\"http://x\",\"点击\")", "en": "+cmd|' /C calc'!A0"},
+            ("department",): {"zh": "@SUM(1+1)*cmd|' /C calc'!A0", "en": "-2+3"},
+            ("unit", "name"): {"zh": "\t=1+1", "en": "\r=1+1"},
+            ("indicators", 0, "name"): {"zh": "=1+1", "en": "-1"}}
+
+
+OPERATOR_WORDS = set(glossary.OPERATORS) | {t.zh for t in glossary.OPERATORS.values()}
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path):
+    """OWASP's rule in every CSV file: a text cell starting with = + - @ tab or carriage
+    return gets a leading ' (a number such as -1 stays a number); the JSON stays exact."""
+    import csv
+    import json
+    root = one_project_site(tmp_path / "site")
+    data = ORIGINAL_DATA
+    for path, value in FORMULAS.items():
+        data = replaced(data, path, value)
+    (root / PROJECT_YAML).write_bytes(dump(data))
+    result = run_budgetsite("build", "--root", root, "--no-search")
+    assert result.returncode == 0, result.stderr
+    written = set()
+    for table in sorted((root / "public/data").glob("*.csv")):
+        with table.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle):
+                for value in row:
+                    written.add(value)
+                    if value in OPERATOR_WORDS:  # the comparator '=', from a fixed list
+                        continue
+                    assert not value.startswith(("=", "+", "@", "\t", "\r")), (table.name, value)
+                    assert not value.startswith("-") or re.fullmatch(r"-[0-9.]+", value), value
+    for value in FORMULAS.values():
+        for text in value.values():
+            if text != "-1":
+                assert "'" + text.strip() in written, text
+    saved = json.loads(next((root / "public/data/projects").rglob("*.json")).read_text("utf-8"))
+    assert saved["name"] == {"zh": FORMULAS[("name",)]["zh"], "en": FORMULAS[("name",)]["en"]}
+
+
+# --- symbolic links and special files: regular files inside the site only, checked first ------
+
+def _link(root: Path, where: str, target: Path | str) -> None:
+    path = root / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() or path.is_symlink():
+        (root / "moved-away").mkdir(exist_ok=True)
+        path.rename(root / "moved-away" / path.name)
+    path.symlink_to(target)
+
+
+def _fifo(root: Path, where: str) -> None:
+    import os
+    (root / where).unlink()
+    os.mkfifo(root / where)
+
+
+SECRET = "SECRET-VALUE-FROM-OUTSIDE"
+OUTSIDE_YAML = f"district: {SECRET}\nyear: {SECRET}\n"
+
+
+@pytest.mark.parametrize("case, where", [
+    ("dev-zero", ZH_MD.parent / "en.md"), ("fifo", ZH_MD.parent / "en.md"),
+    ("outside", PROJECT_YAML), ("outside", Path("content/site.yaml")),
+    ("outside", Path("content/districts.yaml")), ("fifo", ZH_MD),
+    ("passwd", Path("site_templates/static/passwd.txt")),
+    ("outside", Path("site_templates/base.html")),
+    ("folder", Path("content/projects/guandu")),
+], ids=["dev-zero-en.md", "fifo-en.md", "project.yaml", "site.yaml", "districts.yaml",
+        "fifo-zh.md", "static-passwd", "template", "district-folder"])
+def test_links_and_special_files_are_refused_before_they_are_read(tmp_path, case, where):
+    """A link to /dev/zero would be read without end, a pipe blocks for ever, a link out
+    of the site publishes or echoes what it points at: each is refused, by its path,
+    before a byte is read, and nothing is written."""
+    root = copy_site(tmp_path / "site")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "file").write_text(OUTSIDE_YAML, "utf-8")
+    (outside / "projects").mkdir()
+    shutil.copytree(root / "content/projects/wuhua", outside / "projects/wuhua")
+    if case == "dev-zero":
+        _link(root, where, "/dev/zero")
+    elif case == "fifo":
+        _fifo(root, where)
+    elif case == "passwd":
+        _link(root, where, "/etc/passwd")
+    elif case == "folder":
+        _link(root, where, outside / "projects/wuhua")
+    else:
+        _link(root, where, outside / "file")
+    for command in ("check", "build") if case != "passwd" and "site_templates" not in str(where) \
+            else ("build",):
+        result = run_budgetsite(command, "--root", root, "--no-search" if command == "build"
+                                else "--strict", timeout=60)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert f"{where.as_posix()}:1:1: file:" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+        assert SECRET not in result.stderr + result.stdout
+        assert not (root / "public").exists()
+
+
+# --- the base path: one rule for site.yaml and --base-path -----------------------------------
+
+@pytest.mark.parametrize("value", ["/a b/<x>/", "/../../", "/./", "/a/../", "budget", "/budget",
+                                   "//", "/a/b", "/%2e%2e/", "javascript:alert(1)/"])
+def test_a_bad_base_path_is_refused_alike_in_site_yaml_and_on_the_command_line(tmp_path, value):
+    root = copy_site(tmp_path / "site")
+    result = run_budgetsite("build", "--root", root, "--no-search", "--base-path", value)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"--base-path: {value!r} is not valid" in result.stderr, result.stderr
+    site_yaml = root / "content/site.yaml"
+    site_yaml.write_text(re.sub(r"^base_path: .*$", f"base_path: {json.dumps(value)}",
+                                site_yaml.read_text("utf-8"), flags=re.M), "utf-8")
+    result = run_budgetsite("build", "--root", root, "--no-search")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "content/site.yaml:" in result.stderr and f"{value!r} is not valid" in result.stderr
+    assert not (root / "public").exists()
+
+
+@pytest.mark.parametrize("value", ["/", "/budget/", "/a.b/c~d/", "/2025-budget/"])
+def test_a_good_base_path_is_accepted_in_both(tmp_path, value):
+    root = copy_site(tmp_path / "site")
+    assert schema.base_path_problem(value) is None
+    site_yaml = root / "content/site.yaml"
+    site_yaml.write_text(re.sub(r"^base_path: .*$", f"base_path: {json.dumps(value)}",
+                                site_yaml.read_text("utf-8"), flags=re.M), "utf-8")
+    assert isinstance(outcome(root, {}), Content)
+
+
+# --- the file system in the way: one line, exit 1, no traceback -----------------------------
+
+def test_folders_nested_1500_deep_are_one_problem(tmp_path):
+    import os
+    root = copy_site(tmp_path / "site")
+    here = os.getcwd()
+    os.chdir(root / "content/projects/wuhua/2025")
+    try:
+        for _ in range(1500):  # deeper than any path the system can name at once
+            os.mkdir("nested-folder")
+            os.chdir("nested-folder")
+    finally:
+        os.chdir(here)
+    try:
+        for command in ("check", "build"):
+            result = run_budgetsite(command, "--root", root, timeout=120)
+            assert result.returncode == 1 and "Traceback" not in result.stderr, \
+                result.stderr[-2000:]
+            assert "content/projects/wuhua/2025/nested-folder/nested-folder:1:1: file: not " \
+                   "in a project folder" in result.stderr
+            assert result.stderr.count("nested-folder/nested-folder/nested-folder") == 0
+    finally:
+        remove_nested(root / "content/projects/wuhua/2025", "nested-folder")
+
+
+def remove_nested(top: Path, name: str) -> None:
+    """Remove a chain of folders too deep for shutil.rmtree (which recurses)."""
+    import os
+    here = os.getcwd()
+    os.chdir(top)
+    depth = 0
+    try:
+        while os.path.isdir(name):
+            os.chdir(name)
+            depth += 1
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir(name)
+    finally:
+        os.chdir(here)
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
+    """The output's parent cannot be written (here it is a file; read-only is the same)."""
+    root = copy_site(tmp_path / "site")
+    (tmp_path / "a-file").write_text("x")
+    result = run_budgetsite("build", "--root", root, "--no-search", "--out",
+                            tmp_path / "a-file" / "public")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "could not write" in lines[0] and "a-file" in lines[0], lines

@@ -1,0 +1,164 @@
+"""Concurrent builds of one site: two and three `budgetsite build` started at once, over
+and over, while the sources switch between two versions. Every build that exits 0 has
+left public/ holding exactly the cold build of the sources; a build that refuses says
+why in one line; public/ is never missing and never a mixture.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from builder.lock import site_lock
+from conftest import REPO, build, copy_site, run_budgetsite
+from test_incremental import differences, tree
+
+PROJECT = Path("content/projects/wuhua/2025/urban-rural-medical-assistance/zh.md")
+ROUNDS = 8  # per kind of round; a round takes about a second alone, more on a busy machine
+
+
+def start(root: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "builder", "build", "--root", str(root),
+                             *extra],
+                            env={**os.environ, "PYTHONPATH": str(REPO)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def run_at_once(root: Path, count: int, *extra: str) -> list[tuple[int, str]]:
+    """`count` builds started together; (exit status, output) of each."""
+    processes = [start(root, *extra) for _ in range(count)]
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        results.append((process.returncode, out + err))
+    return results
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A copy of the real site, the two versions of one narrative, and the cold build
+    of each (without the cache, in folders of their own)."""
+    base = tmp_path_factory.mktemp("concurrency")
+    root = copy_site(base / "site")
+    text = (root / PROJECT).read_text("utf-8")
+    versions = [text, text.replace("医疗救助", "医疗救助（修订）", 1)]
+    assert versions[0] != versions[1]
+    cold = []
+    for i, version in enumerate(versions):
+        (root / PROJECT).write_text(version, "utf-8")
+        cold.append(tree(build(root, base / f"cold-{i}", "--no-cache")))
+    assert cold[0] != cold[1]
+    return root, versions, cold
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_builds_started_together_publish_the_cold_site(site, count):
+    """Each round edits the sources, then starts the builds at once: all of them succeed
+    (the later ones wait for the first) and public/ is the cold build of the sources."""
+    root, versions, cold = site
+    for round_ in range(ROUNDS):
+        target = round_ % 2
+        (root / PROJECT).write_text(versions[target], "utf-8")
+        time.sleep(0.12)  # past the fingerprint's racy window, as a person editing would be
+        results = run_at_once(root, count)
+        for status, output in results:
+            assert status == 0, f"round {round_ + 1}: a build failed: {output}"
+            assert "Traceback" not in output
+        now = tree(root / "public")
+        assert now == cold[target], (f"round {round_ + 1}: {count} builds exited 0 but public/ "
+                                     f"differs from the cold build in "
+                                     f"{differences(now, cold[target])[:10]}")
+        assert not (root / ".public.old").exists()
+
+
+def test_with_wait_zero_a_second_build_refuses_in_one_line(site):
+    """--wait 0: the builds that find the site locked refuse at once, with one line and
+    exit 1; the one that ran left the cold site."""
+    root, versions, cold = site
+    outcomes = set()
+    for round_ in range(ROUNDS):
+        target = round_ % 2
+        (root / PROJECT).write_text(versions[target], "utf-8")
+        time.sleep(0.12)
+        results = run_at_once(root, 3, "--wait", "0")
+        assert any(status == 0 for status, _ in results)
+        for status, output in results:
+            outcomes.add(status)
+            assert "Traceback" not in output
+            if status != 0:
+                assert status == 1
+                lines = output.strip().splitlines()
+                assert len(lines) == 1 and "another build of" in lines[0] \
+                    and "still running" in lines[0], output
+        assert tree(root / "public") == cold[target]
+    assert 1 in outcomes, "no build ever found the site locked: the test proves nothing"
+
+
+def test_the_lock_waits_then_refuses_and_is_reentrant(tmp_path):
+    """Held by this process, the lock makes a build wait, then refuse after --wait; the
+    thread that holds it may take it again (the preview builds while holding it)."""
+    root = copy_site(tmp_path / "site")
+    with site_lock(root, wait=0):
+        with site_lock(root, wait=0):  # the same thread again: no deadlock
+            pass
+        started = time.monotonic()
+        result = run_budgetsite("build", "--root", root, "--wait", "1")
+        waited = time.monotonic() - started
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "waiting up to 1 s" in result.stderr
+        assert f"process {os.getpid()}" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert 1 <= waited < 30
+        assert not (root / "public").exists()
+    result = run_budgetsite("build", "--root", root, "--wait", "0", "--no-search")
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_lock_is_taken_where_no_cache_folder_can_be_made(tmp_path):
+    """Where ROOT/.cache/ cannot be made (here a file stands in its place; a read-only
+    root is the same) the lock is the output's parent folder, and a second build still
+    finds it taken."""
+    root = copy_site(tmp_path / "site")
+    (root / ".cache").write_text("not a folder")
+    out = tmp_path / "out" / "public"
+    out.parent.mkdir()
+    with site_lock(root, out, wait=0):
+        result = run_budgetsite("build", "--root", root, "--out", out, "--no-cache",
+                                "--wait", "0")
+    assert result.returncode == 1 and "still running" in result.stderr, result.stderr
+    assert not out.exists()
+    result = run_budgetsite("build", "--root", root, "--out", out, "--no-cache",
+                            "--no-search", "--wait", "0")
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_swap_without_an_atomic_exchange_never_leaves_the_output_missing(tmp_path,
+                                                                             monkeypatch):
+    """Where renameat2 is missing the swap takes two renames; when the second fails, the
+    old site goes back: the output folder is never missing, and holds the old site."""
+    from builder import publish
+    from builder.errors import BuildError
+    root = copy_site(tmp_path / "site")
+    before = tree(build(root, None, "--no-search"))
+    (root / PROJECT).write_text((root / PROJECT).read_text("utf-8") + "\n补充。\n", "utf-8")
+    monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    real_rename = os.rename
+
+    def failing_rename(source, target):
+        if Path(source).name == ".public.staging":
+            raise OSError(28, "No space left on device", str(source))
+        return real_rename(source, target)
+    monkeypatch.setattr(publish.os, "rename", failing_rename)
+    from builder.build import BuildConfig, build as build_site
+    with pytest.raises(BuildError, match="could not move the new site"):
+        build_site(BuildConfig(root, root / "public", search=False))
+    assert tree(root / "public") == before
+    assert not (root / ".public.old").exists()
+    monkeypatch.undo()
+    build(root, None, "--no-search")
+    assert tree(root / "public") != before
