@@ -99,7 +99,7 @@ class _Clock:
 
 
 def _build(config: BuildConfig, cache: Cache) -> BuildReport:
-    from . import data, feeds, links, publish, render, search, sitemap, validate
+    from . import data, feeds, links, provenance, publish, render, search, sitemap, validate
     from . import history as history_stage, site as site_stage
 
     lap = _Clock()
@@ -108,7 +108,7 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     lap("load")
     if config.strict and content.warnings:
         raise ContentError(list(content.warnings))
-    history = history_stage.read(config.root, [p.key for p in content.projects])
+    history = history_stage.read(config.root, [p.key for p in content.projects], content, cache)
     site = site_stage.make_site(content, config.base_path, history)
     pages = site_stage.pages(site)
     dirs = tuple(sources.template_dirs(config.root))
@@ -119,7 +119,7 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
         files = render.render_site(site, pages, dirs, cache, output)
         lap("render")
         for more in (data.files(site, cache), feeds.files(site), sitemap.files(site, pages),
-                     _static(dirs)):
+                     provenance.files(site, config.root), _static(dirs)):
             _add(files, {name: (digest(bytes_), bytes_) for name, bytes_ in more.items()})
         bundle = None
         if config.search:

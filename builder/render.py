@@ -9,7 +9,7 @@ from typing import Iterator, Protocol
 import jinja2
 import jinja2.meta
 
-from . import cache as cache_stage, charts, feeds, glossary, i18n, links
+from . import cache as cache_stage, charts, feeds, glossary, i18n, links, narrative
 from .cache import Cache, Stamper, Unstampable
 from .model import Text
 from .parallel import forked_map
@@ -35,6 +35,7 @@ def environment(site: Site, lang: str, dirs: tuple[Path, ...],
         urls=site.urls, lang=lang,
         other_lang=i18n.other(lang), html_lang=i18n.HTML_LANG, langs=i18n.LANGS,
         language_names=i18n.LANGUAGE_NAMES, glossary=glossary,
+        section_titles=narrative.SECTION_TITLES,
     )
     return env
 

@@ -98,6 +98,12 @@ class Urls:
         return f"data/projects/{project.key}.json"
 
     @staticmethod
+    def original(project: Project) -> str:
+        """The original document, one copy for both languages, beside the project's data."""
+        assert project.source is not None and project.source.original is not None
+        return f"data/projects/{project.key}/{project.source.original.name}"
+
+    @staticmethod
     def scorecard(lang: str) -> str:
         return f"{lang}/scorecard/"
 

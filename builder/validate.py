@@ -13,12 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import cache as cache_stage, narrative, rules, schema
+from . import cache as cache_stage, narrative, provenance, rules, schema
 from .cache import Cache
 from .errors import ConfigError, ContentError, Problem
 from .load import MAX_SOURCE_BYTES, LoadError, Source, TextFile, load_yaml, read_text
-from .model import (Content, District, Funding, FundingLine, Indicator, Money, MultiYear,
-                    OverallTarget, PreviousYear, Project, Section, SiteConfig, Targets, Text, Unit)
+from .model import (AsWritten, Content, District, DocumentSource, Funding, FundingLine,
+                    Indicator, Money, MultiYear, OriginalFile, OverallTarget, PreviousYear,
+                    Project, Section, SiteConfig, Targets, Text, Unit)
 from .parallel import forked_map
 from .site import Urls
 
@@ -68,7 +69,8 @@ def load_content(root: Path, cache: Cache | None = None) -> Content:
     # (The builder's own code is not in the key: the cache belongs to one version of it.)
     shared = cache_stage.digest(_bytes(root / "content" / "districts.yaml"))
     keys = [cache_stage.digest(shared, folder.relative_to(root).as_posix(),
-                               *(_bytes(folder / name) for name in PROJECT_FILES))
+                               *(_bytes(folder / name) for name in PROJECT_FILES),
+                               *_other_files(folder))
             for folder in folders]
     todo = [i for i, key in enumerate(keys) if key not in cache.projects]
     for i, (project, found) in zip(todo, _read_projects(root, [folders[i] for i in todo],
@@ -107,6 +109,16 @@ def _bytes(path: Path) -> bytes:
         return b"file\0" + path.read_bytes()
     except OSError as err:
         return f"unreadable\0{type(err).__name__}".encode()
+
+
+def _other_files(folder: Path) -> list[str]:
+    """The other files of a project folder (its original document), by name and a digest
+    of their bytes: the model holds the original's size and SHA-256."""
+    found = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if path.name not in PROJECT_FILES and path.is_file() and not path.is_symlink():
+            found.append(path.name + "\0" + provenance.file_digest(path, "blake2b"))
+    return found
 
 
 def _read_projects(root: Path, folders: list[Path], districts: dict[str, District]
@@ -243,10 +255,11 @@ def read_project(root: Path, folder: Path, districts: dict[str, District],
     checker = Checker(source, problems)
     district = _find_district(source.data, districts, malformed, checker)
     _check_rules(source.data, district, malformed, checker)
+    original = provenance.check_source(folder, source.data, malformed.ok, checker)
     if malformed.paths or district is None or \
             len([p for p in problems if not p.warning]) > before:
         return None
-    return build_project(source.data, district, folder.relative_to(root), narratives)
+    return build_project(source.data, district, folder.relative_to(root), narratives, original)
 
 
 def _find_district(data: Any, districts: dict[str, District], malformed: Malformed,
@@ -325,7 +338,8 @@ def _check_folder(folder: Path, shown: str, source: Source | None, malformed: Ma
 
 
 def build_project(data: dict, district: District, folder: Path,
-                  narratives: dict[str, tuple[Section, ...] | None]) -> Project:
+                  narratives: dict[str, tuple[Section, ...] | None],
+                  original: OriginalFile | None = None) -> Project:
     """The typed project from a well-formed project.yaml."""
     unit = data["unit"]
     return Project(
@@ -334,7 +348,8 @@ def build_project(data: dict, district: District, folder: Path,
         name=text(data["name"]), basis=text(data["basis"]),
         unit=Unit(text(unit["name"]), unit["code"], text(unit["address"]), unit["phone"],
                   text(unit["legal_representative"]), text(unit["source_of_funds"]),
-                  text(unit["overview"]), tuple(text(d) for d in unit.get("duties") or ())),
+                  text(unit["overview"]), tuple(text(d) for d in unit.get("duties") or ()),
+                  unit.get("code_label") or None),
         funding=_funding(data["funding"]),
         targets=Targets(_overall(data["targets"]["overall"]),
                         text(data["targets"]["budget_year"])),
@@ -343,7 +358,21 @@ def build_project(data: dict, district: District, folder: Path,
         source_dir=folder.as_posix(),
         missing_english=tuple(field_name(p) for p in untranslated(schema.PROJECT, data, ())),
         text_fields=sum(1 for _ in texts(schema.PROJECT, data, ())),
+        source=_source(data.get("source"), original),
     )
+
+
+def _source(data: dict | None, original: OriginalFile | None) -> DocumentSource | None:
+    if not data:
+        return None
+    return DocumentSource(
+        title=optional_text(data.get("title")), issuer=optional_text(data.get("issuer")),
+        published=data.get("published") or None, url=data.get("url") or None,
+        retrieved=data.get("retrieved") or None, original=original)
+
+
+def optional_text(value: str | dict | None) -> Text | None:
+    return text(value) if value else None
 
 
 def _funding(data: dict) -> Funding:
@@ -354,7 +383,10 @@ def _funding(data: dict) -> Funding:
         multi_year=MultiYear(multi["start"], multi["end"], money(multi["total"])) if multi else None,
         components=_lines(data.get("components")),
         previous_year=PreviousYear(previous["year"], money(previous["amount"]),
-                                   _lines(previous.get("components"))) if previous else None,
+                                   _lines(previous.get("components")),
+                                   optional_text(previous.get("label")),
+                                   optional_text(previous.get("quote")),
+                                   previous.get("section") or None) if previous else None,
         note=text(data["note"]) if data.get("note") else None,
     )
 
@@ -377,6 +409,7 @@ def _indicator(data: dict) -> Indicator:
         scoring=text(data["scoring"]),
         content=text(data["content"]) if data.get("content") else None,
         source=text(data["source"]),
+        as_written=AsWritten(**{k: v for k, v in (data.get("as_written") or {}).items() if v}),
     )
 
 
