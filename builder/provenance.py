@@ -37,11 +37,11 @@ def check_source(folder: Path, data: Any, ok: Callable[[tuple], bool],
     """The `source` fields' rules; the original file named by source.file when it is
     there, a plain file and not too big (`ok`: the field is well-formed)."""
     source = data.get("source") if isinstance(data, dict) else None
-    if not isinstance(source, dict) or not ok(("source",)):
+    if not isinstance(source, dict):
         return None
-    _check_dates(source, checker)
+    _check_dates(source, ok, checker)
     name = source.get("file")
-    if not name:
+    if not name or not ok(("source", "file")):
         return None
     path, where = folder / name, ("source", "file")
     if path.is_symlink() or not path.is_file():
@@ -55,10 +55,10 @@ def check_source(folder: Path, data: Any, ok: Callable[[tuple], bool],
     return None
 
 
-def _check_dates(source: dict, checker: Checker) -> None:
+def _check_dates(source: dict, ok: Callable[[tuple], bool], checker: Checker) -> None:
     days = {}
     for name in ("published", "retrieved"):
-        if source.get(name):
+        if source.get(name) and ok(("source", name)):
             try:
                 days[name] = datetime.date.fromisoformat(source[name])
             except ValueError:
