@@ -325,3 +325,44 @@ def test_versions_are_typed_once_and_compared_once_across_builds(changed, tmp_pa
     again = history.read(root, keys, content, Cache(tmp_path / "cache"))
     assert typed == [] and cat_files == []
     assert again == first
+
+
+# --- in a browser --------------------------------------------------------------------
+
+@needs_git
+@pytest.mark.browser
+def test_the_new_blocks_pass_axe_fit_a_phone_and_print(changed, browser):
+    """axe-core (WCAG 2.1 AA) on pages with the source block, the marks and the change
+    log, both languages, at 360 and 1280 px; at 360 px nothing in them is wider than
+    the screen; printed, the source and the marks with their notes are there (the change
+    log, like the page's other web-only parts, is not printed)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from test_accessibility import WCAG_21_AA
+    _, out, _ = changed
+    found = []
+    with serve(out) as url:
+        context = browser.new_context()
+        tab = context.new_page()
+        for lang in ("zh", "en"):
+            for project_page in (WUHUA_PAGE, CHENGGONG_PAGE):
+                path = f"{lang}/{project_page.removesuffix('index.html')}"
+                for width in (360, 1280):
+                    tab.set_viewport_size({"width": width, "height": 900})
+                    tab.goto(url + path)
+                    violations = Axe().run(tab, options=WCAG_21_AA).response["violations"]
+                    found += [f"{path} at {width}px: {v['id']}: {v['help']}" for v in violations]
+                    wide = tab.evaluate("""() => [...document.querySelectorAll(
+                        '#source, #history, .derived-notes, .as-written')]
+                        .filter(el => el.getBoundingClientRect().right >
+                                      document.documentElement.clientWidth + 1)
+                        .map(el => el.id || el.className)""")
+                    found += [f"{path} at {width}px: {name} is wider than the screen"
+                              for name in wide]
+                tab.emulate_media(media="print")
+                shown = tab.evaluate("""() => [...document.querySelectorAll(
+                    '#source, .derived-notes li, #funding .derived-mark, table.indicators .derived-mark')].every(el => el.checkVisibility())""")
+                tab.emulate_media(media="screen")
+                assert shown, f"{path}: printed without its source, its marks or their notes"
+        context.close()
+    assert not found, "\n".join(found)
