@@ -99,7 +99,8 @@ class _Clock:
 
 
 def _build(config: BuildConfig, cache: Cache) -> BuildReport:
-    from . import data, feeds, links, provenance, publish, render, search, sitemap, validate
+    from . import (data, feeds, links, provenance, publish, recent, render, search, sitemap,
+                   validate)
     from . import history as history_stage, site as site_stage
 
     lap = _Clock()
@@ -119,7 +120,7 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
         files = render.render_site(site, pages, dirs, cache, output)
         lap("render")
         for more in (data.files(site, cache), feeds.files(site), sitemap.files(site, pages),
-                     provenance.files(site, config.root), _static(dirs)):
+                     recent.files(site), provenance.files(site, config.root), _static(dirs)):
             _add(files, {name: (digest(bytes_), bytes_) for name, bytes_ in more.items()})
         bundle = None
         if config.search:

@@ -60,7 +60,8 @@ def describe(before: Project | None, after: Project) -> tuple[Text, ...]:
         return (FIRST,)
     items = [*_texts(before, after), *_values(before, after), *_amounts(before, after),
              *_funding_rest(before, after), *_indicators(before, after),
-             *_narrative(before, after), *_original(before, after)]
+             *_narrative(before, after), *_original(before, after),
+             *_corrections(before, after)]
     if not items and before != after:
         items.append(OTHER)
     return tuple(items)
@@ -211,6 +212,14 @@ def _narrative(before: Project, after: Project) -> Items:
             if old.get(sid) != new.get(sid):
                 title = SECTION_TITLES.get(sid, Text(sid, sid))
                 yield _edited(title, lang)
+
+
+def _corrections(before: Project, after: Project) -> Items:
+    for correction in after.corrections:
+        if correction not in before.corrections:
+            yield Text(f"更正：{correction.text.zh}", f"Correction: {correction.text.get('en')}")
+    if any(c not in after.corrections for c in before.corrections):
+        yield Text("更正说明修改", "Corrections edited")
 
 
 def _original(before: Project, after: Project) -> Items:

@@ -122,6 +122,8 @@ PROJECTS = Table("projects", Text("项目", "Projects"), (
        "publishes it", format="uri"),
     _c("original_bytes", "integer", "原始文件大小（字节）", "size of the original document (bytes)"),
     _c("original_sha256", "string", "原始文件的 SHA-256", "SHA-256 of the original document"),
+    _c("corrections", "integer", "更正次数", "number of corrections"),
+    _c("last_correction", "date", "最近一次更正的日期", "date of the latest correction"),
 ), ("id",), references_projects=False)
 
 INDICATORS = Table("indicators", Text("绩效指标", "Performance indicators"), (
@@ -312,6 +314,8 @@ def source_row(site: Site, project: Project) -> Row:
         "original_url": site.urls.absolute(Urls.original(project)) if original else None,
         "original_bytes": original.size if original else None,
         "original_sha256": original.sha256 if original else None,
+        "corrections": len(project.corrections),
+        "last_correction": project.corrections[0].date if project.corrections else None,
     }
 
 
@@ -528,6 +532,7 @@ def project_json(site: Site, project: Project) -> dict:
                       for lang, sections in sorted(project.narrative.items())},
         "history": history_json(_history(site, project)),
         "source": source_json(site, project),
+        "corrections": [{"date": c.date, "text": text_json(c.text)} for c in project.corrections],
     }
 
 

@@ -93,6 +93,14 @@ class ProjectHistory:
 History = dict[str, ProjectHistory]
 
 
+def recent_changes(projects, history: History | None, limit: int) -> tuple:
+    """(project, change) of the newest changes of `projects`, newest first."""
+    found = [(p, c) for p in projects if history and p.key in history
+             for c in history[p.key].changes]
+    found.sort(key=lambda pc: (pc[1].moment, pc[0].key), reverse=True)
+    return tuple(found[:limit])
+
+
 Commit = tuple[str, str]  # (id, commit date)
 # A version of a project folder: its files' names and blob ids, sorted.
 State = tuple[tuple[str, str], ...]
@@ -211,9 +219,9 @@ def blobs(root: Path, ids: list[str]) -> dict[str, bytes] | None:
         return None
     found, data, at = {}, result.stdout, 0
     for blob in ids:
-        end = data.index(b"\n", at)
+        end = data.find(b"\n", at)
         header = data[at:end].split()
-        if len(header) != 3:  # '<id> missing'
+        if end < 0 or len(header) != 3:  # '<id> missing', or the answer was cut short
             return None
         size = int(header[2])
         found[blob] = data[end + 1:end + 1 + size]

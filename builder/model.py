@@ -207,6 +207,14 @@ class DocumentSource:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A correction of the published page, dated and said in both languages."""
+
+    date: str  # ISO date
+    text: Text
+
+
+@dataclass(frozen=True)
 class Section:
     """One narrative section: a stable id, its heading and its cleaned HTML."""
 
@@ -235,6 +243,7 @@ class Project:
     missing_english: tuple[str, ...] = ()
     text_fields: int = 0
     source: DocumentSource | None = None
+    corrections: tuple[Correction, ...] = ()  # newest first
     # A digest of the sources the project was read from (its folder's files, the
     # districts and the builder's code): the page cache's name for it.
     digest: str = field(default="", compare=False)
@@ -267,6 +276,11 @@ class SiteConfig:
     base_path: str
     base_url: str
     publisher: Text
+    contact: str | None = None  # where readers report a problem: an e-mail or web address
+
+    @property
+    def contact_is_email(self) -> bool:
+        return self.contact is not None and not self.contact.startswith(("http://", "https://"))
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,10 @@ def file_digest(path: Path, algorithm: str) -> str:
 
 def check_source(folder: Path, data: Any, ok: Callable[[tuple], bool],
                  checker: Checker) -> OriginalFile | None:
-    """The `source` fields' rules; the original file named by source.file when it is
-    there, a plain file and not too big (`ok`: the field is well-formed)."""
+    """The rules of the `source` fields and of the corrections' dates; the original file
+    named by source.file when it is there, a plain file and not too big (`ok`: the
+    field is well-formed)."""
+    _check_corrections(data, ok, checker)
     source = data.get("source") if isinstance(data, dict) else None
     if not isinstance(source, dict):
         return None
@@ -55,15 +57,28 @@ def check_source(folder: Path, data: Any, ok: Callable[[tuple], bool],
     return None
 
 
+def _check_corrections(data: Any, ok: Callable[[tuple], bool], checker: Checker) -> None:
+    corrections = data.get("corrections") if isinstance(data, dict) else None
+    for i, correction in enumerate(corrections if isinstance(corrections, list) else ()):
+        if ok(("corrections", i, "date")) and correction.get("date"):
+            _calendar_date(correction["date"], ("corrections", i, "date"), checker)
+
+
+def _calendar_date(value: str, where: tuple, checker: Checker) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        checker.error(where, f"{value!r} is not a date of the calendar (year-month-day)")
+        return None
+
+
 def _check_dates(source: dict, ok: Callable[[tuple], bool], checker: Checker) -> None:
     days = {}
     for name in ("published", "retrieved"):
         if source.get(name) and ok(("source", name)):
-            try:
-                days[name] = datetime.date.fromisoformat(source[name])
-            except ValueError:
-                checker.error(("source", name), f"{source[name]!r} is not a date of the "
-                                                f"calendar (year-month-day)")
+            day = _calendar_date(source[name], ("source", name), checker)
+            if day is not None:
+                days[name] = day
     if len(days) == 2 and days["retrieved"] < days["published"]:
         checker.error(("source", "retrieved"), "the document was retrieved before it was "
                                                "published; check the two dates")

@@ -27,8 +27,10 @@ Blobs = Callable[[Path, list[str]], "dict[str, bytes] | None"]
 PARALLEL_MIN_VERSIONS = 64
 
 
-def version_key(key: str, state: State) -> str:
-    return digest("version", key, *(f"{name}\0{blob}" for name, blob in state))
+def version_key(key: str, state: State, districts: str) -> str:
+    """A version's name: its files' blob ids, and the districts it is read with (a
+    version naming a district added since validates now)."""
+    return digest("version", districts, key, *(f"{name}\0{blob}" for name, blob in state))
 
 
 class TypedVersions:
@@ -72,84 +74,95 @@ class TypedVersions:
             shutil.rmtree(root, ignore_errors=True)
 
 
+Step = tuple[Commit, "str | None", str]  # a commit, the valid version before, the one after
+
+
 def histories(root: Path, versions: Versions, modified: set[str], content: Content,
               cache: Cache | None, blobs: Blobs) -> History | None:
-    """Each project's history of changes to what its disclosure says."""
+    """Each project's history of changes to what its disclosure says; None when git
+    could not give the files of a version."""
     cache = cache or Cache.disabled()
-    known, used = cache.revisions, {}
-    typed = TypedVersions(root, content, blobs)
-    current = {p.key: p for p in content.projects}
-    # Round 1: which versions validate (unknown ones are typed).
-    valid = {}
-    for key, found in versions.items():
-        for _, state in found:
-            vkey = version_key(key, state)
-            valid[vkey] = (key, state)
-    unknown = {k: v for k, v in valid.items() if digest("valid", k) not in known}
-    if not typed.type_all(unknown):
+    log = ChangeLog(TypedVersions(root, content, blobs), cache.revisions, versions)
+    if not log.find_valid():
         return None
-    is_valid = {k: known[digest("valid", k)] if k not in typed.typed
-                else typed.typed[k] is not None for k in valid}
-    used.update({digest("valid", k): ok for k, ok in is_valid.items()})
-    # Round 2: the comparisons not known yet, and the working tree against its last version.
-    pairs = _pairs(versions, is_valid)
-    needed = {}
-    for key, steps in pairs.items():
-        for _, before, after in steps:
-            if digest("diff", before or "", after) not in known:
-                needed.update({k: valid[k] for k in (before, after) if k})
-        last = steps[-1][2] if steps else None
-        if key in modified and key in current and last and \
-                digest("tree", last, current[key].digest) not in known:
-            needed[last] = valid[last]
-    if not typed.type_all(needed):
+    current = {p.key: p for p in content.projects}
+    steps = {key: log.steps(key) for key in sorted(versions)}
+    tree = {key: (s[-1][2], current[key]) for key, s in steps.items()
+            if s and key in modified and key in current}
+    if not log.prepare(steps, tree):
         return None
     result: History = {}
-    for key, steps in sorted(pairs.items()):
-        changes = []
-        for commit, before, after in steps:
-            name = digest("diff", before or "", after)
-            items = known.get(name)
-            if items is None:
-                items = changelog.describe(typed.typed[before] if before else None,
-                                           typed.typed[after])
-            used[name] = items
-            if items:
-                changes.append(Change(*commit, items))
+    for key, project_steps in steps.items():
+        changes = log.changes(project_steps)
         if changes:
-            last = steps[-1][2]
-            result[key] = ProjectHistory(tuple(reversed(changes)),
-                                         _modified(key, last, modified, current, known, used,
-                                                   typed))
-    cache.revisions = used
+            result[key] = ProjectHistory(changes, key in tree and log.differs(*tree[key]))
+    cache.revisions = log.used
     return result
 
 
-def _pairs(versions: Versions, is_valid: dict[str, bool]
-           ) -> dict[str, list[tuple[Commit, str | None, str]]]:
-    """Per project, each commit with the valid version before it (None: none yet) and
-    the valid version it made; commits that made a version that does not validate
-    are left out."""
-    pairs = {}
-    for key, found in versions.items():
+class ChangeLog:
+    """Compares versions, asking the cache first (`known`) and keeping what it used
+    (`used`, the cache's next table): whether a version validates, what two versions
+    differ by, and whether the working tree differs from its last version."""
+
+    def __init__(self, typed: TypedVersions, known: dict, versions: Versions):
+        self.typed, self.known, self.used = typed, known, {}
+        self.districts = digest(repr(sorted(typed.districts.items())))
+        self.states = {version_key(key, state, self.districts): (key, state)
+                       for key, found in versions.items() for _, state in found}
+        self.versions = versions
+        self.valid: dict[str, bool] = {}
+
+    def find_valid(self) -> bool:
+        """Which versions validate; those the cache does not know are typed."""
+        unknown = {k: v for k, v in self.states.items() if digest("valid", k) not in self.known}
+        if not self.typed.type_all(unknown):
+            return False
+        for k in self.states:
+            name = digest("valid", k)
+            self.valid[k] = self.typed.typed[k] is not None if k in unknown else self.known[name]
+            self.used[name] = self.valid[k]
+        return True
+
+    def steps(self, key: str) -> list[Step]:
+        """Each commit that made a valid version, with the valid version before it (None:
+        none yet); a version that does not validate is skipped."""
         steps, before = [], None
-        for commit, state in found:
-            after = version_key(key, state)
-            if is_valid[after]:
+        for commit, state in self.versions[key]:
+            after = version_key(key, state, self.districts)
+            if self.valid[after]:
                 steps.append((commit, before, after))
                 before = after
-        pairs[key] = steps
-    return pairs
+        return steps
 
+    def prepare(self, steps: dict[str, list[Step]], tree: dict[str, tuple[str, Project]]) -> bool:
+        """Type, in one batch, the versions of every comparison the cache does not know."""
+        needed = {k for project_steps in steps.values() for _, before, after in project_steps
+                  if digest("diff", before or "", after) not in self.known
+                  for k in (before, after) if k}
+        needed |= {last for last, project in tree.values()
+                   if digest("tree", last, project.digest) not in self.known}
+        return self.typed.type_all({k: self.states[k] for k in needed})
 
-def _modified(key: str, last: str, modified: set[str], current: dict[str, Project],
-              known: dict, used: dict, typed: TypedVersions) -> bool:
-    """Edits not committed yet that change what the page says (not a comment alone)."""
-    if key not in modified or key not in current:
-        return False
-    name = digest("tree", last, current[key].digest)
-    differs = known.get(name)
-    if differs is None:
-        differs = bool(changelog.describe(typed.typed[last], current[key]))
-    used[name] = differs
-    return differs
+    def changes(self, steps: list[Step]) -> tuple[Change, ...]:
+        """The commits after which the disclosure reads differently, newest first."""
+        found = []
+        for commit, before, after in steps:
+            name = digest("diff", before or "", after)
+            items = self.known.get(name)
+            if items is None:
+                items = changelog.describe(self.typed.typed[before] if before else None,
+                                           self.typed.typed[after])
+            self.used[name] = items
+            if items:
+                found.append(Change(*commit, items))
+        return tuple(reversed(found))
+
+    def differs(self, last: str, project: Project) -> bool:
+        """Edits not committed yet change what the page says (not a comment alone)."""
+        name = digest("tree", last, project.digest)
+        differs = self.known.get(name)
+        if differs is None:
+            differs = bool(changelog.describe(self.typed.typed[last], project))
+        self.used[name] = differs
+        return differs

@@ -435,6 +435,11 @@ PROJECT = Record({
         zh="绩效指标：绩效目标表中每个三级指标一项"),
     "source": Field(SOURCE, required=False, doc="where the document was published, and "
                     "the original file", zh="文件来源：标题、发布机关、日期、网址和原始文件"),
+    "corrections": Field(ListOf(Record({
+        "date": Field(DATE, doc="the date of the correction", zh="更正日期，如 2025-03-01"),
+        "text": Field(BiText(2000), doc="what was corrected, and why", zh="更正了什么、为什么"),
+    }), 100), required=False, doc="corrections of the published page, shown at its top",
+        zh="更正说明：每次更正一项，显示在页面顶部"),
 })
 
 DISTRICT = Record({
@@ -461,6 +466,9 @@ SITE = Record({
     "base_url": Field(Str(pattern=r"https?://[^\s/]+", hint="such as https://example.org"),
                       doc="scheme and host, for feeds and the sitemap"),
     "publisher": Field(BiText(300), doc="who publishes the site"),
+    "contact": Field(Str(pattern=r"https?://\S+|[^@\s]+@[^@\s]+\.[^@\s]+", max_length=500,
+                         hint="an e-mail address or a web address"), required=False,
+                     doc="where readers report a problem with a page"),
 })
 
 

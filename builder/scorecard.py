@@ -330,6 +330,7 @@ FIELD_LABELS: dict[str, tuple[str, str, str | None]] = {
     "funding.previous_year.quote": ("上年数字的原句", "the sentence last year's figure comes from",
                                     "funding"),
     "source.title": ("文件发布时的标题", "the document's title as published", "source"),
+    "corrections[].text": ("第{0}项更正", "correction {0}", "corrections"),
     "source.issuer": ("发布机关", "issuing body", "source"),
     "targets.overall.text": ("总体目标", "overall objective", "overall-target"),
     "targets.budget_year": ("预算年度目标", "budget-year target", "budget-year-target"),

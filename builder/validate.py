@@ -17,7 +17,8 @@ from . import cache as cache_stage, narrative, provenance, rules, schema
 from .cache import Cache
 from .errors import ConfigError, ContentError, Problem
 from .load import MAX_SOURCE_BYTES, LoadError, Source, TextFile, load_yaml, read_text
-from .model import (AsWritten, Content, District, DocumentSource, Funding, FundingLine,
+from .model import (AsWritten, Content, Correction, District, DocumentSource, Funding,
+                    FundingLine,
                     Indicator, Money, MultiYear, OriginalFile, OverallTarget, PreviousYear,
                     Project, Section, SiteConfig, Targets, Text, Unit)
 from .parallel import forked_map
@@ -116,8 +117,12 @@ def _other_files(folder: Path) -> list[str]:
     of their bytes: the model holds the original's size and SHA-256."""
     found = []
     for path in sorted(folder.iterdir()) if folder.is_dir() else ():
-        if path.name not in PROJECT_FILES and path.is_file() and not path.is_symlink():
-            found.append(path.name + "\0" + provenance.file_digest(path, "blake2b"))
+        if path.name in PROJECT_FILES or path.is_symlink() or not path.is_file():
+            continue
+        size = path.stat().st_size
+        # One too big to be an original is refused unread; its size stands for it.
+        found.append(f"{path.name}\0too big\0{size}" if size > provenance.MAX_ORIGINAL_BYTES
+                     else path.name + "\0" + provenance.file_digest(path, "blake2b"))
     return found
 
 
@@ -183,7 +188,8 @@ def _read_config(root: Path, problems: list[Problem]) -> SiteConfig | None:
     data = source.data
     return SiteConfig(title=text(data["title"]), description=text(data["description"]),
                       base_path=data.get("base_path") or "/",
-                      base_url=data["base_url"].rstrip("/"), publisher=text(data["publisher"]))
+                      base_url=data["base_url"].rstrip("/"), publisher=text(data["publisher"]),
+                      contact=data.get("contact") or None)
 
 
 def _read_districts(root: Path, problems: list[Problem]) -> tuple[District | None, list[District]]:
@@ -359,6 +365,9 @@ def build_project(data: dict, district: District, folder: Path,
         missing_english=tuple(field_name(p) for p in untranslated(schema.PROJECT, data, ())),
         text_fields=sum(1 for _ in texts(schema.PROJECT, data, ())),
         source=_source(data.get("source"), original),
+        corrections=tuple(sorted((Correction(c["date"], text(c["text"]))
+                                  for c in data.get("corrections") or ()),
+                                 key=lambda c: c.date, reverse=True)),
     )
 
 

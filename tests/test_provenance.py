@@ -11,7 +11,9 @@ import io
 import json
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
@@ -234,7 +236,18 @@ def changed(tmp_path_factory):
     replace(root, f"{WUHUA}/project.yaml", "district: wuhua\n", "# checked again\ndistrict: 'wuhua'\n")
     (root / "NOTES.txt").write_text("not part of the site\n", encoding="utf-8")
     ids["comment"] = commit(root, "Comment only", "2024-06-01T09:00:00+08:00")
+    with (root / CHENGGONG / "project.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(CORRECTION)
+    with (root / "content" / "site.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("contact: corrections@example.org\n")
+    ids["correction"] = commit(root, "Correct", "2024-07-01T09:00:00+08:00")
     return root, build(root, None, "--no-search"), ids
+
+
+CORRECTION = """corrections:
+  - date: 2024-07-01
+    text: {zh: 预算年度资金原误写为5000000元。, en: "The budget-year amount was first given as CNY 5,000,000 in error."}
+"""
 
 
 ADDED = """  - id: settlement
@@ -256,12 +269,13 @@ def test_the_change_log_says_what_changed_in_the_disclosure(changed):
     _, out, ids = changed
     zh = [li.text for li in entries(page(out / "zh" / CHENGGONG_PAGE))]
     assert zh == [
+        f"2024年7月1日 {ids['correction'][:7]} 更正：预算年度资金原误写为5000000元。",
         f"2024年5月1日 {ids['narrative'][:7]} 项目基本概况（中文）修改",
         f"2024年4月1日 {ids['added'][:7]} 新增指标“保费结算及时率”",
         f"2024年2月1日 {ids['amount'][:7]} 预算年度资金 5,000,000.00元 → 5,500,000.00元",
         f"2024年1月10日 {ids['publish'][:7]} 首次发布"]
     en = [li.text for li in entries(page(out / "en" / CHENGGONG_PAGE))]
-    assert en[1:3] == [
+    assert en[2:4] == [
         f"1 April 2024 {ids['added'][:7]} Indicator added: “Timeliness of premium settlement”",
         f"1 February 2024 {ids['amount'][:7]} Budget-year amount CNY 5,000,000.00 → "
         f"CNY 5,500,000.00"]
@@ -318,8 +332,8 @@ def test_versions_are_typed_once_and_compared_once_across_builds(changed, tmp_pa
     monkeypatch.setenv("BUDGETSITE_WORKERS", "1")
     cache = Cache(tmp_path / "cache")
     first = history.read(root, keys, content, cache)
-    # Wuhua: 3 versions, the last a comment apart from the one before; Chenggong: 4.
-    assert len(typed) == 7 and len(cat_files) == 1
+    # Wuhua: 3 versions, the last a comment apart from the one before; Chenggong: 5.
+    assert len(typed) == 8 and len(cat_files) == 1
     cache.save()
     typed.clear(), cat_files.clear()
     again = history.read(root, keys, content, Cache(tmp_path / "cache"))
@@ -332,8 +346,9 @@ def test_versions_are_typed_once_and_compared_once_across_builds(changed, tmp_pa
 @needs_git
 @pytest.mark.browser
 def test_the_new_blocks_pass_axe_fit_a_phone_and_print(changed, browser):
-    """axe-core (WCAG 2.1 AA) on pages with the source block, the marks and the change
-    log, both languages, at 360 and 1280 px; at 360 px nothing in them is wider than
+    """axe-core (WCAG 2.1 AA) on pages with the corrections, the source block, the marks,
+    the change log and the contact link, and on the recent changes page, both
+    languages, at 360 and 1280 px; at 360 px nothing in them is wider than
     the screen; printed, the source and the marks with their notes are there (the change
     log, like the page's other web-only parts, is not printed)."""
     from axe_playwright_python.sync_playwright import Axe
@@ -345,7 +360,7 @@ def test_the_new_blocks_pass_axe_fit_a_phone_and_print(changed, browser):
         context = browser.new_context()
         tab = context.new_page()
         for lang in ("zh", "en"):
-            for project_page in (WUHUA_PAGE, CHENGGONG_PAGE):
+            for project_page in (WUHUA_PAGE, CHENGGONG_PAGE, "changes/index.html"):
                 path = f"{lang}/{project_page.removesuffix('index.html')}"
                 for width in (360, 1280):
                     tab.set_viewport_size({"width": width, "height": 900})
@@ -353,7 +368,7 @@ def test_the_new_blocks_pass_axe_fit_a_phone_and_print(changed, browser):
                     violations = Axe().run(tab, options=WCAG_21_AA).response["violations"]
                     found += [f"{path} at {width}px: {v['id']}: {v['help']}" for v in violations]
                     wide = tab.evaluate("""() => [...document.querySelectorAll(
-                        '#source, #history, .derived-notes, .as-written')]
+                        '#corrections, #source, #history, .derived-notes, .as-written, .report')]
                         .filter(el => el.getBoundingClientRect().right >
                                       document.documentElement.clientWidth + 1)
                         .map(el => el.id || el.className)""")
@@ -366,3 +381,55 @@ def test_the_new_blocks_pass_axe_fit_a_phone_and_print(changed, browser):
                 assert shown, f"{path}: printed without its source, its marks or their notes"
         context.close()
     assert not found, "\n".join(found)
+
+
+@needs_git
+def test_a_correction_is_shown_first_and_listed_as_a_change(changed):
+    _, out, ids = changed
+    for lang, text in (("zh", "2024年7月1日 : 预算年度资金原误写为5000000元。"),
+                       ("en", "1 July 2024 : The budget-year amount was first given as "
+                              "CNY 5,000,000 in error.")):
+        tree = page(out / lang / CHENGGONG_PAGE)
+        ids_in_order = [e.attrs["id"] for e in tree.iter() if e.attrs.get("id")]
+        assert ids_in_order.index("corrections") < ids_in_order.index("source") \
+            < ids_in_order.index("key-figures-title")
+        assert text in tree.by_id("corrections").text
+    row = next(r for r in rows(out, "projects.csv") if r["id"].startswith("chenggong"))
+    assert (row["corrections"], row["last_correction"], row["last_changed"]) == \
+        ("1", "2024-07-01", "2024-07-01")
+
+
+@needs_git
+def test_recent_changes_page_and_feeds_in_each_language(changed):
+    _, out, ids = changed
+    listing = page(out / "en" / "changes" / "index.html").find("ol", **{"class": "changes recent-changes"})
+    first = [li for li in listing.children if isinstance(li, Element) and li.tag == "li"][0]
+    assert "1 July 2024" in first.text and "Correction: The budget-year amount" in first.text
+    assert first.find("a").attrs["href"] == f"/en/{CHENGGONG_PAGE[:-10]}#history"
+    zh = page(out / "zh" / "changes" / "index.html").text
+    assert "更正：预算年度资金原误写为5000000元。" in zh and "首次发布" in zh
+    assert ids["comment"] not in (out / "en/changes/feed.xml").read_text(encoding="utf-8")
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(out / "zh" / "changes" / "feed.xml").getroot()
+    summaries = [e.find(f"{atom}summary").text for e in feed.findall(f"{atom}entry")]
+    assert summaries[0] == "更正：预算年度资金原误写为5000000元。"
+    assert "预算年度资金 5,000,000.00元 → 5,500,000.00元" in summaries
+    wuhua = ET.parse(out / "en" / "wuhua" / "changes.xml").getroot()
+    entries_ = wuhua.findall(f"{atom}entry")
+    assert [e.find(f"{atom}category").get("term") for e in entries_] == ["wuhua", "wuhua"]
+    assert wuhua.find(f"{atom}updated").text == "2024-03-01T09:00:00+08:00"
+    head = page(out / "en" / WUHUA_PAGE).find("head")
+    assert "/en/wuhua/changes.xml" in [link.attrs.get("href") for link in head.find_all("link")]
+
+
+@needs_git
+def test_every_project_page_links_the_contact_with_the_project_filled_in(changed):
+    _, out, _ = changed
+    for lang in ("zh", "en"):
+        link = page(out / lang / WUHUA_PAGE).by_id("report").find("a")
+        address = urlsplit(link.attrs["href"])
+        assert (address.scheme, address.path) == ("mailto", "corrections@example.org")
+        fields = parse_qs(address.query)
+        assert "wuhua/2025/urban-rural-medical-assistance" in fields["subject"][0]
+        assert f"https://budget.example.org/{lang}/{WUHUA_PAGE[:-10]}" in fields["body"][0]
+        assert "+" not in address.query
