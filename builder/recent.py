@@ -57,6 +57,7 @@ def feed_xml(site: Site, lang: str, path: str, label: Text, entries: tuple) -> b
         if not project.name.translated(lang):
             name.set(XML_LANG, i18n.HTML_LANG["zh"])
         _el(entry, "link", rel="alternate", type="text/html", href=f"{page}#history")
+        _el(entry, "published", change.timestamp)
         _el(entry, "updated", change.timestamp)
         _el(entry, "category", term=project.district.slug, label=project.district.name.get(lang))
         _el(entry, "summary", "；".join(i.zh for i in change.items) if lang == "zh"

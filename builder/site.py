@@ -111,7 +111,7 @@ class Urls:
     @staticmethod
     def changes_feed(lang: str, district: str | None = None) -> str:
         """The Atom feed of changes: of the whole site, or of one district's projects."""
-        return f"{lang}/changes/feed.xml" if district is None else f"{lang}/{district}/changes.xml"
+        return f"{lang}/changes.xml" if district is None else f"{lang}/{district}/changes.xml"
 
     @staticmethod
     def scorecard(lang: str) -> str:

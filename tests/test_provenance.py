@@ -408,9 +408,9 @@ def test_recent_changes_page_and_feeds_in_each_language(changed):
     assert first.find("a").attrs["href"] == f"/en/{CHENGGONG_PAGE[:-10]}#history"
     zh = page(out / "zh" / "changes" / "index.html").text
     assert "更正：预算年度资金原误写为5000000元。" in zh and "首次发布" in zh
-    assert ids["comment"] not in (out / "en/changes/feed.xml").read_text(encoding="utf-8")
+    assert ids["comment"] not in (out / "en/changes.xml").read_text(encoding="utf-8")
     atom = "{http://www.w3.org/2005/Atom}"
-    feed = ET.parse(out / "zh" / "changes" / "feed.xml").getroot()
+    feed = ET.parse(out / "zh" / "changes.xml").getroot()
     summaries = [e.find(f"{atom}summary").text for e in feed.findall(f"{atom}entry")]
     assert summaries[0] == "更正：预算年度资金原误写为5000000元。"
     assert "预算年度资金 5,000,000.00元 → 5,500,000.00元" in summaries
