@@ -18,6 +18,7 @@ Items = Iterator[Text]
 LANG_NAMES = {"zh": Text("中文", "Chinese"), "en": Text("英文", "English")}
 FIRST = Text("首次发布", "First published")
 OTHER = Text("其他内容修改", "Other details edited")
+NONE = Text("未记录", "not recorded")
 
 # Free texts of the project, with what a reader calls them.
 TEXTS: tuple[tuple[Text, Callable[[Project], Any]], ...] = (
@@ -91,9 +92,6 @@ def _texts(before: Project, after: Project) -> Items:
 
 def _arrow(label: Text, old: Text, new: Text) -> Text:
     return Text(f"{label.zh} {old.zh} → {new.zh}", f"{label.en} {old.en} → {new.en}")
-
-
-NONE = Text("未记录", "not recorded")
 
 
 def _values(before: Project, after: Project) -> Items:

@@ -27,9 +27,9 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
-from .model import Text
+from .model import Project, Text
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -93,7 +93,8 @@ class ProjectHistory:
 History = dict[str, ProjectHistory]
 
 
-def recent_changes(projects, history: History | None, limit: int) -> tuple:
+def recent_changes(projects: Iterable[Project], history: History | None,
+                   limit: int) -> tuple[tuple[Project, Change], ...]:
     """(project, change) of the newest changes of `projects`, newest first."""
     found = [(p, c) for p in projects if history and p.key in history
              for c in history[p.key].changes]
