@@ -29,7 +29,8 @@ CHENGGONG = "content/projects/chenggong/2026/civil-servant-medical-subsidy-insur
 WUHUA_PAGE = "wuhua/2025/urban-rural-medical-assistance/index.html"
 CHENGGONG_PAGE = "chenggong/2026/civil-servant-medical-subsidy-insurance/index.html"
 SEEDS = {WUHUA: FIXTURES / "seeds" / "wuhua-2025-urban-rural-medical-assistance.txt",
-         CHENGGONG: FIXTURES / "seeds" / "chenggong-2026-civil-servant-medical-subsidy-insurance.txt"}
+         CHENGGONG: FIXTURES / "seeds"
+         / "chenggong-2026-civil-servant-medical-subsidy-insurance.txt"}
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
@@ -223,9 +224,10 @@ def changed(tmp_path_factory):
     """The real content through a series of commits, built once."""
     root = copy_site(tmp_path_factory.mktemp("changes"))
     init(root)
-    replace(root, f"{CHENGGONG}/project.yaml", "  budget_year: 5500000.00", "  budget_year: 5000000.00")
+    amount = f"{CHENGGONG}/project.yaml"
+    replace(root, amount, "  budget_year: 5500000.00", "  budget_year: 5000000.00")
     ids = {"publish": commit(root, "Publish", "2024-01-10T09:00:00+08:00")}
-    replace(root, f"{CHENGGONG}/project.yaml", "  budget_year: 5000000.00", "  budget_year: 5500000.00")
+    replace(root, amount, "  budget_year: 5000000.00", "  budget_year: 5500000.00")
     ids["amount"] = commit(root, "Fix the amount", "2024-02-01T09:00:00+08:00")
     replace(root, f"{WUHUA}/project.yaml", "    value: 80\n", "    value: 90\n")
     ids["value"] = commit(root, "Target", "2024-03-01T09:00:00+08:00")
@@ -233,7 +235,8 @@ def changed(tmp_path_factory):
     ids["added"] = commit(root, "New row", "2024-04-01T09:00:00+08:00")
     replace(root, f"{CHENGGONG}/zh.md", "选取一家商业保险公司", "选取一家商业保险公司（经公开招标）")
     ids["narrative"] = commit(root, "Narrative", "2024-05-01T09:00:00+08:00")
-    replace(root, f"{WUHUA}/project.yaml", "district: wuhua\n", "# checked again\ndistrict: 'wuhua'\n")
+    replace(root, f"{WUHUA}/project.yaml", "district: wuhua\n",
+            "# checked again\ndistrict: 'wuhua'\n")
     (root / "NOTES.txt").write_text("not part of the site\n", encoding="utf-8")
     ids["comment"] = commit(root, "Comment only", "2024-06-01T09:00:00+08:00")
     with (root / CHENGGONG / "project.yaml").open("a", encoding="utf-8") as handle:
@@ -246,7 +249,9 @@ def changed(tmp_path_factory):
 
 CORRECTION = """corrections:
   - date: 2024-07-01
-    text: {zh: 预算年度资金原误写为5000000元。, en: "The budget-year amount was first given as CNY 5,000,000 in error."}
+    text:
+      zh: 预算年度资金原误写为5000000元。
+      en: "The budget-year amount was first given as CNY 5,000,000 in error."
 """
 
 
@@ -376,7 +381,8 @@ def test_the_new_blocks_pass_axe_fit_a_phone_and_print(changed, browser):
                               for name in wide]
                 tab.emulate_media(media="print")
                 shown = tab.evaluate("""() => [...document.querySelectorAll(
-                    '#source, .derived-notes li, #funding .derived-mark, table.indicators .derived-mark')].every(el => el.checkVisibility())""")
+                    '#source, .derived-notes li, #funding .derived-mark, ' +
+                    'table.indicators .derived-mark')].every(el => el.checkVisibility())""")
                 tab.emulate_media(media="screen")
                 assert shown, f"{path}: printed without its source, its marks or their notes"
         context.close()
@@ -402,7 +408,8 @@ def test_a_correction_is_shown_first_and_listed_as_a_change(changed):
 @needs_git
 def test_recent_changes_page_and_feeds_in_each_language(changed):
     _, out, ids = changed
-    listing = page(out / "en" / "changes" / "index.html").find("ol", **{"class": "changes recent-changes"})
+    listing = page(out / "en" / "changes" / "index.html").find(
+        "ol", **{"class": "changes recent-changes"})
     first = [li for li in listing.children if isinstance(li, Element) and li.tag == "li"][0]
     assert "1 July 2024" in first.text and "Correction: The budget-year amount" in first.text
     assert first.find("a").attrs["href"] == f"/en/{CHENGGONG_PAGE[:-10]}#history"
