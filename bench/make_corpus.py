@@ -93,6 +93,7 @@ def project(i: int, rng: random.Random, seeds, districts) -> tuple[str, dict, st
     topic = rng.randrange(len(TOPICS))
     topic_zh, topic_en = TOPICS[topic]
     data["district"], data["year"] = district, year
+    data.pop("source", None)  # a sample has no official document of its own
     data["heading"] = {"zh": f"{year}年示例项目第{i + 1}号", "en": f"{year}: sample project No. {i + 1}"}
     data["name"] = {"zh": f"{topic_zh}专项资金（示例{i + 1}）",
                     "en": f"Special fund for {topic_en} (sample {i + 1})"}
@@ -107,6 +108,8 @@ def project(i: int, rng: random.Random, seeds, districts) -> tuple[str, dict, st
         previous = funding["previous_year"]
         previous["year"] = year - 1
         previous["amount"] = float(sum(parts))
+        for quoted in ("quote", "label", "section"):  # the seed's sentence has its own figures
+            previous.pop(quoted, None)
         for component, part in zip(previous["components"], parts):
             component["amount"] = float(part)
     overall = data["targets"]["overall"]

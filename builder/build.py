@@ -148,7 +148,7 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     lap("load")
     if config.strict and content.warnings:
         raise ContentError(list(content.warnings))
-    history = history_stage.read(config.root, [p.key for p in content.projects])
+    history = history_stage.read(config.root, [p.key for p in content.projects], content, cache)
     site = site_stage.make_site(content, config.base_path, history)
     pages = site_stage.pages(site)
     dirs = tuple(sources.template_dirs(config.root))
@@ -198,9 +198,10 @@ def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache,
                root: Path) -> list[dict[str, bytes]]:
     """The files besides the pages, each stage's by name: open data, feeds, the site map,
     the static assets. The batch build and the live engine both write these."""
-    from . import data, explorer, feeds, sitemap
+    from . import data, explorer, feeds, provenance, recent, sitemap
     return [data.files(site, cache), explorer.files(site), feeds.files(site),
-            sitemap.files(site, pages), _static(dirs, root)]
+            sitemap.files(site, pages), recent.files(site), provenance.files(site, root),
+            _static(dirs, root)]
 
 
 def _static(dirs: tuple[Path, ...], root: Path) -> dict[str, bytes]:

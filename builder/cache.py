@@ -12,6 +12,8 @@ never used, only left unused:
 - scans and broken: the ids and links of an output file, and a page's broken links,
   for the link checker;
 - search: the Pagefind bundle's files for a set of indexed pages;
+- revisions: for the change log, whether each committed version of a project
+  validates and what two versions differ by, keyed by their blob ids;
 - templates: which templates each template source names; and the compiled
   templates themselves, in Jinja2's own bytecode cache;
 - trees/: for each output folder (by inode), the digest and inode of every file in
@@ -91,7 +93,7 @@ def drop_damaged(path: Path) -> None:
           f"its work done again", file=sys.stderr, flush=True)
 
 
-SHARDED = ("projects", "pages", "scans", "data")  # large, keyed by hex digests: stored in shards
+SHARDED = ("projects", "pages", "scans", "data", "revisions")  # large, keyed by hex digests: stored in shards
 SINGLE = ("search", "broken", "templates")
 
 
@@ -110,6 +112,7 @@ class Cache:
         self.pages: dict[str, str] = {}
         self.scans: dict[str, Any] = {}
         self.data: dict[str, Any] = {}
+        self.revisions: dict[str, Any] = {}
         self.search: dict[str, Any] = {}
         self.broken: dict[str, Any] = {}
         self.templates: dict[str, Any] = {}

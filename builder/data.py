@@ -102,15 +102,30 @@ PROJECTS = Table("projects", Text("项目", "Projects"), (
     _c("multi_year_end", "integer", "多年度资金期间结束年", "last year of the multi-year period"),
     _c("multi_year_total_yuan", "number", "多年度资金总额（元）", "multi-year total (CNY)"),
     _c("previous_year", "integer", "上年实际支出的年度", "year of last year's actual spending"),
-    _c("previous_year_spending_yuan", "number", "上年实际支出（元）",
-       "last year's actual spending (CNY)"),
+    _c("previous_year_spending_yuan", "number", "上年数字（元）：文件表格中没有，取自文件的叙述",
+       "last year's figure (CNY): not in the document's tables, taken from its narrative"),
     _c("indicator_count", "integer", "绩效指标个数", "number of performance indicators"),
-    _c("indicator_points", "number", "绩效指标分值合计", "points of all indicators"),
+    _c("indicator_points", "number", "绩效指标分值合计（本站计算：各指标分值之和）",
+       "points of all indicators (worked out by this site: the sum of the indicators' points)"),
     _c("first_published", "date", "首次发布日期（git 提交日期）", "first published (git commit date)"),
     _c("last_changed", "date", "最近修改日期（git 提交日期）", "last changed (git commit date)"),
     _c("url_zh", "string", "中文页面网址", "URL of the Chinese page", format="uri"),
     _c("url_en", "string", "英文页面网址", "URL of the English page", format="uri"),
     _c("json_url", "string", "项目 JSON 文件网址", "URL of the project's JSON file", format="uri"),
+    _c("unit_code_label_as_written", "string", "文件给代码的标签（与代码种类不符时）",
+       "the label the document gives the code, where it is not that of the code's kind"),
+    *_both("previous_year_label", "文件对上年数字的说法", "what the document calls last year's figure"),
+    *_both("source_title", "文件发布时的标题", "the document's title as published"),
+    *_both("source_issuer", "发布机关", "the body that issued the document"),
+    _c("source_published", "date", "发布日期", "publication date"),
+    _c("source_url", "string", "官方发布网址", "official address of the document", format="uri"),
+    _c("source_retrieved", "date", "从官方网址获取的日期", "date retrieved from that address"),
+    _c("original_url", "string", "本站发布的原始文件网址", "URL of the original document as this site "
+       "publishes it", format="uri"),
+    _c("original_bytes", "integer", "原始文件大小（字节）", "size of the original document (bytes)"),
+    _c("original_sha256", "string", "原始文件的 SHA-256", "SHA-256 of the original document"),
+    _c("corrections", "integer", "更正次数", "number of corrections"),
+    _c("last_correction", "date", "最近一次更正的日期", "date of the latest correction"),
 ), ("id",), references_projects=False)
 
 INDICATORS = Table("indicators", Text("绩效指标", "Performance indicators"), (
@@ -134,7 +149,8 @@ INDICATORS = Table("indicators", Text("绩效指标", "Performance indicators"),
     _c("type", "string", "指标属性（键）", "indicator type (key)",
        enum=tuple(glossary.INDICATOR_TYPES)),
     *_both("type", "指标属性", "indicator type"),
-    _c("points", "number", "分值", "points"),
+    _c("points", "number", "分值（本站从评分标准中读出）",
+       "points (read by this site from the scoring rule)"),
     *_both("scoring", "评（扣）分标准", "scoring (deduction) rule"),
     *_both("content", "指标内容", "what the indicator shows"),
     *_both("source", "指标值设定依据及数据来源", "basis for the target and data source"),
@@ -142,6 +158,11 @@ INDICATORS = Table("indicators", Text("绩效指标", "Performance indicators"),
        format="uri"),
     _c("url_en", "string", "英文页面中该指标的链接", "link to this indicator on the English page",
        format="uri"),
+    _c("level1_as_written", "string", "一级指标的原文写法（与通用名称不同时）",
+       "level-1 indicator as the document writes it, where it differs from the usual name"),
+    _c("level2_as_written", "string", "二级指标的原文写法（与通用名称不同时）",
+       "level-2 indicator as the document writes it, where it differs from the usual name"),
+    _c("operator_as_written", "string", "指标性质的原文写法", "comparator as the document writes it"),
 ), ("project_id", "indicator_id"))
 
 FUNDING_KINDS = ("budget_year_total", "budget_year_component", "multi_year_total",
@@ -295,6 +316,26 @@ def project_row(site: Site, project: Project) -> Row:
         "last_changed": history.last_changed.date if history else None,
         **{f"url_{lang}": site.urls.absolute(Urls.project(lang, project)) for lang in LANGS},
         "json_url": site.urls.absolute(Urls.project_data(project)),
+        "unit_code_label_as_written": unit.code_label,
+        **both("previous_year_label", f.previous_year.label if f.previous_year else None),
+        **source_row(site, project),
+    }
+
+
+def source_row(site: Site, project: Project) -> Row:
+    source = project.source
+    original = source.original if source else None
+    return {
+        **both("source_title", source.title if source else None),
+        **both("source_issuer", source.issuer if source else None),
+        "source_published": source.published if source else None,
+        "source_url": source.url if source else None,
+        "source_retrieved": source.retrieved if source else None,
+        "original_url": site.urls.absolute(Urls.original(project)) if original else None,
+        "original_bytes": original.size if original else None,
+        "original_sha256": original.sha256 if original else None,
+        "corrections": len(project.corrections),
+        "last_correction": project.corrections[0].date if project.corrections else None,
     }
 
 
@@ -317,6 +358,8 @@ def indicator_row(site: Site, project: Project, position: int, i: Indicator) -> 
         **both("scoring", i.scoring), **both("content", i.content), **both("source", i.source),
         **{f"url_{lang}": site.urls.absolute(Urls.project(lang, project)) + "#" + i.anchor
            for lang in LANGS},
+        "level1_as_written": i.as_written.level1, "level2_as_written": i.as_written.level2,
+        "operator_as_written": i.operator_as_written,
     }
 
 
@@ -453,7 +496,10 @@ def funding_json(project: Project) -> dict:
         "components": lines_json(f.components),
         "previous_year": {"year": f.previous_year.year,
                           "amount": money_json(f.previous_year.amount),
-                          "components": lines_json(f.previous_year.components)}
+                          "components": lines_json(f.previous_year.components),
+                          "label": text_json(f.previous_year.label),
+                          "quote": text_json(f.previous_year.quote),
+                          "section": f.previous_year.section, "derived": True}
         if f.previous_year else None,
         "note": text_json(f.note),
     }
@@ -465,7 +511,7 @@ def unit_json(project: Project) -> dict:
             "address": text_json(u.address), "phone": u.phone,
             "legal_representative": text_json(u.legal_representative),
             "source_of_funds": text_json(u.source_of_funds), "overview": text_json(u.overview),
-            "duties": [text_json(d) for d in u.duties]}
+            "duties": [text_json(d) for d in u.duties], "code_label_as_written": u.code_label}
 
 
 def indicator_json(site: Site, project: Project, i: Indicator) -> dict:
@@ -475,6 +521,9 @@ def indicator_json(site: Site, project: Project, i: Indicator) -> dict:
         "value": i.value if isinstance(i.value, Decimal) else text_json(i.value),
         "unit": i.unit, "type": i.type, "points": i.weight, "scoring": text_json(i.scoring),
         "content": text_json(i.content), "source": text_json(i.source),
+        "as_written": {"level1": i.as_written.level1, "level2": i.as_written.level2,
+                       "operator": i.operator_as_written},
+        "points_derived_from": "scoring",
         "urls": {lang: site.urls.absolute(Urls.project(lang, project)) + "#" + i.anchor
                  for lang in LANGS},
     }
@@ -486,7 +535,8 @@ def history_json(history: ProjectHistory | None) -> dict | None:
     return {"first_published": history.first_published.timestamp,
             "last_changed": history.last_changed.timestamp,
             "uncommitted_changes": history.modified,
-            "changes": [{"commit": c.commit, "date": c.timestamp, "message": c.message}
+            "changes": [{"commit": c.commit, "date": c.timestamp,
+                         "items": [text_json(item) for item in c.items]}
                         for c in history.changes]}
 
 
@@ -507,7 +557,21 @@ def project_json(site: Site, project: Project) -> dict:
         "narrative": {lang: [{"id": s.id, "title": s.title, "html": s.html} for s in sections]
                       for lang, sections in sorted(project.narrative.items())},
         "history": history_json(_history(site, project)),
+        "source": source_json(site, project),
+        "corrections": [{"date": c.date, "text": text_json(c.text)} for c in project.corrections],
     }
+
+
+def source_json(site: Site, project: Project) -> dict | None:
+    source = project.source
+    if source is None:
+        return None
+    original = source.original
+    return {"title": text_json(source.title), "issuer": text_json(source.issuer),
+            "published": source.published, "url": source.url, "retrieved": source.retrieved,
+            "original": {"name": original.name, "url": site.urls.absolute(Urls.original(project)),
+                         "bytes": original.size, "sha256": original.sha256}
+            if original else None}
 
 
 # The package ---------------------------------------------------------------

@@ -246,7 +246,8 @@ class Engine:
 
     def _second_pass(self, content: Content) -> tuple[frozenset[str], int] | None:
         """Every output brought up to date; None when newer changes stopped it."""
-        history = history_stage.read(self.root, [p.key for p in content.projects])
+        history = history_stage.read(self.root, [p.key for p in content.projects], content,
+                                     self.cache)
         site = self._site(content, history)
         self.renderer.use(site)
         self.site = site

@@ -1,38 +1,54 @@
 """Each project's history, read from git: first published, last changed, the changes.
 
-Three git calls for the whole site, however many projects it has: one to learn
-where the site sits in the repository, one `git log --name-only` over
-content/projects parsed once, and one `git status` for edits not yet committed.
-Outside a repository, without git, or in a shallow clone (whose oldest commit
-would pass for the first publication of everything) there is no history, and
-the pages leave the section out rather than invent dates. Dates are commit
-dates, never the build clock, so two builds of the same commits are identical.
+A change is a commit after which the disclosure reads differently: the typed
+project before and after each commit is compared (changelog.describe), so a
+commit that only edits a comment or the layout of the YAML, or files the page
+does not show, is no change, and "last changed" does not move for it. Commit
+messages are not published.
+
+A fixed number of git calls for the whole site, however many projects and
+commits it has: where the site sits in the repository, one `git log --raw`
+along the first parents of the published branch (which gives each commit's
+blob ids, so every version of every file is known without asking again), one
+`git cat-file --batch` for the blobs of versions not compared before, and one
+`git status`. A version is typed once per set of blob ids, and what two
+versions differ by is kept in the build cache by their blob ids, so a commit
+already compared is not compared again. Outside a repository, without git, or in
+a shallow clone (whose oldest commit would pass for the first publication of
+everything) there is no history, and the pages leave the section out rather
+than invent dates. Dates are commit dates, never the build clock.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from .model import Project, Text
+
+if TYPE_CHECKING:
+    from .cache import Cache
+    from .model import Content
 
 PROJECTS = "content/projects/"
 RECENT = 10  # changes listed on a page; the rest are counted
 _RECORD, _FIELD = "\x1e", "\x1f"
-_LOG_FORMAT = "%x1e%H%x1f%cI%x1f%s"
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_LOG_FORMAT = "%x1e%H%x1f%cI"
+_NO_BLOB = "0" * 40
 
 
 @dataclass(frozen=True)
 class Change:
-    """One commit that touched a project's source files."""
+    """One commit after which the disclosure reads differently, and what changed."""
 
     commit: str
     timestamp: str  # the commit date as git gives it, ISO 8601 with its offset
-    message: str
+    items: tuple[Text, ...] = ()  # what changed, in both languages
 
     @property
     def date(self) -> str:
@@ -45,11 +61,6 @@ class Change:
     @property
     def moment(self) -> datetime:
         return datetime.fromisoformat(self.timestamp)
-
-    @property
-    def lang(self) -> str:
-        """Commit messages are free text; Chinese script marks them as Chinese."""
-        return "zh" if _CJK.search(self.message) else "en"
 
 
 @dataclass(frozen=True)
@@ -82,17 +93,43 @@ class ProjectHistory:
 History = dict[str, ProjectHistory]
 
 
-def read(root: Path, keys: list[str] | tuple[str, ...]) -> History | None:
-    """The history of each project key ('wuhua/2025/slug'), or None without git."""
+def recent_changes(projects: Iterable[Project], history: History | None,
+                   limit: int) -> tuple[tuple[Project, Change], ...]:
+    """(project, change) of the newest changes of `projects`, newest first."""
+    found = [(p, c) for p in projects if history and p.key in history
+             for c in history[p.key].changes]
+    found.sort(key=lambda pc: (pc[1].moment, pc[0].key), reverse=True)
+    return tuple(found[:limit])
+
+
+Commit = tuple[str, str]  # (id, commit date)
+# A version of a project folder: its files' names and blob ids, sorted.
+State = tuple[tuple[str, str], ...]
+Versions = dict[str, list[tuple[Commit, State]]]  # project key → versions, oldest first
+
+
+def read(root: Path, keys: list[str] | tuple[str, ...], content: Content | None = None,
+         cache: Cache | None = None) -> History | None:
+    """The history of each project key ('wuhua/2025/slug'), or None without git.
+
+    With `content` (the typed projects as they are now), a change is a commit that
+    changes what the disclosure says (see revisions.py); without it, every commit
+    that touched the project's files counts and says nothing of what changed."""
     prefix = _repository_prefix(root)
     if prefix is None:
         return None
-    changes = _changes(root, prefix)
-    if changes is None:
+    out = _git(root, "log", "--first-parent", "-m", "--reverse", "--no-renames", "--raw",
+               "--no-abbrev", f"--format={_LOG_FORMAT}", "--", PROJECTS)
+    if out is None:
         return None
+    versions = parse_log(out, prefix, set(keys))
     modified = _modified(root, prefix)
-    return {key: ProjectHistory(tuple(changes[key]), key in modified)
-            for key in sorted(keys) if key in changes}
+    if content is None:
+        return {key: ProjectHistory(tuple(Change(*commit) for commit, _ in reversed(found)),
+                                    key in modified)
+                for key, found in sorted(versions.items())}
+    from . import revisions
+    return revisions.histories(root, versions, modified, content, cache, blobs)
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -130,25 +167,67 @@ def project_key(path: str, prefix: str) -> str | None:
     return "/".join(parts[:3]) if len(parts) > 3 else None
 
 
-def _changes(root: Path, prefix: str) -> dict[str, list[Change]] | None:
-    out = _git(root, "log", f"--format={_LOG_FORMAT}", "--name-only", "--no-renames",
-               "--", PROJECTS)
-    if out is None:
-        return None
-    return parse_log(out, prefix)
-
-
-def parse_log(out: str, prefix: str) -> dict[str, list[Change]]:
-    """Parse `git log --format=<_LOG_FORMAT> --name-only`; newest commit first."""
-    by_key: dict[str, list[Change]] = {}
+def parse_log(out: str, prefix: str, keys: set[str]) -> Versions:
+    """Each project's versions from `git log --raw --reverse` (oldest commit first): the
+    files of its folder after every commit that changed one of them."""
+    files: dict[str, dict[str, str]] = {}
+    versions: Versions = {}
     for record in out.split(_RECORD)[1:]:
-        header, _, names = record.partition("\n")
-        commit, timestamp, message = header.split(_FIELD, 2)
-        change = Change(commit, timestamp, message.strip())
-        for key in sorted({k for name in names.splitlines()
-                           if (k := project_key(name.strip(), prefix))}):
-            by_key.setdefault(key, []).append(change)
-    return by_key
+        header, _, body = record.partition("\n")
+        commit = tuple(header.strip().split(_FIELD, 1))
+        touched = set()
+        for line in body.splitlines():
+            meta, tab, path = line.partition("\t")
+            if not line.startswith(":") or not tab:
+                continue
+            key, name = _file_of(path, prefix)
+            if key not in keys:
+                continue
+            blob = meta.split()[3]
+            folder = files.setdefault(key, {})
+            if blob == _NO_BLOB:
+                folder.pop(name, None)
+            else:
+                folder[name] = blob
+            touched.add(key)
+        for key in sorted(touched):
+            versions.setdefault(key, []).append((commit, tuple(sorted(files[key].items()))))
+    return versions
+
+
+def _file_of(path: str, prefix: str) -> tuple[str | None, str]:
+    """'content/projects/wuhua/2025/slug/zh.md' → ('wuhua/2025/slug', 'zh.md'); files
+    deeper in the folder belong to no version (the loader refuses them)."""
+    key = project_key(path, prefix)
+    if key is None:
+        return None, ""
+    rest = path[len(prefix + PROJECTS) + len(key) + 1:]
+    return (key, rest) if "/" not in rest else (None, "")
+
+
+def blobs(root: Path, ids: list[str]) -> dict[str, bytes] | None:
+    """The contents of git blobs, all in one `git cat-file --batch`."""
+    if not ids:
+        return {}
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    try:
+        result = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"],
+                                input="".join(f"{i}\n" for i in ids).encode(),
+                                capture_output=True, env=env, timeout=600, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    found, data, at = {}, result.stdout, 0
+    for blob in ids:
+        end = data.find(b"\n", at)
+        header = data[at:end].split()
+        if end < 0 or len(header) != 3:  # '<id> missing', or the answer was cut short
+            return None
+        size = int(header[2])
+        found[blob] = data[end + 1:end + 1 + size]
+        at = end + 1 + size + 1
+    return found
 
 
 def _modified(root: Path, prefix: str) -> set[str]:

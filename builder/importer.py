@@ -34,6 +34,7 @@ TABLE_HEADERS = {"绩效指标", "评（扣）分标准", "评(扣)分标准", "
                  "指标值设定依据及数据来源", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
                  "度量单位", "指标属性"}
 EMPTY_CELL = "空"
+ORIGINAL = "original.txt"  # the imported document's text, kept unchanged in the project
 OPERATORS = {"=": "=", "＝": "=", "等于": "=", ">=": ">=", "≥": ">=", "＞＝": ">=", "大于等于": ">=",
              "<=": "<=", "≤": "<=", "＜＝": "<=", "小于等于": "<=", ">": ">", "＞": ">",
              "大于": ">", "<": "<", "＜": "<", "小于": "<"}
@@ -84,6 +85,7 @@ class Reader:
         self.source = source
         self.districts = districts
         self.notes: list[Problem] = []
+        self.level_texts: tuple[str | None, str | None] = (None, None)  # as written
 
     def note(self, line: int, where: str, message: str) -> None:
         self.notes.append(Problem(self.source, line, 1, where, message))
@@ -159,8 +161,11 @@ class Reader:
         for line in lines:
             match = CARD_LINE.match(line.text)
             if match and match[1].replace(" ", "") in CARD:
-                key = CARD[match[1].replace(" ", "")]
+                label = match[1].replace(" ", "")
+                key = CARD[label]
                 value = match[2].strip()
+                if key == "code":
+                    card["code_label"] = label
                 if key == "duties":
                     card.setdefault("duties", [])
                     if value:
@@ -184,6 +189,7 @@ class Reader:
                      "source_of_funds", "overview"):
             if name not in card:
                 self.note(label_line, f"unit.{name}", "not found in the unit card")
+        _keep_code_label(card)
         return card
 
     # -- district and year --------------------------------------------------------
@@ -219,7 +225,7 @@ class Reader:
         for line in doc.blocks.get("项目实施成效", []):
             for sentence in _sentences(line.text):
                 if SPENT.search(sentence) and "previous_year" not in funding:
-                    self.spending_sentence(funding, sentence, line.number, year)
+                    self.spending_sentence(funding, sentence, line.number, year, "results")
         if notes:
             funding["note"] = "，".join(notes)
         if "budget_year" not in funding:
@@ -243,7 +249,7 @@ class Reader:
             funding["budget_year"] = amount(main)
             funding["components"] = self.components(parts, sentence, number, "funding")
         elif mentioned and mentioned < year and "previous_year" not in funding:
-            self.spending_sentence(funding, sentence, number, year)
+            self.spending_sentence(funding, sentence, number, year, "funding-arrangement")
             return
         else:
             self.note(number, "funding", f"the amount {main[0]} was not placed (no budget "
@@ -251,7 +257,10 @@ class Reader:
             return
         notes.extend(c for c in _clauses(sentence) if NOTE.search(c) and not AMOUNT.search(c))
 
-    def spending_sentence(self, funding: dict, sentence: str, number: int, year: int) -> None:
+    def spending_sentence(self, funding: dict, sentence: str, number: int, year: int,
+                          section: str) -> None:
+        """Last year's figure, from a sentence of the narrative: kept with that sentence
+        and its section, since the page says where the figure comes from."""
         amounts = list(AMOUNT.finditer(sentence))
         mentioned = _last_year(sentence[:amounts[0].start()]) if amounts else None
         if not amounts or not mentioned or mentioned >= year:
@@ -259,7 +268,8 @@ class Reader:
         main, parts = _main_and_parts(sentence, amounts)
         funding["previous_year"] = {
             "year": mentioned, "amount": amount(main),
-            "components": self.components(parts, sentence, number, "funding.previous_year")}
+            "components": self.components(parts, sentence, number, "funding.previous_year"),
+            "quote": sentence + "。", "section": section}
 
     def components(self, parts: list[re.Match], sentence: str, number: int,
                    where: str) -> list[dict[str, Any]]:
@@ -352,12 +362,14 @@ class Reader:
                level2: str | None) -> tuple[str | None, str | None]:
         if values[0]:
             level1, level2 = _level1(values[0]), None
+            self.level_texts = (values[0], None)
             if level1 is None:
                 self.note(cells[0].number, "indicators.level1",
                           f"{values[0]!r} is not a level-1 indicator (产出指标, 效益指标, "
                           f"满意度指标 or 成本指标)")
         if len(values) > 1 and values[1]:
             level2 = _level2(level1, values[1])
+            self.level_texts = (self.level_texts[0], values[1])
             if level2 is None:
                 self.note(cells[1].number, "indicators.level2",
                           f"{values[1]!r} is not a level-2 indicator under "
@@ -378,7 +390,8 @@ class Reader:
                       f"{operator!r} is not a comparator (=, >=, <=, >, <, ≥, ≤)")
         prefix = level2 or "indicator"
         number = 1 + sum(1 for i in before if i["id"].rsplit("-", 1)[0] == prefix)
-        entry = {"id": f"{prefix}-{number}", "level1": level1, "level2": level2, "name": name,
+        entry = {"id": f"{prefix}-{number}", "level1": level1, "level2": level2,
+                 "as_written": self.as_written(level1, level2, operator), "name": name,
                  "operator": OPERATORS.get(operator), "value": _value(value), "unit": unit,
                  "type": TYPES[values[at]],
                  "weight": self.weight(scoring, cells[min(at + 1, len(cells) - 1)].number),
@@ -387,6 +400,19 @@ class Reader:
             if not entry[key]:
                 self.note(row, f"indicators.{key}", f"the row {name!r} has no {key}")
         return entry
+
+    def as_written(self, level1: str | None, level2: str | None,
+                   operator: str) -> dict[str, str]:
+        """The document's wording where it differs from the names the site shows (社会效益
+        for 社会效益指标, ≥ for >=): the page shows both."""
+        written = {}
+        if level1 and self.level_texts[0] != LEVEL1[level1].zh:
+            written["level1"] = self.level_texts[0]
+        if level1 and level2 and self.level_texts[1] != LEVEL2[level1][level2].zh:
+            written["level2"] = self.level_texts[1]
+        if OPERATORS.get(operator) not in (None, operator):
+            written["operator"] = operator
+        return written
 
     def weight(self, scoring: str, line: int) -> int | Decimal | None:
         for pattern in WEIGHT:
@@ -458,6 +484,16 @@ def _value(text: str) -> int | Decimal | str | None:
     if not text:
         return None
     return _number(text) if re.fullmatch(r"\d+(?:\.\d+)?", text) else text
+
+
+def _keep_code_label(card: dict[str, Any]) -> None:
+    """The code's label only where it is not that of the code's kind (the Wuhua
+    document labels an 18-character USCI 组织机构代码)."""
+    label = card.pop("code_label", None)
+    code = card.get("code") or ""
+    kind = "统一社会信用代码" if len(code) == 18 else "组织机构代码"
+    if label and code and label != kind:
+        card["code_label"] = label
 
 
 def _code(text: str) -> str:
@@ -556,11 +592,14 @@ def import_file(root: Path, path: Path, district: str | None = None, year: int |
         data = {**data, "continues": earlier}
     folder = scaffold.project_folder(root, data["district"], data["year"],
                                      slug or chosen_slug(data))
+    data["source"] = {"title": data.get("heading"), "issuer": data.get("department"),
+                      "file": ORIGINAL}
     header = (f"# Source: {data.get('department') or ''}《{data.get('heading') or ''}》, "
               f"imported from {path.name} with budgetsite import.", *scaffold.GUIDE)
     scaffold.write_project(folder, {
         "project.yaml": scaffold.project_yaml(data, header),
         "zh.md": scaffold.narrative_md("zh", imported.sections),
+        ORIGINAL: path.read_bytes(),  # the document as it was imported, kept unchanged
     })
     problems: list[Problem] = []
     validate.read_project(root, folder, {d.slug: d for d in districts}, problems)

@@ -66,9 +66,16 @@ class MultiYear:
 
 @dataclass(frozen=True)
 class PreviousYear:
+    """A figure for an earlier year. The disclosures have no table for it: it is read
+    from their narrative, so the page says what the document called it (`label`), the
+    sentence it comes from (`quote`) and the section that sentence is in."""
+
     year: int
     amount: Money
     components: tuple[FundingLine, ...] = ()
+    label: Text | None = None
+    quote: Text | None = None
+    section: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,10 +112,24 @@ class Unit:
     source_of_funds: Text
     overview: Text
     duties: tuple[Text, ...] = ()
+    # The label the document gives the code (组织机构代码 before an 18-character USCI),
+    # when it differs from the label of the code's kind.
+    code_label: str | None = None
 
     @property
     def code_kind(self) -> str:
         return "usci" if len(self.code) == 18 else "org"
+
+
+@dataclass(frozen=True)
+class AsWritten:
+    """The document's own wording where the site files a value under a normalised key:
+    a level name written without 指标 (社会效益), a comparator written in words. None:
+    the document wrote it as the site shows it."""
+
+    level1: str | None = None
+    level2: str | None = None
+    operator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +148,13 @@ class Indicator:
     scoring: Text
     content: Text | None
     source: Text
+    as_written: AsWritten = AsWritten()
+
+    @property
+    def operator_as_written(self) -> str:
+        """Comparators are typed as the document writes them (>=) unless it wrote
+        them otherwise (大于等于, ≥), which `as_written` then keeps."""
+        return self.as_written.operator or self.operator
 
     @property
     def anchor(self) -> str:
@@ -148,6 +176,45 @@ class OverallTarget:
 class Targets:
     overall: OverallTarget
     budget_year: Text
+
+
+@dataclass(frozen=True)
+class OriginalFile:
+    """The published document itself, kept in the project folder as it was published."""
+
+    name: str  # the file's name in the project folder
+    size: int
+    sha256: str
+
+    @property
+    def kind(self) -> str:
+        return self.name.rsplit(".", 1)[-1].upper()
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """Where the disclosure was published: what a reader needs to find and check it.
+    Every part is optional; none is invented when it is not known."""
+
+    title: Text | None = None
+    issuer: Text | None = None
+    published: str | None = None  # ISO date
+    url: str | None = None
+    retrieved: str | None = None  # ISO date
+    original: OriginalFile | None = None
+
+    @property
+    def checkable(self) -> bool:
+        """A reader can see the document itself: its file here, or its official address."""
+        return self.original is not None or self.url is not None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A correction of the published page, dated and said in both languages."""
+
+    date: str  # ISO date
+    text: Text
 
 
 @dataclass(frozen=True)
@@ -178,6 +245,8 @@ class Project:
     source_dir: str = ""
     missing_english: tuple[str, ...] = ()
     text_fields: int = 0
+    source: DocumentSource | None = None
+    corrections: tuple[Correction, ...] = ()  # newest first
     # A digest of the sources the project was read from (its folder's files, the
     # districts and the builder's code): the page cache's name for it.
     digest: str = field(default="", compare=False)
@@ -225,6 +294,11 @@ class SiteConfig:
     base_path: str
     base_url: str
     publisher: Text
+    contact: str | None = None  # where readers report a problem: an e-mail or web address
+
+    @property
+    def contact_is_email(self) -> bool:
+        return self.contact is not None and not self.contact.startswith(("http://", "https://"))
 
 
 @dataclass(frozen=True)

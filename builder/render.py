@@ -16,7 +16,7 @@ from jinja2.lexer import (TOKEN_LPAREN, TOKEN_NAME, TOKEN_PIPE, TOKEN_RPAREN,
                           TOKEN_STRING, Token)
 from markupsafe import Markup, escape
 
-from . import cache as cache_stage, charts, feeds, glossary, i18n, links
+from . import cache as cache_stage, charts, feeds, glossary, i18n, links, narrative
 from .cache import Cache, Stamper, Unstampable
 from .model import Text
 from .parallel import forked_map
@@ -44,6 +44,7 @@ def environment(site: Site, lang: str, dirs: tuple[Path, ...],
         other_lang=i18n.other(lang), html_lang=i18n.HTML_LANG, langs=i18n.LANGS,
         language_names=i18n.LANGUAGE_NAMES, glossary=glossary,
         texts=Texts(lang, messages.gettext("not yet translated")),
+        section_titles=narrative.SECTION_TITLES,
     )
     return env
 

@@ -185,15 +185,19 @@ def project_folder(root: Path, district: str, year: int, slug: str) -> Path:
     return folder
 
 
-def write_project(folder: Path, files: Mapping[str, str]) -> None:
-    """Create the folder (it must not exist yet) and write the files into it."""
+def write_project(folder: Path, files: Mapping[str, str | bytes]) -> None:
+    """Create the folder (it must not exist yet) and write the files into it (text as
+    UTF-8; bytes, such as the original document, as they are)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     try:
         folder.mkdir()
     except FileExistsError:
         raise ConfigError(f"{folder} already exists; choose another slug") from None
     for name, text in sorted(files.items()):
-        (folder / name).write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            (folder / name).write_bytes(text)
+        else:
+            (folder / name).write_text(text, encoding="utf-8")
 
 
 def new_project(root: Path, district: str, year: int, slug: str) -> Path:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
-from .glossary import INDICATOR_TYPES, LEVEL1, LEVEL2, OPERATORS
+from .glossary import CODE_LABELS, INDICATOR_TYPES, LEVEL1, LEVEL2, OPERATORS
 from .load import PLAIN_NUMBER
 from .model import MONEY_UNITS
+from .narrative import SECTION_IDS
 
 Report = Callable[[tuple, str], None]
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -305,6 +306,40 @@ YEAR = Integer(1949, 2100)
 CODE = Str(pattern=r"[0-9A-Z]{18}|[0-9A-Z]{8}[0-9X]",
            hint="an 18-character USCI or a 9-character organization code, capital letters")
 
+DATE = Str(pattern=r"[0-9]{4}-[0-9]{2}-[0-9]{2}", max_length=10, hint="a date such as 2025-01-20")
+# The original document kept beside project.yaml: a plain file name, in a format as published.
+ORIGINAL_KINDS = ("txt", "pdf", "docx", "doc", "xlsx", "xls", "ofd", "html")
+ORIGINAL_FILE = Str(pattern=r"[A-Za-z0-9][A-Za-z0-9._-]*\.(?:" + "|".join(ORIGINAL_KINDS) + ")",
+                    max_length=100, hint="a file name in the project folder such as original.pdf")
+
+SOURCE = Record({
+    "title": Field(BiText(300), required=False, doc="the document's title as published",
+                   zh="文件发布时的标题"),
+    "issuer": Field(BiText(200), required=False, doc="the body that issued the document",
+                    zh="发布机关"),
+    "published": Field(DATE, required=False, doc="the publication date, as the site of "
+                                                 "publication gives it",
+                       zh="发布日期，如 2025-01-20（不知道就不写）"),
+    "url": Field(Str(pattern=r"https?://\S+", max_length=2000, hint="a web address"),
+                 required=False, doc="the official address of the document",
+                 zh="官方发布网址（不知道就不写）"),
+    "retrieved": Field(DATE, required=False, doc="the date the document was retrieved from "
+                                                 "that address", zh="下载日期"),
+    "file": Field(ORIGINAL_FILE, required=False, doc="the original file, as published, kept "
+                                                     "in the project folder",
+                  zh="原始文件：放在项目文件夹里的官方文件（如 original.pdf），不作改动"),
+})
+
+AS_WRITTEN = Record({
+    "level1": Field(Str(max_length=40), required=False, doc="一级指标 as the document writes "
+                    "it, where it differs from the glossary's name", zh="文件中一级指标的原文写法"),
+    "level2": Field(Str(max_length=40), required=False, doc="二级指标 as the document writes "
+                    "it, e.g. 社会效益", zh="文件中二级指标的原文写法，如“社会效益”"),
+    "operator": Field(Str(max_length=20), required=False, doc="指标性质 as the document writes "
+                      "it, where it is not one of the keys (e.g. 大于等于, ≥)",
+                      zh="文件中指标性质的原文写法（文件写“≥”“大于等于”等时才填）"),
+})
+
 FUNDING_LINE = Record({
     "label": Field(BiText(500), doc="what this part of the money is for",
                    zh="这部分资金的用途，照文件原文"),
@@ -339,6 +374,10 @@ PROJECT = Record({
         "duties": Field(ListOf(BiText(2000), 100), required=False,
                         doc="主要职责任务, the main duties, one per entry",
                         zh="主要职责任务，每条一项，去掉序号"),
+        "code_label": Field(Str(choices=tuple(label.zh for label in CODE_LABELS.values())),
+                            required=False, doc="the label the document gives the code, "
+                            "where it is not that of the code's kind",
+                            zh="文件给代码的标签与代码种类不符时照原文填写，如 18 位代码标为“组织机构代码”"),
     }), doc="项目实施单位, the implementing unit", zh="项目实施单位"),
     "funding": Field(Record({
         "budget_year": Field(Amount(), doc="the budget-year amount in 元",
@@ -358,6 +397,15 @@ PROJECT = Record({
             "components": Field(ListOf(FUNDING_LINE, 200), required=False,
                                 doc="parts of last year's spending",
                                 zh="上年支出的组成部分，合计须等于实际支出"),
+            "label": Field(BiText(300), required=False,
+                           doc="what the document calls the figure",
+                           zh="文件对这个数字的说法，如“累计支付医疗救助费用”"),
+            "quote": Field(BiText(2000), required=False,
+                           doc="the sentence of the narrative the figure is taken from",
+                           zh="数字所在的原句"),
+            "section": Field(Str(choices=SECTION_IDS), required=False,
+                             doc="the narrative section that sentence is in",
+                             zh="原句所在的说明部分，如 results（项目实施成效）"),
         }), required=False, doc="last year's actual spending",
             zh="上年实际支出（“项目实施成效”中写明时才填）"),
         "note": Field(BiText(2000), required=False, doc="where the money comes from",
@@ -410,8 +458,18 @@ PROJECT = Record({
                          zh="指标内容（表中为空就不写）"),
         "source": Field(BiText(2000), doc="指标值设定依据及数据来源, basis and data source",
                         zh="指标值设定依据及数据来源"),
+        "as_written": Field(AS_WRITTEN, required=False,
+                            doc="the document's own wording where it differs from the keys",
+                            zh="文件原文写法与上面的键不同时，照原文填写"),
     }), 200), doc="the performance indicators, one per level-3 row",
         zh="绩效指标：绩效目标表中每个三级指标一项"),
+    "source": Field(SOURCE, required=False, doc="where the document was published, and "
+                    "the original file", zh="文件来源：标题、发布机关、日期、网址和原始文件"),
+    "corrections": Field(ListOf(Record({
+        "date": Field(DATE, doc="the date of the correction", zh="更正日期，如 2025-03-01"),
+        "text": Field(BiText(2000), doc="what was corrected, and why", zh="更正了什么、为什么"),
+    }), 100), required=False, doc="corrections of the published page, shown at its top",
+        zh="更正说明：每次更正一项，显示在页面顶部"),
 })
 
 DISTRICT = Record({
@@ -450,6 +508,9 @@ SITE = Record({
     "base_url": Field(Str(pattern=r"https?://[^\s/]+", hint="such as https://example.org"),
                       doc="scheme and host, for feeds and the sitemap"),
     "publisher": Field(BiText(300), doc="who publishes the site"),
+    "contact": Field(Str(pattern=r"https?://\S+|[^@\s]+@[^@\s]+\.[^@\s]+", max_length=500,
+                         hint="an e-mail address or a web address"), required=False,
+                     doc="where readers report a problem with a page"),
 })
 
 

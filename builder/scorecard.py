@@ -79,11 +79,11 @@ CRITERIA: tuple[Criterion, ...] = (
         "在此列出。",
         "An indicator marked quantitative should have a number as its target. A "
         "quantitative indicator whose target is words, such as 实际发生数 (the actual "
-        "number), cannot be checked afterwards and is listed here."), 15),
+        "number), cannot be checked afterwards and is listed here."), 10),
     Criterion("scoring", Text("写明评分标准", "Scoring rules stated"), Text(
         "每个指标都应写明评（扣）分标准，说明如何打分。",
         "Every indicator should state its scoring (deduction) rule: how its points "
-        "are awarded."), 15),
+        "are awarded."), 10),
     Criterion("points", Text("分值合计正确", "Points add up"), Text(
         "各指标分值合计应为90分（另10分为预算执行率）或100分。",
         "The indicators' points should add up to 90 (the other 10 are for the budget "
@@ -93,6 +93,10 @@ CRITERIA: tuple[Criterion, ...] = (
         "Where the money is broken down into parts, the parts should add up to the "
         "budget-year amount or to last year's spending; it does not apply where no "
         "breakdown is given."), 10),
+    Criterion("source", Text("来源可查", "Source on record"), Text(
+        "读者应能查到原始文件：本站保存了官方发布的原始文件，或记录了其官方网址。",
+        "A reader should be able to see the original document: this site keeps the file as "
+        "it was published, or records its official address."), 10),
     Criterion("english", Text("英文译文覆盖", "English translation coverage"), Text(
         "项目的每段文字和每个说明部分都应有英文译文，以中文为准。按已翻译的比例报告。",
         "Every text of the project and each narrative section should have an English "
@@ -224,7 +228,7 @@ def _known_score(project: Project, known: dict[str, ProjectScore]) -> ProjectSco
 def score_project(project: Project) -> ProjectScore:
     checks = {"parts": _parts, "details": _details, "quantified": _quantified,
               "scoring": _scoring, "points": _points, "funding": _funding,
-              "english": _english}
+              "source": _source, "english": _english}
     return ProjectScore(project, tuple(checks[c.key](project, c) for c in CRITERIA))
 
 
@@ -286,6 +290,13 @@ def _funding(project: Project, criterion: Criterion) -> Result:
     return _result(criterion, checks)
 
 
+def _source(project: Project, criterion: Criterion) -> Result:
+    checkable = project.source is not None and project.source.checkable
+    return _result(criterion, [(checkable, Flag("source", Text("原始文件或官方网址",
+                                                             "original file or official address"),
+                                                "source"))])
+
+
 def _adds_up(lines, total: Decimal) -> bool:
     return sum((line.amount.yuan for line in lines), Decimal(0)) == total
 
@@ -327,6 +338,13 @@ FIELD_LABELS: dict[str, tuple[str, str, str | None]] = {
         "第{0}项上年实际支出构成的名称", "component {0} of last year's spending: label",
         "funding"),
     "funding.note": ("资金列支说明", "note on where the money comes from", "funding"),
+    "funding.previous_year.label": ("上年数字的说法", "what the document calls last year's figure",
+                                    "funding"),
+    "funding.previous_year.quote": ("上年数字的原句", "the sentence last year's figure comes from",
+                                    "funding"),
+    "source.title": ("文件发布时的标题", "the document's title as published", "source"),
+    "corrections[].text": ("第{0}项更正", "correction {0}", "corrections"),
+    "source.issuer": ("发布机关", "issuing body", "source"),
     "targets.overall.text": ("总体目标", "overall objective", "overall-target"),
     "targets.budget_year": ("预算年度目标", "budget-year target", "budget-year-target"),
     "indicators[].name": ("第{0}项指标的名称", "indicator {0}: name", INDICATOR),

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from . import groupings, programmes, scorecard
 from .groupings import BudgetYear, DistrictBudget, DistrictYear, Groupings, Share
-from .history import History
+from .history import History, recent_changes
 from .i18n import LANGS
 from .model import Content, District, Indicator, Project, Text
 
@@ -28,7 +28,7 @@ class Urls:
     # First path segments under /<lang>/ that belong to the site's own pages,
     # so no district slug may take them.
     RESERVED = frozenset({"districts", "years", "units", "search", "data", "static",
-                          "about", "glossary", "indicators", "programmes", "embed"})
+                          "about", "glossary", "indicators", "programmes", "embed", "changes"})
 
     def __init__(self, base_path: str, base_url: str):
         self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
@@ -106,6 +106,22 @@ class Urls:
     @staticmethod
     def project_data(project: Project) -> str:
         return f"data/projects/{project.key}.json"
+
+    @staticmethod
+    def original(project: Project) -> str:
+        """The original document, one copy for both languages, beside the project's data."""
+        assert project.source is not None and project.source.original is not None
+        return f"data/projects/{project.key}/{project.source.original.name}"
+
+    @staticmethod
+    def changes(lang: str) -> str:
+        """The recent changes of every disclosure."""
+        return f"{lang}/changes/"
+
+    @staticmethod
+    def changes_feed(lang: str, district: str | None = None) -> str:
+        """The Atom feed of changes: of the whole site, or of one district's projects."""
+        return f"{lang}/changes.xml" if district is None else f"{lang}/{district}/changes.xml"
 
     @staticmethod
     def scorecard(lang: str) -> str:
@@ -463,6 +479,18 @@ def help_pages(site: Site) -> list[Page]:
              {}, (home_crumb(lang),), "glossary"))]
 
 
+RECENT_CHANGES = 50
+
+
+def changes_pages(site: Site) -> list[Page]:
+    """What changed in the disclosures lately, newest first; empty without git history."""
+    found = recent_changes(site.projects, site.history, RECENT_CHANGES)
+    return [Page(Urls.changes(lang), "changes.html", lang, translations(Urls.changes),
+                 {"revisions": found, "dated": site.history is not None},
+                 (home_crumb(lang),), "changes")
+            for lang in LANGS]
+
+
 def not_found_pages(site: Site) -> list[Page]:
     """One 404 page in both languages: a server has only one to show."""
     return [Page("404.html", "404.html", None)]
@@ -472,7 +500,7 @@ def pages(site: Site) -> list[Page]:
     return (root_pages(site) + home_pages(site) + overview_pages(site) + district_pages(site)
             + district_year_pages(site) + year_pages(site) + unit_pages(site)
             + project_pages(site) + search_pages(site) + scorecard_pages(site)
-            + help_pages(site) + not_found_pages(site) + tool_pages(site))
+            + help_pages(site) + changes_pages(site) + not_found_pages(site) + tool_pages(site))
 
 
 def tool_pages(site: Site) -> list[Page]:

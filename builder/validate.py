@@ -14,13 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from . import cache as cache_stage, narrative, rules, schema
+from . import cache as cache_stage, narrative, provenance, rules, schema
 from .cache import Cache
 from .errors import ConfigError, ContentError, Problem
 from .load import (SYMLINK, LoadError, Source, TextFile, load_yaml, read_text,
                    source_bytes)
-from .model import (Content, District, Funding, FundingLine, Indicator, Money, MultiYear,
-                    OverallTarget, PreviousYear, Project, Section, SiteConfig, Targets, Text, Unit)
+from .model import (AsWritten, Content, Correction, District, DocumentSource, Funding,
+                    FundingLine, Indicator, Money, MultiYear, OriginalFile, OverallTarget,
+                    PreviousYear, Project, Section, SiteConfig, Targets, Text, Unit)
 from .parallel import forked_map
 from .site import Urls
 
@@ -101,10 +102,11 @@ def read_site_sources(root: Path) -> SiteSources:
 
 
 def folder_key(root: Path, site: SiteSources, folder: Path) -> str:
-    """The digest of everything a project folder's model is made from: its files' bytes,
-    its place and districts.yaml."""
+    """The digest of everything a project folder's model is made from: its files' bytes
+    (the original document's too), its place and districts.yaml."""
     return cache_stage.digest(site.shared, folder.relative_to(root).as_posix(),
-                              *(_bytes(folder / name) for name in PROJECT_FILES))
+                              *(_bytes(folder / name) for name in PROJECT_FILES),
+                              *_other_files(folder))
 
 
 def read_folders(root: Path, site: SiteSources, folders: list[Path],
@@ -154,6 +156,20 @@ def _bytes(path: Path) -> bytes:
         return f"refused\0{err.problem.message}".encode()
     except OSError as err:
         return f"unreadable\0{type(err).__name__}".encode()
+
+
+def _other_files(folder: Path) -> list[str]:
+    """The other files of a project folder (its original document), by name and a digest
+    of their bytes: the model holds the original's size and SHA-256."""
+    found = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if path.name in PROJECT_FILES or path.is_symlink() or not path.is_file():
+            continue
+        size = path.stat().st_size
+        # One too big to be an original is refused unread; its size stands for it.
+        found.append(f"{path.name}\0too big\0{size}" if size > provenance.MAX_ORIGINAL_BYTES
+                     else path.name + "\0" + provenance.file_digest(path, "blake2b"))
+    return found
 
 
 def _read_projects(root: Path, folders: list[Path], districts: dict[str, District]
@@ -218,7 +234,8 @@ def _read_config(root: Path, problems: list[Problem]) -> SiteConfig | None:
     data = source.data
     return SiteConfig(title=text(data["title"]), description=text(data["description"]),
                       base_path=data.get("base_path") or "/",
-                      base_url=data["base_url"].rstrip("/"), publisher=text(data["publisher"]))
+                      base_url=data["base_url"].rstrip("/"), publisher=text(data["publisher"]),
+                      contact=data.get("contact") or None)
 
 
 def _read_districts(root: Path, problems: list[Problem]) -> tuple[District | None, list[District]]:
@@ -316,10 +333,12 @@ def read_project(root: Path, folder: Path, districts: dict[str, District],
     checker = Checker(source, problems)
     district = _find_district(source.data, districts, malformed, checker)
     _check_rules(source.data, district, malformed, checker)
+    original = provenance.check_source(folder, source.data, malformed.ok, checker)
     if malformed.paths or district is None or \
             len([p for p in problems if not p.warning]) > before:
         return None
-    project = build_project(source.data, district, folder.relative_to(root), narratives)
+    project = build_project(source.data, district, folder.relative_to(root), narratives,
+                            original)
     if project.continues:
         project = dataclasses.replace(project, continues_line=source.mark(("continues",))[0])
     return project
@@ -401,7 +420,8 @@ def _check_folder(folder: Path, shown: str, source: Source | None, malformed: Ma
 
 
 def build_project(data: dict, district: District, folder: Path,
-                  narratives: dict[str, tuple[Section, ...] | None]) -> Project:
+                  narratives: dict[str, tuple[Section, ...] | None],
+                  original: OriginalFile | None = None) -> Project:
     """The typed project from a well-formed project.yaml."""
     unit = data["unit"]
     return Project(
@@ -410,7 +430,8 @@ def build_project(data: dict, district: District, folder: Path,
         name=text(data["name"]), basis=text(data["basis"]),
         unit=Unit(text(unit["name"]), unit["code"], text(unit["address"]), unit["phone"],
                   text(unit["legal_representative"]), text(unit["source_of_funds"]),
-                  text(unit["overview"]), tuple(text(d) for d in unit.get("duties") or ())),
+                  text(unit["overview"]), tuple(text(d) for d in unit.get("duties") or ()),
+                  unit.get("code_label") or None),
         funding=_funding(data["funding"]),
         targets=Targets(_overall(data["targets"]["overall"]),
                         text(data["targets"]["budget_year"])),
@@ -420,7 +441,24 @@ def build_project(data: dict, district: District, folder: Path,
         missing_english=tuple(field_name(p) for p in untranslated(schema.PROJECT, data, ())),
         text_fields=sum(1 for _ in texts(schema.PROJECT, data, ())),
         continues=data.get("continues") or None,
+        source=_source(data.get("source"), original),
+        corrections=tuple(sorted((Correction(c["date"], text(c["text"]))
+                                  for c in data.get("corrections") or ()),
+                                 key=lambda c: c.date, reverse=True)),
     )
+
+
+def _source(data: dict | None, original: OriginalFile | None) -> DocumentSource | None:
+    if not data:
+        return None
+    return DocumentSource(
+        title=optional_text(data.get("title")), issuer=optional_text(data.get("issuer")),
+        published=data.get("published") or None, url=data.get("url") or None,
+        retrieved=data.get("retrieved") or None, original=original)
+
+
+def optional_text(value: str | dict | None) -> Text | None:
+    return text(value) if value else None
 
 
 def _funding(data: dict) -> Funding:
@@ -431,7 +469,10 @@ def _funding(data: dict) -> Funding:
         multi_year=MultiYear(multi["start"], multi["end"], money(multi["total"])) if multi else None,
         components=_lines(data.get("components")),
         previous_year=PreviousYear(previous["year"], money(previous["amount"]),
-                                   _lines(previous.get("components"))) if previous else None,
+                                   _lines(previous.get("components")),
+                                   optional_text(previous.get("label")),
+                                   optional_text(previous.get("quote")),
+                                   previous.get("section") or None) if previous else None,
         note=text(data["note"]) if data.get("note") else None,
     )
 
@@ -454,6 +495,7 @@ def _indicator(data: dict) -> Indicator:
         scoring=text(data["scoring"]),
         content=text(data["content"]) if data.get("content") else None,
         source=text(data["source"]),
+        as_written=AsWritten(**{k: v for k, v in (data.get("as_written") or {}).items() if v}),
     )
 
 

@@ -180,7 +180,8 @@ CELL_HEADERS = """table => {
 }"""
 
 
-DATA_COLUMNS = {"Comparator", "Target value", "Unit of measure", "Indicator type", "Points",
+POINTS = "Points (from the scoring rule)"  # read from the scoring rule, and marked so
+DATA_COLUMNS = {"Comparator", "Target value", "Unit of measure", "Indicator type", POINTS,
                 "Scoring (deduction) rule", "What the indicator shows",
                 "Basis for the target and data source"}
 
@@ -197,7 +198,9 @@ def test_the_indicator_table_is_read_by_its_headers(page, real, servers):  # noq
             assert all(len(c["column"]) == 1 for c in row), f"{name}: {row}"
             by_column = {c["column"][0]: c["value"] for c in row}
             assert set(by_column) == DATA_COLUMNS and len(row) == len(DATA_COLUMNS), row
-            assert by_column["Points"] == i18n.number(indicator.weight, "en")
+            # The points, then their mark: "10† worked out by this site; see the note".
+            points, mark = by_column[POINTS].split("†", 1)
+            assert points == i18n.number(indicator.weight, "en") and "worked out" in mark
             assert by_column["Scoring (deduction) rule"] == " ".join(
                 indicator.scoring.get("en").split())
             if isinstance(indicator.value, Decimal):

@@ -120,7 +120,8 @@ def test_pages_link_their_feeds(published):
     assert atom_links("zh/index.html") == ["/zh/feed.xml"]
     assert atom_links("en/scorecard/index.html") == ["/en/feed.xml"]
     assert atom_links(f"en/{WUHUA}/index.html") == [
-        "/en/feed.xml", "/en/wuhua/feed.xml", "/en/years/2025/feed.xml"]
+        "/en/feed.xml", "/en/wuhua/feed.xml", "/en/years/2025/feed.xml",
+        "/en/wuhua/changes.xml"]  # and the feed of its district's changes (test_provenance)
     assert atom_links("zh/wuhua/index.html") == ["/zh/feed.xml", "/zh/wuhua/feed.xml"]
     assert atom_links("zh/wuhua/2025/index.html") == ["/zh/feed.xml", "/zh/wuhua/feed.xml"]
     assert atom_links("en/years/2026/index.html") == ["/en/feed.xml", "/en/years/2026/feed.xml"]

@@ -62,22 +62,41 @@ def test_first_published_and_last_changed_come_from_the_commits(repo):
     assert "Last changed 16 July 2024" in en.text
 
 
-def test_change_list_gives_date_message_and_commit_newest_first(repo):
+def changes(out: Path, lang: str, project_page: str) -> list:
+    """The change list's entries (not the items inside each)."""
+    listing = history_section(out, lang, project_page).find("ol")
+    return [li for li in listing.children if getattr(li, "tag", None) == "li"]
+
+
+def test_change_list_says_what_changed_in_the_readers_language_newest_first(repo):
     _, out, ids = repo
-    items = history_section(out, "en", WUHUA_PAGE).find("ol").find_all("li")
-    assert [li.text for li in items] == [
-        f"16 July 2024 Add a note to the Wuhua results section {ids['correct'][:7]}",
-        f"1 March 2024 发布五华区城乡医疗救助项目 {ids['publish'][:7]}",
+    assert [li.text for li in changes(out, "en", WUHUA_PAGE)] == [
+        f"16 July 2024 {ids['correct'][:7]} Results achieved (Chinese) edited",
+        f"1 March 2024 {ids['publish'][:7]} First published",
     ]
+    assert [li.text for li in changes(out, "zh", WUHUA_PAGE)] == [
+        f"2024年7月16日 {ids['correct'][:7]} 项目实施成效（中文）修改",
+        f"2024年3月1日 {ids['publish'][:7]} 首次发布",
+    ]
+    items = changes(out, "en", WUHUA_PAGE)
     assert [li.find("time").attrs["datetime"] for li in items] == ["2024-07-16", "2024-03-01"]
-    # A Chinese commit message on the English page is marked as Chinese.
-    assert items[1].find("span").attrs["lang"] == "zh-CN"
+
+
+def test_commit_messages_are_not_published(repo):
+    _, out, _ = repo
+    for lang in ("zh", "en"):
+        for project_page in (WUHUA_PAGE, CHENGGONG_PAGE):
+            text = page(out / lang / project_page).text
+            assert "发布五华区" not in text and "Add a note" not in text
+            assert "Publish the Chenggong" not in text
+    data = (out / "data/projects/wuhua/2025/urban-rural-medical-assistance.json").read_text()
+    assert "Add a note" not in data and "message" not in data
 
 
 def test_each_project_has_only_its_own_commits(repo):
     _, out, ids = repo
     section = history_section(out, "zh", CHENGGONG_PAGE)
-    items = section.find("ol").find_all("li")
+    items = changes(out, "zh", CHENGGONG_PAGE)
     assert len(items) == 1 and ids["chenggong"][:7] in items[0].text
     assert "首次发布 2024年6月1日" in section.text and "最近修改 2024年6月1日" in section.text
 
@@ -105,6 +124,8 @@ def test_data_files_carry_the_dates(repo):
     data = json.loads((out / "data/projects/wuhua/2025/urban-rural-medical-assistance.json")
                       .read_text(encoding="utf-8"))
     assert [c["commit"] for c in data["history"]["changes"]] == [ids["correct"], ids["publish"]]
+    assert data["history"]["changes"][0]["items"] == [
+        {"zh": "项目实施成效（中文）修改", "en": "Results achieved (Chinese) edited"}]
     assert data["history"]["last_changed"] == "2024-07-16T00:30:00+08:00"
 
 
@@ -168,9 +189,9 @@ def test_history_reads_git_a_fixed_number_of_times_however_many_projects(tmp_pat
         folder = tmp_path / "content/projects" / key
         folder.mkdir(parents=True)
         (folder / "project.yaml").write_text(f"# {key}\n", encoding="utf-8")
-    commit(tmp_path, "Publish sixty projects", "2024-01-02T03:04:05+08:00")
+    published = commit(tmp_path, "Publish sixty projects", "2024-01-02T03:04:05+08:00")
     edit(tmp_path, f"content/projects/{keys[7]}/project.yaml", "# edited\n")
-    commit(tmp_path, "Edit one", "2024-02-03T04:05:06+08:00")
+    edited = commit(tmp_path, "Edit one", "2024-02-03T04:05:06+08:00")
 
     calls = []
     real_run = subprocess.run
@@ -179,8 +200,8 @@ def test_history_reads_git_a_fixed_number_of_times_however_many_projects(tmp_pat
     found = history.read(tmp_path, keys)
     assert len(calls) == 3
     assert sorted(found) == sorted(keys)
-    assert found[keys[7]].last_changed.message == "Edit one"
-    assert [c.message for c in found[keys[8]].changes] == ["Publish sixty projects"]
+    assert found[keys[7]].last_changed.commit == edited
+    assert [c.commit for c in found[keys[8]].changes] == [published]
     assert found[keys[8]].first_published.timestamp == "2024-01-02T03:04:05+08:00"
 
 

@@ -21,7 +21,7 @@ from builder.model import FundingLine, Money, Text
 
 GAPS = "chenggong/2024/gaps-fixture"
 COMPLETE = "wuhua/2024/complete-fixture"
-SCORED = ("parts", "details", "quantified", "scoring", "points", "funding")
+SCORED = ("parts", "details", "quantified", "scoring", "points", "funding", "source")
 CRITERIA = (*SCORED, "english")
 
 
