@@ -15,8 +15,9 @@ page reloads when what it shows has changed.
 - The reload channel speaks livereload's protocol (its livereload.js client), from the
   same origin: the pages' Content-Security-Policy allows scripts from 'self' only.
   Each open page says which address it shows, so only pages that changed reload.
-- The preview takes the site root's lock (lock.py) while it reads the sources, as a
-  build does, so a build started beside it waits instead of racing it.
+- The preview writes nothing into the site folder (no output folder, no .cache/), so
+  it needs no share of the build lock (lock.py): a `budgetsite build` beside it runs
+  as if it were not there.
 """
 
 from __future__ import annotations
