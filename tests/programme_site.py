@@ -33,6 +33,7 @@ def programme_site(target: Path) -> Path:
     for year, plan in YEARS.items():
         data = copy.deepcopy(real)
         data["year"] = year
+        data.pop("source", None)  # the seed's document is not the copies' source
         data["name"] = {"zh": real["name"]["zh"] + "（示例）", "en": real["name"]["en"] + " (sample)"}
         funding = data["funding"]
         funding["budget_year"] = plan["amount"]
