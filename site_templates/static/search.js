@@ -30,6 +30,7 @@ const resultsList = root.querySelector("[data-search-results]");
 const moreButton = root.querySelector("[data-search-more]");
 const clearButton = root.querySelector("[data-search-clear]");
 const lang = document.documentElement.lang;
+const indexLanguage = lang.toLowerCase();  // Pagefind's code for this page's index
 const collator = new Intl.Collator(lang, { numeric: true });
 const messages = {};
 root.querySelectorAll("[data-msg]").forEach((el) => { messages[el.dataset.msg] = el.textContent; });
@@ -146,7 +147,25 @@ function find(state) {
 async function search(q, chosen, sort) {
   const options = { filters: pagefindFilters(chosen) };
   if (sort) options.sort = SORTS[sort];
-  return pagefind.search(q || null, options);
+  const found = await pagefind.search(q || null, options);
+  return sort ? { ...found, results: await ordered(found.results, sort) } : found;
+}
+
+// The index is in parts (one per district and language) merged into one search, and
+// Pagefind orders merged results by score, which for a sorted search is each result's
+// place within its own part. The build writes each language's pages in the order of
+// each sort key (order.<language>.json, fetched when a sort is first chosen).
+let order = null;
+
+async function ordered(results, sort) {
+  const [key, direction] = Object.entries(SORTS[sort])[0];
+  order = order || fetch(`${root.dataset.bundle}order.${indexLanguage}.json`).then((r) => r.json())
+    .then((lists) => Object.fromEntries(Object.entries(lists).map(([k, ids]) =>
+      [k, new Map(ids.map((id, n) => [id, n]))])));
+  const place = (await order)[key] || new Map();
+  const rank = (r) => (place.has(r.id) ? place.get(r.id) : Infinity);
+  const sign = direction === "asc" ? 1 : -1;
+  return [...results].sort((a, b) => (rank(a) === rank(b) ? 0 : rank(a) < rank(b) ? -sign : sign));
 }
 
 // Pagefind counts each value among the current results, which is what ticking it
@@ -338,6 +357,15 @@ window.addEventListener("popstate", () => {
   run(state);
 });
 
+// The primary bundle holds one district; every other part of this language joins it.
+async function mergeParts() {
+  const response = await fetch(root.dataset.bundle + "parts.json");
+  if (!response.ok) throw new Error(`parts.json: ${response.status}`);
+  const parts = (await response.json()).parts[indexLanguage] || [];
+  const base = root.dataset.baseUrl;
+  await Promise.all(parts.map((part) => pagefind.mergeIndex(base + part, { baseUrl: base })));
+}
+
 async function start() {
   fallback.hidden = true;
   root.hidden = false;
@@ -346,6 +374,7 @@ async function start() {
     pagefind = await import(root.dataset.bundle + "pagefind.js");
     await pagefind.options({ baseUrl: root.dataset.baseUrl });
     await pagefind.init();
+    await mergeParts();
     // Loading every filter once makes each search report its facet counts.
     everyValue = await pagefind.filters();
   } catch (error) {
