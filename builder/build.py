@@ -156,6 +156,9 @@ def _search_plan(files: dict, cache: Cache, output) -> dict:
     parts = search.plan(search.project_pages(pages))
     keys = {part.folder: search.part_key(binary, part, pages) for part in parts}
     kept = search.reusable(cache, keys, output.has)
+    if "data/projects.csv" in files:  # the rows that "download these results" writes
+        _add(files, {n: (digest(b), b) for n, b in
+                     search.rows(files["data/projects.csv"][1]).items()})
     for made in kept.values():
         _add(files, {name: (d, None) for name, d in made["files"].items()})
     if len(kept) == len(parts):

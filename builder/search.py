@@ -20,8 +20,11 @@ and search.js merges it in with Pagefind's `mergeIndex`.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
+import html
+import io
 import json
 import os
 import re
@@ -47,6 +50,7 @@ TIMEOUT_SECONDS = 600.0
 # Pagefind's peak memory for a run: about this much, plus this much a page (measured
 # with Pagefind 1.5.2 on bench/make_corpus.py pages: 87 MB for 74 pages, 825 MB for 2,000).
 RUN_MB, PAGE_MB = 90, 0.4
+RECORD = "record 2"  # what record() keeps of a part; a change re-indexes every part
 MEMORY_MB = 1024  # Pagefind runs together stay within this (BUDGETSITE_SEARCH_MEMORY_MB)
 # Files of Pagefind's bundle the site does not use: its ready-made interfaces.
 _UNUSED = re.compile(r"^pagefind-(ui|modular-ui|component-ui|highlight)\.")
@@ -54,6 +58,7 @@ _UNUSED = re.compile(r"^pagefind-(ui|modular-ui|component-ui|highlight)\.")
 _ENGINE = re.compile(r"^(pagefind\.js|pagefind-worker\.js|wasm\..*\.pagefind)$")
 _PROJECT_PAGE = re.compile(r"^(zh|en)/([a-z0-9-]+)/\d{4}/[^/]+/index\.html$")
 _SORT_SPAN = re.compile(rb'data-pagefind-sort="([a-z]+)"[^>]*>([^<]*)<')
+_FILTER_SPAN = re.compile(rb'data-pagefind-filter="([a-z0-9-]+)"[^>]*>([^<]*)<')
 _NO_EXTENDED = ("search needs the extended Pagefind binary, which segments Chinese: "
                 "pip install 'pagefind[extended]' (or build with --no-search)")
 
@@ -133,7 +138,7 @@ def plan(pages: Iterable[str]) -> list[Part]:
 def part_key(binary: Path, part: Part, pages: dict[str, str]) -> str:
     """What a part is made from: the indexer and every page it reads."""
     st = binary.stat()
-    return digest(str(binary), str(st.st_size), str(st.st_mtime_ns), part.folder,
+    return digest(RECORD, str(binary), str(st.st_size), str(st.st_mtime_ns), part.folder,
                   *(f"{name}\0{pages[name]}" for name in part.pages))
 
 
@@ -257,9 +262,11 @@ def record(staging: Path, part: Part) -> dict:
     for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
         fragment = json.loads(gzip.decompress(path.read_bytes())[len(_CBOR_HEADER):])
         page = staging / (fragment["url"].lstrip("/") + "index.html")
-        sorts = {k.decode(): v.decode("utf-8").strip()
-                 for k, v in _SORT_SPAN.findall(page.read_bytes())}
-        pages[path.stem] = (fragment["url"], sorts)
+        html_ = page.read_bytes()
+        sorts = {k.decode(): v.decode("utf-8").strip() for k, v in _SORT_SPAN.findall(html_)}
+        filters = [[k.decode(), html.unescape(v.decode("utf-8").strip())]
+                   for k, v in _FILTER_SPAN.findall(html_)]
+        pages[path.stem] = (fragment["url"], sorts, filters)
     return {"entry": entry, "pages": pages}
 
 
@@ -275,19 +282,65 @@ def derived(parts: list[Part], made: dict[str, dict]) -> dict[str, bytes]:
             counts[code] = counts.get(code, 0) + info["page_count"]
             if part.folder != BUNDLE:
                 merge.setdefault(code, []).append(part.folder + "/")
-        for page_id, (url, sorts) in made[part.folder]["pages"].items():
+        for page_id, (url, sorts, *_) in made[part.folder]["pages"].items():
             pages.setdefault(page_id.split("_")[0], []).append((page_id, url, sorts))
     for code, info in entry["languages"].items():
         info["page_count"] = counts[code]
     files = {f"{BUNDLE}/pagefind-entry.json": _json(entry),
-             f"{BUNDLE}/parts.json": _json({"version": 1, "parts": merge})}
+             f"{BUNDLE}/parts.json": _json({"version": 1, "parts": merge}),
+             f"{BUNDLE}/names.json": _json(names(made))}
     for code, found in sorted(pages.items()):
+        files[f"{BUNDLE}/keys.{code}.json"] = _json(
+            {pid: url.strip("/").split("/", 1)[1] for pid, url, _ in sorted(found)})
         keys = sorted({k for _, _, sorts in found for k in sorts})
         order = {key: [pid for pid, _, _ in sorted(
             (p for p in found if key in p[2]), key=lambda p: (_sort_value(p[2][key]), p[1]))]
             for key in keys}
         files[f"{BUNDLE}/order.{code}.json"] = _json(order)
     return files
+
+
+def names(made: dict[str, dict]) -> dict[str, list[list[str]]]:
+    """Each filter value in both languages, [Chinese, English], per filter: the same
+    project's two pages list their filter values in the same order. The search page
+    keeps names in its URL and index (五华区 / Wuhua District) and translates them with
+    this table when the language switch or a search of the other language's index
+    needs them."""
+    by_page: dict[str, dict[str, list]] = {}
+    for made_part in made.values():
+        for url, _, *filters in made_part["pages"].values():
+            lang, _, key = url.strip("/").partition("/")
+            by_page.setdefault(key, {})[lang] = filters[0] if filters else []
+    pairs: dict[str, set] = {}
+    for both in by_page.values():
+        zh, en = both.get("zh", []), both.get("en", [])
+        if [k for k, _ in zh] != [k for k, _ in en]:
+            continue  # a page without its other-language twin: nothing to pair
+        for (key, zh_name), (_, en_name) in zip(zh, en):
+            if zh_name != en_name:
+                pairs.setdefault(key, set()).add((zh_name, en_name))
+    return {key: sorted(map(list, found)) for key, found in sorted(pairs.items())}
+
+
+def rows(projects_csv: bytes) -> dict[str, bytes]:
+    """The open data's project rows for "download these results": one file per
+    district and year, {"header": the CSV header line, "rows": {project id: its line}},
+    the lines exactly as in data/projects.csv, so that the download has its columns."""
+    text = projects_csv.decode("utf-8-sig")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    header, body = _csv_line(records[0]), records[1:]
+    groups: dict[str, dict[str, str]] = {}
+    for record in body:
+        district, year = record[0].split("/")[:2]
+        groups.setdefault(f"{district}-{year}", {})[record[0]] = _csv_line(record)
+    return {f"{BUNDLE}/rows/{name}.json": _json({"header": header, "rows": lines})
+            for name, lines in sorted(groups.items())}
+
+
+def _csv_line(record: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(record)
+    return out.getvalue()
 
 
 def _sort_value(text: str) -> tuple:
