@@ -43,6 +43,7 @@ from .site import Urls
 
 BUNDLE = Urls.search_bundle().strip("/")
 PARTS = "pagefind-parts"
+ROWS = "search-rows"  # the open data's rows for "download these results"; not in a part's folder
 # The site's language folders and Pagefind's own codes for them (the lowercased <html lang>).
 FOLDERS = {"zh": "zh-cn", "en": "en"}
 INDEX_LANGUAGES = ("zh-cn", "en")
@@ -333,7 +334,7 @@ def rows(projects_csv: bytes) -> dict[str, bytes]:
     for record in body:
         district, year = record[0].split("/")[:2]
         groups.setdefault(f"{district}-{year}", {})[record[0]] = _csv_line(record)
-    return {f"{BUNDLE}/rows/{name}.json": _json({"header": header, "rows": lines})
+    return {f"{ROWS}/{name}.json": _json({"header": header, "rows": lines})
             for name, lines in sorted(groups.items())}
 
 

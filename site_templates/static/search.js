@@ -183,11 +183,17 @@ async function run(state) {
   }
   tell(found);
   downloadButton.hidden = !shown.total;
-  const alsoThere = found ? await drawOther(state, mine) : 0;
+  const alsoThere = await drawOther(state, mine);
   if (mine !== generation) return;
   if (found && !shown.total && alsoThere) statusLine.textContent = otherTitle.textContent;
   drawHelp(state, found && !shown.total && !alsoThere);
-  resultsList.removeAttribute("aria-busy");
+  // The results are out; then the parts with only weak matches are looked for, and if
+  // there are any the search runs again without them (see weakDistricts).
+  if (found && !knownWeak.has(state.q) && (await weakDistricts(state.q)).length) {
+    if (mine === generation) await run(state);
+    return;
+  }
+  if (mine === generation) resultsList.removeAttribute("aria-busy");
 }
 
 function tell(found) {
@@ -256,7 +262,7 @@ async function ordered(results, sort) {
 // gives, except within an "either" group that has a choice: there another value widens
 // the search, so that group's counts come from a search without its own choice.
 async function findIndexed(state) {
-  const weak = await weakDistricts(state.q);
+  const weak = knownWeak.get(state.q) || [];  // until checked (see run), none
   const found = await search(state.q, state.chosen, state.sort, weak);
   const source = indexed(found.results);
   const counts = { ...found.filters };
@@ -276,8 +282,10 @@ async function findIndexed(state) {
 // finds "main"), which one whole index does only if no page at all has the word. So for
 // each district the words find, one result is read: if its text has no word beginning
 // with each query word's stem, every result of that part is such a weak match, and the
-// district is left out of the search. One small file per district, once per query.
+// district is left out of the search. One search and one small file per district, once
+// per query, after the first results are drawn (it takes seconds on a large site).
 const weakCache = new Map();
+const knownWeak = new Map();  // the districts left out, per query, once checked
 
 function stems(q) {
   return q.toLowerCase().split(/\s+/).map((term) => term.replace(CJK, "").replace(/[^\p{L}\p{N}]/gu, ""))
@@ -301,7 +309,8 @@ function weakDistricts(q) {
         const first = (await pagefind.search(q, { filters: { district: [district] } })).results[0];
         return first && !hasStems((await first.data()).content, prefixes) ? district : null;
       }));
-      return weak.filter(Boolean);
+      knownWeak.set(q, weak.filter(Boolean));
+      return knownWeak.get(q);
     })());
   }
   return weakCache.get(q);
@@ -491,7 +500,7 @@ function drawHelp(state, found) {
 
 // The current results as CSV, the open data's columns and rows (data/projects.csv),
 // UTF-8 with a byte-order mark, named after the words and the filters. The build writes
-// each district and year's rows (pagefind/rows/<district>-<year>.json) and which
+// each district and year's rows (search-rows/<district>-<year>.json) and which
 // project each result id is (pagefind/keys.<language>.json): a download fetches those,
 // not each result's data. Chinese words are checked first, all of them.
 let keysOf = null;
@@ -512,7 +521,7 @@ async function download() {
   const group = (key) => key.split("/").slice(0, 2).join("-");
   const files = {};
   await Promise.all([...new Set(keys.map(group))].map(async (name) => {
-    const response = await fetch(`${root.dataset.bundle}rows/${name}.json`);
+    const response = await fetch(`${root.dataset.baseUrl}search-rows/${name}.json`);
     if (response.ok) files[name] = await response.json();
   }));
   const header = (Object.values(files)[0] || {}).header || "";
