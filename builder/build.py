@@ -162,20 +162,13 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
         lap("render")
         for more in site_files(site, pages, dirs, cache, config.root):
             _add(files, {name: (digest(bytes_), bytes_) for name, bytes_ in more.items()})
-        bundle = None
         if config.search:
-            binary = search.extended_binary()
-            key = search.index_key(binary, {n: d for n, (d, _) in files.items()
-                                            if n.endswith(".html")})
-            bundle = search.reusable(cache, key, output.has)
-            if bundle is not None:
-                _add(files, {name: (d, None) for name, d in bundle.items()})
+            plan = _search_plan(files, cache, output)
         lap("data")
         output.write(files)
         lap("write")
-        if config.search and bundle is None:
-            search.index_site(output.staging, len(site.projects), binary)
-            cache.search = {"key": key, "files": output.add_written(search.BUNDLE)}
+        if config.search:
+            _search(plan, output, cache, len(site.projects))
             lap("search")
         # Last before the swap, so that it sees every file every stage wrote.
         names = {name: d for name, (d, _) in output.spare.items()}
@@ -202,6 +195,46 @@ def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache,
     return [data.files(site, cache), explorer.files(site), feeds.files(site),
             sitemap.files(site, pages), recent.files(site), provenance.files(site, root),
             _static(dirs, root)]
+
+
+def _search_plan(files: dict, cache: Cache, output) -> dict:
+    """The parts of the search index, and those an earlier build left as they are: their
+    files join the site as they are; the files made from all parts too, if every part is
+    kept."""
+    from . import search
+    binary = search.extended_binary()
+    pages = {n: d for n, (d, _) in files.items() if n.endswith(".html")}
+    parts = search.plan(search.project_pages(pages))
+    keys = {part.folder: search.part_key(binary, part, pages) for part in parts}
+    kept = search.reusable(cache, keys, output.has)
+    if "data/projects.csv" in files:  # the rows that "download these results" writes
+        _add(files, {n: (digest(b), b) for n, b in
+                     search.rows(files["data/projects.csv"][1]).items()})
+    for made in kept.values():
+        _add(files, {name: (d, None) for name, d in made["files"].items()})
+    if len(kept) == len(parts):
+        _add(files, {n: (digest(b), b) for n, b in search.derived(parts, kept).items()})
+    return {"binary": binary, "parts": parts, "keys": keys, "kept": kept}
+
+
+def _search(plan: dict, output, cache: Cache, projects: int) -> None:
+    """Index the parts whose pages changed, side by side, and write the files made
+    from all parts."""
+    from . import search
+    parts, kept = plan["parts"], plan["kept"]
+    made = dict(kept)
+    todo = [part for part in parts if part.folder not in kept]
+    for part in search.run_parts(output.staging, todo, plan["binary"]):
+        record = search.record(output.staging, part)
+        written = output.add_written(part.folder)
+        if part.folder == search.BUNDLE:  # its entry is remade with every part's counts
+            written.pop(f"{search.BUNDLE}/pagefind-entry.json")
+        made[part.folder] = dict(record, key=plan["keys"][part.folder], files=written)
+    search.check(parts, made, projects)
+    if todo:
+        for name, data in search.derived(parts, made).items():
+            output.put(name, digest(data), data)
+    cache.search = {"parts": made}
 
 
 def _static(dirs: tuple[Path, ...], root: Path) -> dict[str, bytes]:

@@ -348,16 +348,18 @@ def test_the_language_switch_takes_the_search_along(page, url):
         "href", re.compile(r"^/zh/search/\?q=%E5%85%AC%E5%8A%A1%E5%91%98"))
 
 
-def test_filter_values_the_other_language_does_not_have_are_dropped(page, url):
+def test_filters_survive_the_language_switch(page, url):
     open_search(page, f"{url}en/search/?q=medical&district=Wuhua+District&year=2025")
     assert results(page) == [f"/en/{WUHUA}"]
     with page.expect_navigation():
         page.locator(".lang-switch a").click()
     page.wait_for_selector("#search[data-ready]")
-    # "Wuhua District" is no value of the Chinese index: dropped; the year stays.
-    assert parse_qs(urlsplit(page.url).query) == {"q": ["medical"], "year": ["2025"]}
-    assert page.locator("[data-search-filters] input:checked").count() == 1
+    # The district is named in the other language; the year is the year.
+    assert parse_qs(urlsplit(page.url).query) == \
+        {"q": ["medical"], "district": ["五华区"], "year": ["2025"]}
+    assert page.locator("[data-search-filters] input:checked").count() == 2
     assert checkbox(page, "年度", "2025").is_checked()
+    assert checkbox(page, "区县", "五华区").is_checked()
 
 
 # ---- 8. the root page and the 404 page -----------------------------------------------

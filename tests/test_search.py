@@ -88,6 +88,13 @@ def test_only_project_pages_carry_the_search_body(built, content):
     assert bodies == sorted(f"{lang}/{p.key}/" for p in content.projects for lang in ("zh", "en"))
 
 
+def band(yuan, lang: str) -> str:
+    """The amount band a project is filtered by, as the issue names them."""
+    names = {"zh": ("100万元以下", "100万～1000万元", "1000万元以上"),
+             "en": ("Under CNY 1 million", "CNY 1–10 million", "Over CNY 10 million")}[lang]
+    return names[0] if yuan < 1_000_000 else names[1] if yuan <= 10_000_000 else names[2]
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_project_pages_carry_filters_sort_and_meta(built, content, lang):
     for project in content.projects:
@@ -101,6 +108,7 @@ def test_project_pages_carry_filters_sort_and_meta(built, content, lang):
             "funds": {project.unit.source_of_funds.get(lang)},
             "level1": levels1,
             "level2": levels2,
+            "band": {band(project.funding.budget_year.yuan, lang)},
         }
         assert float(found.sort["amount"]) == float(project.funding.budget_year.yuan)
         assert found.sort["year"] == str(project.year)

@@ -1,0 +1,191 @@
+"""The search page across languages and amounts: a query in the other language finds its
+projects, filters survive the language switch, "no results" helps, and the amount-band
+filter counts and narrows like the others. In Chromium, both languages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from conftest import build, copy_site, serve
+
+pytestmark = pytest.mark.browser
+
+WUHUA = "wuhua/2025/urban-rural-medical-assistance/"
+CHENGGONG = "chenggong/2026/civil-servant-medical-subsidy-insurance/"
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+              "resultTypes": ["violations"]}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The real content with Chenggong's budget-year amount raised to 12,000,000 yuan, so
+    that the two projects fall in different amount bands (Wuhua's is 7,968,243.98)."""
+    root = copy_site(tmp_path_factory.mktemp("languages"))
+    source = next((root / "content" / "projects").glob(f"{CHENGGONG}project.yaml"))
+    text = source.read_text(encoding="utf-8")
+    assert "\n  budget_year: 5500000.00\n" in text
+    source.write_text(text.replace("\n  budget_year: 5500000.00\n",
+                                   "\n  budget_year: 12000000.00\n"), encoding="utf-8")
+    return build(root, root / "public")
+
+
+@pytest.fixture(scope="module")
+def url(site):
+    with serve(site) as address:
+        yield address
+
+
+def open_search(page, address: str, width: int = 1280):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(address)
+    page.wait_for_selector("#search[data-ready]")
+    return page
+
+
+def links(page, selector: str) -> list[str]:
+    return [a.get_attribute("href") for a in page.locator(f"{selector} h3 a").all()]
+
+
+def own(page) -> list[str]:
+    return links(page, "[data-search-results]")
+
+
+def other(page) -> list[str]:
+    return links(page, "[data-search-other-results]")
+
+
+def checkbox(page, group: str, value: str):
+    return page.get_by_role("group", name=group).locator(f'input[value="{value}"]')
+
+
+def count_of(page, group: str, value: str) -> int:
+    box = checkbox(page, group, value)
+    label = page.locator(f"label[for='{box.get_attribute('id')}']")
+    return int(label.locator(".search-count").inner_text().strip("()"))
+
+
+@pytest.mark.parametrize("lang, query, there, title", [
+    # Chinese on the English page: the English index has no 医疗 inside a longer word.
+    ("en", "医疗", "zh", "found in the Chinese text"),
+    # English on the Chinese page: the Chinese index has no English words.
+    ("zh", "insurance", "en", "在英文文本中找到"),
+])
+def test_a_query_in_the_other_language_finds_its_projects(page, url, lang, query, there, title):
+    # What the other language's own page finds for the words...
+    open_search(page, f"{url}{there}/search/?q={quote(query)}")
+    expected = sorted(href.replace(f"/{there}/", f"/{lang}/", 1) for href in own(page))
+    assert expected
+    # ...this page lists too, linked to the pages in this language.
+    open_search(page, f"{url}{lang}/search/?q={quote(query)}")
+    assert own(page) == []
+    assert sorted(other(page)) == expected
+    heading = page.locator("[data-search-other-title]")
+    assert heading.is_visible()
+    assert title in heading.inner_text()
+    # The names are the other language's, marked as such for screen readers.
+    assert page.locator("[data-search-other-results] h3").first.get_attribute("lang") == \
+        ("zh-CN" if there == "zh" else "en")
+    assert not page.locator("[data-search-help]").is_visible()
+
+
+def test_english_words_on_the_english_page_fetch_no_chinese_index(page, url):
+    fetched = []
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+    open_search(page, f"{url}en/search/?q=insurance")
+    page.wait_for_load_state("networkidle")
+    assert own(page) and other(page) == []
+    assert not [p for p in fetched if "zh-cn" in p], fetched
+
+
+@pytest.mark.parametrize("lang, district, band, other_lang, other_district, other_band", [
+    ("zh", "区县", "预算年度资金", "en", "Chenggong District", "Over CNY 10 million"),
+    ("en", "District", "Budget-year amount", "zh", "呈贡区", "1000万元以上"),
+])
+def test_amount_bands_count_narrow_and_survive_the_switch(page, url, lang, district, band,
+                                                          other_lang, other_district,
+                                                          other_band):
+    from playwright.sync_api import expect
+
+    names = {"zh": ("100万～1000万元", "1000万元以上"),
+             "en": ("CNY 1–10 million", "Over CNY 10 million")}[lang]
+    open_search(page, f"{url}{lang}/search/?q={quote('医疗' if lang == 'zh' else 'medical')}")
+    group = page.get_by_role("group", name=band)
+    assert [b.get_attribute("value") for b in group.locator("input").all()] == list(names)
+    assert [count_of(page, band, name) for name in names] == [1, 1]
+    checkbox(page, band, names[1]).check()
+    expect(page.locator("[data-search-results] .search-result")).to_have_count(1)
+    assert own(page) == [f"/{lang}/{CHENGGONG}"]
+    assert parse_qs(urlsplit(page.url).query)["band"] == [names[1]]
+    # Ticking the district too, then switching language: both filters come along.
+    checkbox(page, district, "呈贡区" if lang == "zh" else "Chenggong District").check()
+    expect(page).to_have_url(re.compile("district="))
+    with page.expect_navigation():
+        page.locator(".lang-switch a").click()
+    page.wait_for_selector("#search[data-ready]")
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["band"] == [other_band] and query["district"] == [other_district]
+    assert page.locator("[data-search-filters] input:checked").count() == 2
+
+
+def test_nothing_found_says_what_was_searched_and_offers_ways_on(page, url):
+    from playwright.sync_api import expect
+
+    open_search(page, f"{url}zh/search/?q=费保&district=五华区")
+    assert page.locator("[data-search-status]").inner_text() == "没有符合条件的项目。"
+    help_ = page.locator("[data-search-help]")
+    assert help_.is_visible()
+    assert "费保" in help_.inner_text() and "1 项筛选条件" in help_.inner_text()
+    to_english = help_.get_by_role("link", name="在英文页面中搜索相同的词")
+    assert parse_qs(urlsplit(to_english.get_attribute("href")).query) == \
+        {"q": ["费保"], "district": ["Wuhua District"]}
+    assert urlsplit(to_english.get_attribute("href")).path == "/en/search/"
+    assert help_.get_by_role("link", name="按区县浏览项目").get_attribute("href") == "/zh/districts/"
+    assert help_.get_by_role("link", name="按年度浏览项目").get_attribute("href") == "/zh/years/"
+    help_.get_by_role("button", name="去掉筛选条件重新搜索").click()
+    expect(page).to_have_url(re.compile(r"^(?!.*district=).*$"))
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["费保"]}
+    # Without filters the button is not offered.
+    expect(help_.get_by_role("button")).to_be_hidden()
+
+
+@pytest.mark.parametrize("address", [
+    "zh/search/?q=医疗", "en/search/?q=医疗", "zh/search/?q=费保&district=五华区",
+    "en/search/?q=nothingatall&year=2025",
+])
+def test_axe_finds_no_violations_on_the_search_page(page, url, address):
+    axe = Axe()
+    found = []
+    for width in (360, 768, 1280):
+        open_search(page, url + address, width)
+        for violation in axe.run(page, options=WCAG_21_AA).response["violations"]:
+            targets = [" ".join(node["target"]) for node in violation["nodes"]][:5]
+            found.append(f"{width}px: {violation['id']} ({violation['impact']}) at {targets}")
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("address, name, found", [
+    ("zh/search/?q=医疗&band=1000万元以上", "项目_医疗_1000万元以上.csv", [CHENGGONG]),
+    ("en/search/?q=medical&sort=amount-asc", "projects_medical.csv", [WUHUA, CHENGGONG]),
+    ("zh/search/?q=保费", "项目_保费.csv", [CHENGGONG]),  # Chinese words checked as typed
+])
+def test_download_these_results_writes_the_open_data_rows(page, site, url, address, name, found):
+    open_search(page, url + address)
+    with page.expect_download() as info:
+        page.locator("[data-search-download]").click()
+    download = info.value
+    assert download.suggested_filename == name
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark
+    opened = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    published = list(csv.reader(io.StringIO((site / "data" / "projects.csv").read_text(
+        encoding="utf-8-sig"), newline="")))
+    assert opened[0] == published[0]  # the open data's columns
+    by_id = {row[0]: row for row in published[1:]}
+    assert opened[1:] == [by_id[key.rstrip("/")] for key in found]
