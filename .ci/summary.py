@@ -17,7 +17,7 @@ GATES = {
     "test_hostile": "hostile input: generated sources end in a located error",
     "test_xss": "no script from content: Chromium runs nothing, CSP on every page",
     "test_reproducible": "reproducible and atomic: identical bytes, killed builds, preview",
-    "test_incremental": "incremental equals cold: random edits, cached builds byte for byte",
+    "test_incremental": "incremental equals cold: random edits, cached builds and the live engine byte for byte",
     "test_concurrency": "concurrency: builds started together, one at a time, the cold site",
     "test_cache_integrity": "cache integrity: damaged cache files dropped, the cold output",
 }
