@@ -35,6 +35,7 @@ from typing import Callable, Iterable
 
 from . import history as history_stage, render, site as site_stage, sources, validate
 from .build import site_files
+from .i18n import LANGS
 from .cache import Cache
 from .model import Content, Project
 from .parallel import forked_map
@@ -237,7 +238,7 @@ class Engine:
         own = tuple(p for p in content.projects if p.district.slug == slug)
         alone = site_stage.make_site(dataclasses.replace(content, projects=own),
                                      self.base_path, old_site.history)
-        wanted = {path for lang in ("zh", "en") for path in (
+        wanted = {path for lang in LANGS for path in (
             Urls.district(lang, slug), Urls.district_year(lang, slug, project.year))}
         return [page for page in site_stage.district_pages(alone)
                 + site_stage.district_year_pages(alone) if page.path in wanted]
