@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from builder import links, validate
-from builder.model import Content
-from builder.site import Urls
 from conftest import REPO, build, copy_site
+
+from budgetsite.core.model import Content
+from budgetsite.outputs import links
+from budgetsite.site.structure import Urls
+from budgetsite.sources import discover
 
 UNTRANSLATED = Path("content/projects/wuhua/2025/urban-rural-medical-assistance")
 
@@ -69,7 +70,7 @@ class BuiltSite:
 
 
 def built(name: str, root: Path) -> BuiltSite:
-    return BuiltSite(name, build(root), validate.load_content(root))
+    return BuiltSite(name, build(root), discover.load_content(root))
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ import copy
 from pathlib import Path
 
 import yaml
-
 from conftest import copy_site
 
 SLUG = "urban-rural-medical-assistance"

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
-from builder import i18n
-from builder.site import Urls
 from conftest import serve
 from gates import gate_pages, real, untranslated  # noqa: F401  (fixtures)
+
+from budgetsite.core import i18n
+from budgetsite.site.structure import Urls
 
 pytestmark = pytest.mark.browser
 

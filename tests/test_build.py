@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, build, copy_site, run_budgetsite
 from pagetext import read
 

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
-from builder.build import CACHE_DIR, BuildConfig, build
 from conftest import build as build_command, copy_site, run_budgetsite
+from hypothesis import HealthCheck, given, settings, strategies as st
 from test_incremental import differences, tree
+
+from budgetsite.publish.build import CACHE_DIR, BuildConfig, build
 
 PROJECT = Path("content/projects/wuhua/2025/urban-rural-medical-assistance/zh.md")
 # Every kind of file the cache holds, as glob patterns under ROOT/.cache/budgetsite/.
@@ -178,13 +178,16 @@ def test_the_cache_removed_while_a_build_runs(tmp_path, monkeypatch, stage):
     """.cache/ deleted at some moment of a build (by hand, by a clean-up script): the
     build still ends well, with the cold output, and the next one too."""
     import shutil
-    from builder import links, render, validate
+
+    from budgetsite.outputs import links
+    from budgetsite.render import renderer as render
+    from budgetsite.sources import discover
     root = copy_site(tmp_path / "site")
     cold = tree(build_command(root, tmp_path / "cold", "--no-cache", "--no-search"))
     build_here(root)
     set_version(root, (root / PROJECT).read_text("utf-8") + "\n补充一句。\n")
     cold_edited = tree(build_command(root, tmp_path / "cold-edited", "--no-cache", "--no-search"))
-    module = {"load_content": validate, "render_site": render, "check_output": links}[stage]
+    module = {"load_content": discover, "render_site": render, "check_output": links}[stage]
     original = getattr(module, stage)
 
     def removing_the_cache(*args, **kwargs):

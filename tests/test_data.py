@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 import frictionless
 import pytest
 import yaml
-
 from conftest import FIXTURES, REPO, build, copy_site
 from gitrepo import commit, init
 from pagetree import page

@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import build, copy_site
 from gitrepo import commit, init
 from pagetree import page

@@ -13,12 +13,13 @@ import shutil
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-
-from builder import glossary, validate
-from builder.site import Urls
 from conftest import build, copy_site, serve
 from gitrepo import commit, init
 from pagetree import page as parsed
+
+from budgetsite.core import glossary
+from budgetsite.site.structure import Urls
+from budgetsite.sources import discover
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
@@ -46,7 +47,7 @@ def url(site):
 
 @pytest.fixture(scope="module")
 def content(site):
-    return validate.load_content(site[0])
+    return discover.load_content(site[0])
 
 
 def visit(page, address: str, width: int, media: str = "screen"):

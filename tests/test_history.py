@@ -10,12 +10,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import build, copy_site
 from gitrepo import commit, git, init
 from pagetree import page
 
-from builder import history
+from budgetsite.history import log as history
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

@@ -15,13 +15,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REPO, copy_site, run_budgetsite
 from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
 from hypothesis.control import currently_in_test_context
 
-from builder import glossary, load, render, schema, site as site_stage, validate
-from builder.errors import ContentError
-from builder.model import Content
-from conftest import REPO, copy_site, run_budgetsite
+from budgetsite.core import glossary
+from budgetsite.core.errors import ContentError
+from budgetsite.core.model import Content
+from budgetsite.render import renderer as render
+from budgetsite.site import structure as site_stage
+from budgetsite.sources import check, discover, load, schema
 
 PROJECT_DIR = Path("content/projects/wuhua/2025/urban-rural-medical-assistance")
 PROJECT_YAML = PROJECT_DIR / "project.yaml"
@@ -61,7 +64,7 @@ def outcome(root: Path, files: dict[Path, bytes]) -> Content | ContentError:
             (root / path).parent.mkdir(parents=True, exist_ok=True)
             (root / path).write_bytes(data)
         try:
-            content = validate.load_content(root)
+            content = discover.load_content(root)
         except ContentError as err:
             assert_located(root, err)
             note_outcome("refused")
@@ -359,7 +362,7 @@ def test_path_tricks_in_folders_slugs_and_districts(root, district, year, slug, 
     moved = Path("content/projects") / district / year / slug
     with project_moved_to(root, moved):
         result = outcome(root, {moved / "project.yaml": dump(data)})
-    safe = all(validate.SLUG.fullmatch(n) for n in (district, slug))
+    safe = all(check.SLUG.fullmatch(n) for n in (district, slug))
     if not (safe and yaml_district == district == "wuhua" and str(yaml_year) == year):
         refused(result)
 
@@ -393,7 +396,7 @@ def test_path_tricks_in_districts_yaml(root, slug, code):
     text = text.replace("slug: panlong", f"slug: {yaml.safe_dump(slug).strip()}", 1)
     text = text.replace('code: "530103"', f"code: {yaml.safe_dump(code).strip()}", 1)
     result = outcome(root, {Path("content/districts.yaml"): text.encode()})
-    if not (validate.SLUG.fullmatch(slug) and code.isascii() and code.isdigit()
+    if not (check.SLUG.fullmatch(slug) and code.isascii() and code.isdigit()
             and len(code) == 6) or slug == "wuhua":
         refused(result)
 

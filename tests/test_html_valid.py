@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from gates import hostile, real, untranslated  # noqa: F401  (fixtures)
 
 # The checker's CSP parser (the Salvation library) predates CSP Level 3: it rejects

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from builder import validate
-from builder.model import Indicator, Money, PreviousYear, Project, Text
 from conftest import FIXTURES, REPO, build, copy_site, run_budgetsite
 from seedtext import facts, missing_facts
+
+from budgetsite.core.model import Indicator, Money, PreviousYear, Project, Text
+from budgetsite.sources import discover
 
 IMPORT = FIXTURES / "import"
 SEEDS = {
@@ -43,7 +43,7 @@ def imported(tmp_path: Path, name: str, *extra: str) -> tuple[Path, Project]:
     root = empty_site(tmp_path / "site")
     result = import_into(root, name, "--slug", "imported", *extra)
     assert result.returncode == 0, result.stdout + result.stderr
-    [project] = validate.load_content(root).projects
+    [project] = discover.load_content(root).projects
     return root, project
 
 
@@ -99,7 +99,7 @@ def zh_facts(value):
 
 @pytest.mark.parametrize("name", sorted(SEEDS))
 def test_imported_seed_agrees_with_the_real_content(tmp_path, name):
-    real = {p.key: p for p in validate.load_content(REPO).projects}[SEEDS[name]]
+    real = {p.key: p for p in discover.load_content(REPO).projects}[SEEDS[name]]
     _, project = imported(tmp_path, name)
     assert zh_facts(project) == zh_facts(real)
     assert project.narrative["zh"] == real.narrative["zh"]

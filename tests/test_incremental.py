@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from builder import validate
 from conftest import REPO, build, run_budgetsite
+
+from budgetsite.sources import discover
 
 PROJECTS = 12
 EDITS = 6
@@ -296,7 +296,7 @@ def test_parallel_rendering_gives_the_single_process_site(tmp_path):
     one process alone builds (BUDGETSITE_WORKERS=1). Enough projects that both the
     reading and the rendering are split over the workers."""
     root = tmp_path / "site"
-    make_corpus.write_corpus(validate.PARALLEL_MIN_PROJECTS + 20, root)
+    make_corpus.write_corpus(discover.PARALLEL_MIN_PROJECTS + 20, root)
     outputs = {}
     for workers in ("1", "2"):
         result = run_budgetsite("build", "--root", root, "--out", tmp_path / f"out-{workers}",
@@ -391,8 +391,8 @@ def test_the_live_engine_matches_a_cold_build_after_random_edits(tmp_path, seed)
     holds after every edit what a cold build of the same sources writes, file for file
     and byte for byte (search aside: the preview has none). An edit that breaks a
     project keeps the last good site, and the next good save brings it up to date."""
-    from builder.engine import Engine
-    from builder.errors import ContentError
+    from budgetsite.core.errors import ContentError
+    from budgetsite.live.engine import Engine
 
     root = corpus(tmp_path / "site")
     firsts: list[tuple[str, ...]] = []
@@ -430,7 +430,7 @@ def test_the_live_engine_writes_the_edited_page_first(tmp_path):
     else; an amount edit also its district's page and district-year page; what the
     first pass wrote is what the second leaves (no page shows a half-made state); a
     save that changes no byte is no update at all."""
-    from builder.engine import Engine
+    from budgetsite.live.engine import Engine
 
     root = corpus(tmp_path / "site")
     firsts: list[tuple[str, ...]] = []

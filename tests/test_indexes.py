@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import FIXTURES, REPO, build, copy_site, run_budgetsite, serve
 from gitrepo import commit, init
 from linkcheck import broken_links

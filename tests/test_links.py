@@ -11,17 +11,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from builder import links, site as site_stage, validate
-from builder.site import Urls
 from conftest import build, copy_site, run_budgetsite
+
+from budgetsite.outputs import links
+from budgetsite.site import structure as site_stage
+from budgetsite.site.structure import Urls
+from budgetsite.sources import discover
 
 NARRATIVE = Path("content/projects/wuhua/2025/urban-rural-medical-assistance/zh.md")
 PROJECT_PAGE = "zh/wuhua/2025/urban-rural-medical-assistance/index.html"
 
 
 def site_urls(root: Path, base_path: str | None = None) -> Urls:
-    return site_stage.make_site(validate.load_content(root), base_path).urls
+    return site_stage.make_site(discover.load_content(root), base_path).urls
 
 
 def report(problems) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import build, copy_site, serve
 
 WUHUA = "wuhua/2025/urban-rural-medical-assistance"

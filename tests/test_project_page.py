@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 import yaml
-
 from conftest import REPO, build, copy_site
 from pagetext import CJK, Element, parse, read, table_rows
 

@@ -17,12 +17,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-
-from builder import history, scorecard, validate
-from builder.cache import Cache
 from conftest import FIXTURES, build, copy_site, run_budgetsite, serve
 from gitrepo import commit, init
 from pagetree import Element, page
+
+from budgetsite.core.cache import Cache
+from budgetsite.history import log as history
+from budgetsite.site import scorecard
+from budgetsite.sources import check, discover
 
 WUHUA = "content/projects/wuhua/2025/urban-rural-medical-assistance"
 CHENGGONG = "content/projects/chenggong/2026/civil-servant-medical-subsidy-insurance"
@@ -123,7 +125,7 @@ def test_wrong_source_fields_are_named_by_file_line_and_field(tmp_path):
 
 
 def test_a_source_counts_in_the_scorecard(real_site):
-    content = validate.load_content(real_site.parent)
+    content = discover.load_content(real_site.parent)
     for project in content.projects:
         assert scorecard.score_project(project).result("source").status == "met"
         bare = scorecard.score_project(dataclasses.replace(project, source=None))
@@ -328,11 +330,11 @@ def test_uncommitted_edits_unversion_the_page_only_when_a_reader_would_see_them(
 def test_versions_are_typed_once_and_compared_once_across_builds(changed, tmp_path,
                                                                   monkeypatch):
     root, _, _ = changed
-    content = validate.load_content(root)
+    content = discover.load_content(root)
     keys = [p.key for p in content.projects]
     typed, cat_files = [], []
-    real_read, real_run = validate.read_project, subprocess.run
-    monkeypatch.setattr(validate, "read_project",
+    real_read, real_run = check.read_project, subprocess.run
+    monkeypatch.setattr(check, "read_project",
                         lambda *a, **k: typed.append(a[1]) or real_read(*a, **k))
     monkeypatch.setattr(history.subprocess, "run", lambda args, **k: (
         cat_files.append(args) if "cat-file" in args else None) or real_run(args, **k))
@@ -359,7 +361,6 @@ def test_the_new_blocks_pass_axe_fit_a_phone_and_print(changed, browser):
     the screen; printed, the source and the marks with their notes are there (the change
     log, like the page's other web-only parts, is not printed)."""
     from axe_playwright_python.sync_playwright import Axe
-
     from test_accessibility import WCAG_21_AA
     _, out, _ = changed
     found = []

@@ -17,12 +17,13 @@ from pathlib import Path
 import jinja2
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
-from builder import glossary, i18n, validate
-from builder.site import Urls
 from conftest import REPO, build, copy_site, serve
 from gitrepo import commit, init
 from pagetree import page as parsed
+
+from budgetsite.core import glossary, i18n
+from budgetsite.site.structure import Urls
+from budgetsite.sources import discover
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
@@ -61,7 +62,7 @@ def url(site):
 
 @pytest.fixture(scope="module")
 def content(site):
-    return validate.load_content(site[0])
+    return discover.load_content(site[0])
 
 
 def read(site, path: str):

@@ -8,7 +8,6 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import REPO, copy_site
 
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
@@ -49,7 +48,7 @@ def test_pull_requests_check_and_build_main_publishes(workflow):
 def test_the_build_steps_run(tmp_path, workflow, base_path):
     """The workflow's own check and build commands, run as the CI shell runs them."""
     root = copy_site(tmp_path / "site")
-    command = f"{sys.executable} -m builder"
+    command = f"{sys.executable} -m budgetsite"
     for step in runs(workflow["jobs"]["build"]):
         if not step["run"].startswith("budgetsite"):
             continue  # installing: done here already

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from builder import load, narrative, scaffold, schema, validate
 from conftest import build, copy_site, run_budgetsite
+
+from budgetsite.sources import discover, load, narrative, schema
+from budgetsite.tools import scaffold
 
 FOLDER = "content/projects/wuhua/2026/new-project"
 PROBLEM = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<field>[^:]+): "
@@ -145,12 +146,12 @@ def test_new_refuses(site, args, message):
 def test_the_writer_keeps_every_value(tmp_path):
     """project_yaml() writes what it is given: the real projects, rewritten, load the same."""
     root = copy_site(tmp_path / "site")
-    real = {p.key: p for p in validate.load_content(root).projects}
+    real = {p.key: p for p in discover.load_content(root).projects}
     for key, project in real.items():
         folder = root / "content" / "projects" / key
         data = load.load_yaml(folder / "project.yaml", "project.yaml").data
         (folder / "project.yaml").write_text(scaffold.project_yaml(data), encoding="utf-8")
-    again = {p.key: p for p in validate.load_content(root).projects}
+    again = {p.key: p for p in discover.load_content(root).projects}
     for key, project in real.items():
         assert again[key] == project
         assert again[key].missing_english == project.missing_english == ()

@@ -8,10 +8,11 @@ import shutil
 
 import pytest
 import yaml
+from conftest import FIXTURES, REPO, copy_site, run_budgetsite
 from jsonschema import Draft202012Validator
 
-from builder import schema, scaffold
-from conftest import FIXTURES, REPO, copy_site, run_budgetsite
+from budgetsite.sources import schema
+from budgetsite.tools import scaffold
 
 SCHEMA_FILE = REPO / scaffold.SCHEMA_FILE
 PROJECT_FILES = sorted((REPO / "content" / "projects").glob("*/*/*/project.yaml"))

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import FIXTURES, REPO, build, copy_site
 from pagetext import CJK
 from pagetree import page
 
-from builder import schema, scorecard, validate
-from builder.model import FundingLine, Money, Text
+from budgetsite.core.model import FundingLine, Money, Text
+from budgetsite.site import scorecard
+from budgetsite.sources import discover, schema
 
 GAPS = "chenggong/2024/gaps-fixture"
 COMPLETE = "wuhua/2024/complete-fixture"
@@ -110,14 +110,14 @@ def test_scores_follow_the_rule_the_page_states(fixture_site, lang):
 
 def test_a_missing_required_part_costs_a_large_share():
     """Chenggong's document has no 主要职责任务: one whole part missing is not a 99."""
-    content = validate.load_content(REPO)
+    content = discover.load_content(REPO)
     card = {s.project.key: s for s in scorecard.score_site(content.projects).projects}
     chenggong = next(s for k, s in card.items() if k.startswith("chenggong/"))
     assert [f.ref for f in chenggong.result("parts").flags] == ["duties"]
     parts = next(c for c in scorecard.CRITERIA if c.key == "parts")
     assert chenggong.score <= 100 - parts.per_missing <= 80
     # The same, measured on a disclosure that has every part: duties alone cost that much.
-    complete = next(p for p in validate.load_content(FIXTURES / "open-data").projects
+    complete = next(p for p in discover.load_content(FIXTURES / "open-data").projects
                     if p.key == COMPLETE)
     without = dataclasses.replace(complete, unit=dataclasses.replace(complete.unit, duties=()))
     assert scorecard.score_project(complete).score == 100
@@ -125,7 +125,7 @@ def test_a_missing_required_part_costs_a_large_share():
 
 
 def test_an_empty_chinese_section_is_a_missing_part():
-    complete = next(p for p in validate.load_content(FIXTURES / "open-data").projects
+    complete = next(p for p in discover.load_content(FIXTURES / "open-data").projects
                     if p.key == COMPLETE)
     zh = tuple(dataclasses.replace(s, html="") if s.id == "results" else s
                for s in complete.narrative["zh"])
@@ -135,7 +135,7 @@ def test_an_empty_chinese_section_is_a_missing_part():
 
 def test_english_coverage_is_reported_but_not_scored():
     """Translating is the site's work: a project with no English at all keeps its score."""
-    complete = next(p for p in validate.load_content(FIXTURES / "open-data").projects
+    complete = next(p for p in discover.load_content(FIXTURES / "open-data").projects
                     if p.key == COMPLETE)
     english = scorecard.score_project(complete).result("english")
     untranslated = dataclasses.replace(
@@ -165,7 +165,7 @@ def test_each_empty_english_section_counts(tmp_path):
 
 def test_real_content_flags_quantitative_indicators_without_a_number():
     """Computed here from the YAML: type quantitative, value not a number."""
-    content = validate.load_content(REPO)
+    content = discover.load_content(REPO)
     card = scorecard.score_site(content.projects)
     for score in card.projects:
         data = yaml.safe_load((REPO / "content" / "projects" / score.project.key /
@@ -178,7 +178,7 @@ def test_real_content_flags_quantitative_indicators_without_a_number():
 
 
 def test_funding_components_that_do_not_add_up_are_flagged():
-    content = validate.load_content(FIXTURES / "open-data")
+    content = discover.load_content(FIXTURES / "open-data")
     project = next(p for p in content.projects if p.key == COMPLETE)
     extra = FundingLine(Text("多出的一笔", "an extra line"), Money(Decimal("1")))
     broken = dataclasses.replace(project, funding=dataclasses.replace(

@@ -12,9 +12,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from builder import glossary, search, validate
 from conftest import REPO, build, copy_site, run_budgetsite, serve
+
+from budgetsite.core import glossary
+from budgetsite.outputs import search
+from budgetsite.sources import discover
 
 WUHUA = "wuhua/2025/urban-rural-medical-assistance/"
 CHENGGONG = "chenggong/2026/civil-servant-medical-subsidy-insurance/"
@@ -68,7 +70,7 @@ def site_root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def content(site_root):
-    return validate.load_content(site_root)
+    return discover.load_content(site_root)
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +140,7 @@ def test_indexing_works_when_an_event_loop_is_already_running(tmp_path, site_roo
     out = build(site_root, tmp_path / "public", "--no-search")
 
     async def inside_a_loop():
-        return search.index_site(out, len(validate.load_content(site_root).projects))
+        return search.index_site(out, len(discover.load_content(site_root).projects))
 
     report = asyncio.run(inside_a_loop())
     assert [index.language for index in report.languages] == ["zh-cn", "en"]
@@ -161,9 +163,9 @@ def test_an_indexer_crash_fails_the_build_and_keeps_public(tmp_path, site_root):
     script = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        import builder.search
-        builder.search.extended_binary = lambda: Path({str(crashing)!r})
-        from builder.cli import main
+        import budgetsite.outputs.search
+        budgetsite.outputs.search.extended_binary = lambda: Path({str(crashing)!r})
+        from budgetsite.cli import main
         sys.exit(main(["build", "--root", {str(site_root)!r}, "--out", {str(out)!r}]))
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

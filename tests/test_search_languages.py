@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
 from conftest import build, copy_site, serve
 
 pytestmark = pytest.mark.browser

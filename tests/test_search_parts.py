@@ -11,9 +11,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-from builder import search
 from conftest import REPO, build, serve
+
+from budgetsite.outputs import search
 
 PROJECTS = 42  # spread by bench/make_corpus.py over most of the 14 districts and five years
 

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from pagetext import normalise, read, table_rows
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"

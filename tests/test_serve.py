@@ -18,9 +18,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from builder.serve import page_file, safe_parts
 from conftest import REPO, copy_site, run_budgetsite
+
+from budgetsite.live.serve import page_file, safe_parts
 
 WAIT = 120  # seconds; only ever reached when something is wrong
 WUHUA = "content/projects/wuhua/2025/urban-rural-medical-assistance"
@@ -44,7 +44,7 @@ class Preview:
         self.lines: list[str] = []
         self.changed = threading.Condition()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "builder", "serve", "--root", str(root),
+            [sys.executable, "-m", "budgetsite", "serve", "--root", str(root),
              "--port", str(self.port)],
             env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, encoding="utf-8")

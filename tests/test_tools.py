@@ -17,14 +17,15 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
-
-from builder import explorer, validate
-from builder.errors import ContentError
 from conftest import REPO, build, copy_site, run_budgetsite, serve
 from programme_site import SLUG, programme_site
 from test_accessibility import WCAG_21_AA
 from test_html_valid import as_the_checker_reads_them, vnu
 from test_xss import _Head
+
+from budgetsite.core.errors import ContentError
+from budgetsite.site import explorer
+from budgetsite.sources import discover
 
 PROGRAMME = f"programmes/wuhua/2023/{SLUG}/"
 EMBEDS = (f"embed/{PROGRAMME}", f"embed/wuhua/2025/{SLUG}/", "embed/wuhua/")
@@ -108,7 +109,7 @@ def test_a_broken_continues_link_is_named_with_file_line_and_field(site, tmp_pat
                     encoding="utf-8")
     line = path.read_text(encoding="utf-8").splitlines().index("continues: wuhua/2024/nope") + 1
     with pytest.raises(ContentError) as err:
-        validate.load_content(root)
+        discover.load_content(root)
     assert f"content/projects/wuhua/2025/{SLUG}/project.yaml:{line}:1: continues: there is " \
            f"no project 'wuhua/2024/nope'" in str(err.value)
     # Two projects continuing one: a programme is one line of years.
@@ -272,7 +273,7 @@ def test_parent_pages_show_the_code_to_copy(site):
     for path in (f"zh/wuhua/2025/{SLUG}/", "en/wuhua/", f"zh/{PROGRAMME}"):
         lang, rest = path.split("/", 1)
         code = html(site, path).split('class="embed-code-text"', 1)[1].split("</textarea>")[0]
-        assert f'&lt;iframe src="https://' in code and f'/{lang}/embed/{rest}"' in code, code
+        assert '&lt;iframe src="https://' in code and f'/{lang}/embed/{rest}"' in code, code
         assert (site.out / lang / "embed" / rest / "index.html").is_file()
 
 

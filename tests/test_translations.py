@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import shutil
 
-from builder import validate
 from conftest import FIXTURES, REPO, copy_site, run_budgetsite
+
+from budgetsite.sources import discover
 
 WUHUA = "wuhua/2025/urban-rural-medical-assistance"
 CHENGGONG = "chenggong/2026/civil-servant-medical-subsidy-insurance"
@@ -20,7 +21,7 @@ def report(root) -> str:
 
 def test_real_content_is_fully_translated():
     text = report(REPO)
-    projects = validate.load_content(REPO).projects
+    projects = discover.load_content(REPO).projects
     for project in projects:
         texts = project.text_fields + len(project.narrative["zh"])
         assert f"{project.key}: 100% translated ({texts} of {texts} texts)\n" in text

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, copy_site, run_budgetsite
 
 WUHUA = "content/projects/wuhua/2025/urban-rural-medical-assistance"
@@ -566,9 +565,11 @@ def test_any_wrong_value_anywhere_is_a_problem_never_a_crash(site):
 
     import yaml
 
-    from builder import render, site as site_stage, validate
+    from budgetsite.render import renderer as render
+    from budgetsite.site import structure as site_stage
+    from budgetsite.sources import check, discover
 
-    real = validate.load_content(site)
+    real = discover.load_content(site)
     districts = {d.slug: d for d in real.districts}
     folder = site / WUHUA
     original = yaml.safe_load((folder / "project.yaml").read_text(encoding="utf-8"))
@@ -579,7 +580,7 @@ def test_any_wrong_value_anywhere_is_a_problem_never_a_crash(site):
             (folder / "project.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
                                                  encoding="utf-8")
             problems: list = []
-            project = validate.read_project(site, folder, districts, problems)
+            project = check.read_project(site, folder, districts, problems)
             errors = [p for p in problems if not p.warning]
             assert (project is None) == bool(errors), (field_path, wrong, problems)
             if project is not None and project not in accepted:

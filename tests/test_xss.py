@@ -14,10 +14,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
-from builder import links
 from conftest import serve
 from gates import TEXT_PAYLOADS, BuiltSite, hostile, real, untranslated  # noqa: F401
+
+from budgetsite.outputs import links
 
 WATCH = """
 window.__seen = [];

@@ -1,0 +1,5 @@
+import sys
+
+from budgetsite.cli import main
+
+sys.exit(main())

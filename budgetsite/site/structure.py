@@ -1,0 +1,512 @@
+"""The site: URLs, the pages to write and what each page shows.
+
+`pages(site)` lists every page once; nothing after this stage decides what
+exists. All URLs are built here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable, Iterable, Sequence
+
+from budgetsite.core.glossary import RESERVED_SLUGS
+from budgetsite.core.i18n import LANGS
+from budgetsite.core.model import Content, District, Indicator, Project, Text
+from budgetsite.history.log import History, recent_changes
+from budgetsite.site import groupings, programmes, scorecard
+from budgetsite.site.groupings import (
+    BudgetYear,
+    DistrictBudget,
+    DistrictYear,
+    Groupings,
+    Share,
+)
+
+PHONE_NUMBER = re.compile(r"\+?\(?[0-9][0-9 ()-]{2,}[0-9]")
+
+
+class Urls:
+    """Site-relative paths ('zh/wuhua/2025/slug/') and their public forms."""
+
+    RESERVED = RESERVED_SLUGS
+
+    def __init__(self, base_path: str, base_url: str):
+        self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+        self.base_url = base_url.rstrip("/")
+
+    def href(self, path: str) -> str:
+        """The link to use inside the site, honouring the base path."""
+        return self.base_path + path
+
+    def absolute(self, path: str) -> str:
+        return self.base_url + self.base_path + path
+
+    @staticmethod
+    def home(lang: str) -> str:
+        return f"{lang}/"
+
+    @staticmethod
+    def project(lang: str, project: Project) -> str:
+        return f"{lang}/{project.key}/"
+
+    @staticmethod
+    def district(lang: str, slug: str) -> str:
+        return f"{lang}/{slug}/"
+
+    @staticmethod
+    def district_year(lang: str, slug: str, year: int) -> str:
+        return f"{lang}/{slug}/{year}/"
+
+    @staticmethod
+    def districts(lang: str) -> str:
+        return f"{lang}/districts/"
+
+    @staticmethod
+    def years(lang: str) -> str:
+        return f"{lang}/years/"
+
+    @staticmethod
+    def year(lang: str, year: int) -> str:
+        return f"{lang}/years/{year}/"
+
+    @staticmethod
+    def unit(lang: str, code: str) -> str:
+        return f"{lang}/units/{code}/"
+
+    @staticmethod
+    def units(lang: str) -> str:
+        return f"{lang}/units/"
+
+    @staticmethod
+    def search(lang: str) -> str:
+        return f"{lang}/search/"
+
+    @staticmethod
+    def about(lang: str) -> str:
+        return f"{lang}/about/"
+
+    @staticmethod
+    def glossary(lang: str, term: str | None = None) -> str:
+        """The glossary page, or one term on it ('zh/glossary/#level1')."""
+        return f"{lang}/glossary/" + (f"#{term}" if term else "")
+
+    @staticmethod
+    def search_bundle() -> str:
+        """Pagefind's files (pagefind.js and the per-language indexes), one for the site."""
+        return "pagefind/"
+
+    @staticmethod
+    def static(name: str) -> str:
+        return f"static/{name}"
+
+    @staticmethod
+    def data(name: str) -> str:
+        return f"data/{name}"
+
+    @staticmethod
+    def project_data(project: Project) -> str:
+        return f"data/projects/{project.key}.json"
+
+    @staticmethod
+    def original(project: Project) -> str:
+        """The original document, one copy for both languages, beside the project's data."""
+        assert project.source is not None and project.source.original is not None
+        return f"data/projects/{project.key}/{project.source.original.name}"
+
+    @staticmethod
+    def changes(lang: str) -> str:
+        """The recent changes of every disclosure."""
+        return f"{lang}/changes/"
+
+    @staticmethod
+    def changes_feed(lang: str, district: str | None = None) -> str:
+        """The Atom feed of changes: of the whole site, or of one district's projects."""
+        return f"{lang}/changes.xml" if district is None else f"{lang}/{district}/changes.xml"
+
+    @staticmethod
+    def scorecard(lang: str) -> str:
+        return f"{lang}/scorecard/"
+
+    @staticmethod
+    def indicators(lang: str) -> str:
+        """The indicator explorer."""
+        return f"{lang}/indicators/"
+
+    @staticmethod
+    def indicator_category(lang: str, category: str, number: int = 1) -> str:
+        """One page of a level-2 category's indicators ('output-quantity'), from 1."""
+        return f"{lang}/indicators/{category}/" + (f"{number}/" if number > 1 else "")
+
+    @staticmethod
+    def explorer_data(category: str, year: int, ext: str) -> str:
+        """The explorer's part of the indicators of one category and year (json or csv)."""
+        return f"data/explorer/{category}/{year}.{ext}"
+
+    @staticmethod
+    def programme(lang: str, first: Project) -> str:
+        """A programme's timeline, named by its first project."""
+        return f"{lang}/programmes/{first.key}/"
+
+    @staticmethod
+    def embed(page_path: str) -> str:
+        """The embeddable view of a page ('zh/wuhua/' → 'zh/embed/wuhua/')."""
+        lang, rest = page_path.split("/", 1)
+        return f"{lang}/embed/{rest}"
+
+    @staticmethod
+    def feed(page_path: str) -> str:
+        """The Atom feed that belongs to a listing page ('zh/wuhua/' → 'zh/wuhua/feed.xml')."""
+        return f"{page_path}feed.xml"
+
+    @staticmethod
+    def tel(phone: str) -> str | None:
+        """A tel: link to the first number in a phone field ('0871-63399978'), or None
+        when it holds none: the field is free text and may hold anything."""
+        number = PHONE_NUMBER.search(phone)
+        return "tel:" + number.group().replace(" ", "") if number else None
+
+
+def output_file(path: str) -> str:
+    """Where a page's URL path is written inside the output folder."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+@dataclass(frozen=True)
+class Crumb:
+    label: Text
+    path: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page to render: where, with which template and what it shows."""
+
+    path: str
+    template: str
+    lang: str | None
+    translations: dict[str, str] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+    crumbs: tuple[Crumb, ...] = ()
+    section: str = ""   # the header navigation entry this page belongs to
+    # Context entries made from the others alone (a project's table rows from the
+    # project): the page cache's key leaves them out, as it already has their source.
+    derived: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """A row of the performance table; spans > 0 start a merged level cell."""
+
+    indicator: Indicator
+    level1_span: int
+    level2_span: int
+
+
+@dataclass(frozen=True)
+class TotalRow:
+    """One line of a totals table, and the bar drawn for it in the chart beside it."""
+
+    label: Text
+    amount: Decimal
+    projects: int
+    path: str | None       # the page the label links to, None when it has none
+    share: Decimal | None  # of the table's total; None when that total is zero
+    years: tuple[int, ...] = ()  # the budget years the row adds up
+
+
+@dataclass(frozen=True)
+class Totals:
+    rows: tuple[TotalRow, ...]
+    amount: Decimal
+    projects: int
+    years: tuple[int, ...] = ()  # the budget years the table adds up, oldest first
+
+    @property
+    def rows_span_years(self) -> bool:
+        """A row adds up several budget years, so its column must be labelled as such."""
+        return any(len(row.years) > 1 for row in self.rows)
+
+    @property
+    def one_year(self) -> bool:
+        """All rows belong to one budget year: only then is there a total and a share
+        of it. Budgets of different years are not one budget (rows that are years
+        are compared side by side, never added up)."""
+        return len(self.years) <= 1
+
+
+@dataclass(frozen=True)
+class Site:
+    content: Content
+    urls: Urls
+    groups: Groupings
+    history: History | None = None  # None: not built from a git checkout
+    # Scores of projects by digest, kept by the live engine from one model to the next.
+    scores: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def projects(self) -> tuple[Project, ...]:
+        return self.content.projects
+
+    @functools.cached_property
+    def programmes(self):
+        """Projects followed across years by their `continues:` links (programmes.py)."""
+        return programmes.programmes(self.projects)
+
+    @functools.cached_property
+    def programme_of(self) -> dict:
+        """Each project key in a programme → that programme."""
+        return {p.key: prog for prog in self.programmes for p in prog.projects}
+
+    @functools.cached_property
+    def scorecard(self) -> scorecard.Scorecard:
+        """Scored once: the scorecard pages and the open data both show it."""
+        return scorecard.score_site(self.projects, self.scores)
+
+
+def make_site(content: Content, base_path: str | None = None,
+              history: History | None = None) -> Site:
+    config = content.config
+    return Site(content, Urls(base_path if base_path is not None else config.base_path,
+                              config.base_url), groupings.group(content), history)
+
+
+def indicator_rows(project: Project) -> list[IndicatorRow]:
+    """Rows grouped by level 1 then level 2 in order of first appearance, with spans."""
+    order1: dict[str, int] = {}
+    order2: dict[tuple[str, str], int] = {}
+    for indicator in project.indicators:
+        order1.setdefault(indicator.level1, len(order1))
+        order2.setdefault((indicator.level1, indicator.level2), len(order2))
+    ordered = sorted(project.indicators,
+                     key=lambda i: (order1[i.level1], order2[(i.level1, i.level2)]))
+    rows = []
+    for n, indicator in enumerate(ordered):
+        previous = ordered[n - 1] if n else None
+        starts1 = previous is None or previous.level1 != indicator.level1
+        starts2 = starts1 or previous.level2 != indicator.level2
+        span1 = sum(1 for i in ordered if i.level1 == indicator.level1) if starts1 else 0
+        span2 = sum(1 for i in ordered if (i.level1, i.level2) ==
+                    (indicator.level1, indicator.level2)) if starts2 else 0
+        rows.append(IndicatorRow(indicator, span1, span2))
+    return rows
+
+
+def translations(make_path) -> dict[str, str]:
+    return {lang: make_path(lang) for lang in LANGS}
+
+
+def year_label(year: int) -> Text:
+    return Text(f"{year}年", str(year))
+
+
+def totals(entries: Iterable[tuple[Text, Sequence[Project], str | None]]) -> Totals:
+    """Rows of (label, projects, link) summed exactly, with each row's share."""
+    sums = [(label, groupings.budget_total(ps), len(ps), path, groupings.budget_years(ps))
+            for label, ps, path in entries]
+    amount = sum((total for _, total, _, _, _ in sums), Decimal(0))
+    one_year = len({year for *_, years in sums for year in years}) <= 1
+    rows = tuple(TotalRow(label, total, count, path,
+                          total / amount if amount and one_year else None, years)
+                 for label, total, count, path, years in sums)
+    return Totals(rows, amount, sum(row.projects for row in rows),
+                  tuple(sorted({year for row in rows for year in row.years})))
+
+
+def district_totals(districts: Iterable[DistrictBudget], lang: str,
+                    year: int | None = None) -> Totals:
+    """One row per district; with `year`, that budget year's projects only, and only
+    the districts that disclosed for it."""
+    if year is None:
+        return totals((d.district.name, d.projects, Urls.district(lang, d.district.slug))
+                      for d in districts)
+    in_year = ((d, d.in_year(year)) for d in districts)
+    return totals((d.district.name, dy.projects, Urls.district(lang, d.district.slug))
+                  for d, dy in in_year if dy is not None)
+
+
+def year_totals(years: Iterable[BudgetYear], lang: str) -> Totals:
+    return totals((year_label(y.year), y.projects, Urls.year(lang, y.year)) for y in years)
+
+
+def district_year_totals(dys: Iterable[DistrictYear], lang: str,
+                         label: Callable[[DistrictYear], Text]) -> Totals:
+    return totals((label(dy), dy.projects, Urls.district_year(lang, dy.district.slug, dy.year))
+                  for dy in dys)
+
+
+def share_totals(shares: Iterable[Share], link: Callable[[str], str | None]) -> Totals:
+    return totals((s.label, s.projects, link(s.key)) for s in shares)
+
+
+# Crumbs above a page's own entry; each label in both languages.
+def home_crumb(lang: str) -> Crumb:
+    return Crumb(Text("首页", "Home"), Urls.home(lang))
+
+
+def districts_crumbs(lang: str) -> tuple[Crumb, ...]:
+    return home_crumb(lang), Crumb(Text("区县", "Districts"), Urls.districts(lang))
+
+
+def district_crumbs(district: District, lang: str) -> tuple[Crumb, ...]:
+    return districts_crumbs(lang) + (Crumb(district.name, Urls.district(lang, district.slug)),)
+
+
+def years_crumbs(lang: str) -> tuple[Crumb, ...]:
+    return home_crumb(lang), Crumb(Text("预算年度", "Budget years"), Urls.years(lang))
+
+
+def units_crumbs(lang: str) -> tuple[Crumb, ...]:
+    return home_crumb(lang), Crumb(Text("实施单位", "Implementing units"), Urls.units(lang))
+
+
+def project_crumbs(project: Project, lang: str) -> tuple[Crumb, ...]:
+    d = project.district
+    return district_crumbs(d, lang) + (
+        Crumb(year_label(project.year), Urls.district_year(lang, d.slug, project.year)),)
+
+
+def project_pages(site: Site, projects: Iterable[Project] | None = None) -> list[Page]:
+    """The pages of `projects` (default: every project of the site)."""
+    return [Page(Urls.project(lang, p), "project.html", lang,
+                 translations(lambda lg, p=p: Urls.project(lg, p)),
+                 {"project": p, "rows": indicator_rows(p),
+                  "history": site.history.get(p.key) if site.history is not None else None,
+                  "programme": programmes.links_for(site, p, lang)},
+                 project_crumbs(p, lang), "districts", derived=("rows",))
+            for p in (site.projects if projects is None else projects) for lang in LANGS]
+
+
+RECENT_PROJECTS = 10
+
+
+def home_pages(site: Site) -> list[Page]:
+    g = site.groups
+    return [Page(Urls.home(lang), "home.html", lang, translations(Urls.home),
+                 {"groups": g, "year": g.newest_year,
+                  "by_district": district_totals(g.disclosing, lang, g.newest_year),
+                  "by_year": year_totals(g.years, lang),
+                  "recent": groupings.recently_published(site.projects, site.history,
+                                                         RECENT_PROJECTS)},
+                 (), "home")
+            for lang in LANGS]
+
+
+def overview_pages(site: Site) -> list[Page]:
+    """The lists of all districts, all budget years and all implementing units."""
+    g = site.groups
+    return [page for lang in LANGS for page in (
+        Page(Urls.districts(lang), "districts.html", lang, translations(Urls.districts),
+             {"groups": g, "year": g.newest_year,
+              "totals": district_totals(g.disclosing, lang, g.newest_year)},
+             (home_crumb(lang),), "districts"),
+        Page(Urls.years(lang), "years.html", lang, translations(Urls.years),
+             {"groups": g, "totals": year_totals(g.years, lang)}, (home_crumb(lang),), "years"),
+        Page(Urls.units(lang), "units.html", lang, translations(Urls.units),
+             {"groups": g}, (home_crumb(lang),), "units"))]
+
+
+def district_pages(site: Site) -> list[Page]:
+    """Every district of districts.yaml has a page, with or without disclosures."""
+    return [Page(Urls.district(lang, d.district.slug), "district.html", lang,
+                 translations(lambda lg, d=d: Urls.district(lg, d.district.slug)),
+                 {"budget": d,
+                  "totals": district_year_totals(d.years, lang, lambda dy: year_label(dy.year))},
+                 districts_crumbs(lang), "districts")
+            for d in site.groups.districts for lang in LANGS]
+
+
+def district_year_pages(site: Site) -> list[Page]:
+    return [Page(Urls.district_year(lang, dy.district.slug, dy.year), "district_year.html",
+                 lang, translations(lambda lg, dy=dy: Urls.district_year(
+                     lg, dy.district.slug, dy.year)),
+                 district_year_context(d, dy, lang), district_crumbs(dy.district, lang),
+                 "districts")
+            for d in site.groups.districts for dy in d.years for lang in LANGS]
+
+
+def district_year_context(budget: DistrictBudget, dy: DistrictYear, lang: str) -> dict:
+    return {
+        "dy": dy, "budget": budget, "year_name": year_label(dy.year),
+        "by_unit": share_totals(groupings.by_unit(dy.projects),
+                                lambda code: Urls.unit(lang, code)),
+        "by_source": share_totals(groupings.by_source_of_funds(dy.projects), lambda _: None),
+        "previous": groupings.previous_spending(dy.projects),
+    }
+
+
+def year_pages(site: Site) -> list[Page]:
+    return [Page(Urls.year(lang, y.year), "year.html", lang,
+                 translations(lambda lg, y=y: Urls.year(lg, y.year)),
+                 {"budget_year": y, "year_name": year_label(y.year),
+                  "all_years": tuple(b.year for b in site.groups.years),
+                  "totals": district_year_totals(
+                     y.districts, lang, lambda dy: dy.district.name)},
+                 years_crumbs(lang), "years")
+            for y in site.groups.years for lang in LANGS]
+
+
+def unit_pages(site: Site) -> list[Page]:
+    return [Page(Urls.unit(lang, u.code), "unit.html", lang,
+                 translations(lambda lg, u=u: Urls.unit(lg, u.code)),
+                 {"unit": u}, units_crumbs(lang), "units")
+            for u in site.groups.units for lang in LANGS]
+
+
+def root_pages(site: Site) -> list[Page]:
+    """The language chooser at the site root."""
+    return [Page("", "root.html", None, translations(Urls.home))]
+
+
+def search_pages(site: Site) -> list[Page]:
+    return [Page(Urls.search(lang), "search.html", lang, translations(Urls.search),
+                 crumbs=(Crumb(Text("首页", "Home"), Urls.home(lang)),), section="search")
+            for lang in LANGS]
+
+
+def scorecard_pages(site: Site) -> list[Page]:
+    card = site.scorecard
+    return [Page(Urls.scorecard(lang), "scorecard.html", lang, translations(Urls.scorecard),
+                 {"card": card}, (Crumb(Text("首页", "Home"), Urls.home(lang)),), "scorecard")
+            for lang in LANGS]
+
+
+def help_pages(site: Site) -> list[Page]:
+    """What the site publishes and how (about), and the terms readers meet (glossary)."""
+    return [page for lang in LANGS for page in (
+        Page(Urls.about(lang), "about.html", lang, translations(Urls.about),
+             {"card": site.scorecard}, (home_crumb(lang),), "about"),
+        Page(Urls.glossary(lang), "glossary.html", lang, translations(Urls.glossary),
+             {}, (home_crumb(lang),), "glossary"))]
+
+
+RECENT_CHANGES = 50
+
+
+def changes_pages(site: Site) -> list[Page]:
+    """What changed in the disclosures lately, newest first; empty without git history."""
+    found = recent_changes(site.projects, site.history, RECENT_CHANGES)
+    return [Page(Urls.changes(lang), "changes.html", lang, translations(Urls.changes),
+                 {"revisions": found, "dated": site.history is not None},
+                 (home_crumb(lang),), "changes")
+            for lang in LANGS]
+
+
+def not_found_pages(site: Site) -> list[Page]:
+    """One 404 page in both languages: a server has only one to show."""
+    return [Page("404.html", "404.html", None)]
+
+
+def pages(site: Site) -> list[Page]:
+    return (root_pages(site) + home_pages(site) + overview_pages(site) + district_pages(site)
+            + district_year_pages(site) + year_pages(site) + unit_pages(site)
+            + project_pages(site) + search_pages(site) + scorecard_pages(site)
+            + help_pages(site) + changes_pages(site) + not_found_pages(site) + tool_pages(site))
+
+
+def tool_pages(site: Site) -> list[Page]:
+    """The journalists' tools: indicator explorer, programme timelines, embeds."""
+    from budgetsite.site import embeds, explorer
+    return explorer.pages(site) + programmes.pages(site) + embeds.pages(site)
