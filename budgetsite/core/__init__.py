@@ -1,0 +1,1 @@
+"""What every stage stands on: model, glossary, problems, formats, cache, workers."""

@@ -1,0 +1,1 @@
+"""The files beside the pages: open data, search index parts, site map, link check."""

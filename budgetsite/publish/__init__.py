@@ -1,0 +1,1 @@
+"""The batch build, top to bottom, and publishing: staging, swap, build lock."""

@@ -1,0 +1,1 @@
+"""The site model: groupings, pages and URLs, scorecard, programmes, feeds."""
