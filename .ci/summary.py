@@ -20,6 +20,7 @@ GATES = {
     "test_incremental": "incremental equals cold: random edits, cached builds and the live engine byte for byte",
     "test_concurrency": "concurrency: builds started together, one at a time, the cold site",
     "test_cache_integrity": "cache integrity: damaged cache files dropped, the cold output",
+    "test_stored_output": "stored output: a small site equals tests/expected/ file by file",
 }
 OTHER = "the other tests: model, pages, search, data, staff tools"
 
