@@ -6,6 +6,7 @@ the new site's skeleton must all come from the wheel."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -143,3 +144,15 @@ def test_init_overwrites_nothing(venv, tmp_path):
     assert (site / "content/site.yaml").read_text(encoding="utf-8") == "title: ours\n"
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == \
         ["content", "content/site.yaml"]
+
+
+def test_readme_commands_exist():
+    """Every `budgetsite COMMAND` the README shows is a command the program has."""
+    from budgetsite import cli
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"\bbudgetsite ([a-z]+)\b", "\n".join(
+        re.findall(r"```sh\n(.*?)```", readme, flags=re.S))))
+    shown |= set(re.findall(r"`budgetsite ([a-z]+)\b", readme))
+    commands = cli._parser()._subparsers._group_actions[0].choices
+    assert {"init", "build", "serve"} <= shown
+    assert shown <= set(commands), shown - set(commands)
