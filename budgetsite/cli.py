@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import budgetsite
 from budgetsite.core.errors import ContentError, SiteError
 from budgetsite.publish.build import BuildConfig, build
 from budgetsite.publish.lock import DEFAULT_WAIT
@@ -45,7 +46,10 @@ def _is_template_error(err: Exception) -> bool:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="budgetsite", description=__doc__)
+    parser.add_argument("--version", action="version",
+                        version=f"budgetsite {budgetsite.version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _init_command(commands)
 
     def command(name: str, run, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
@@ -74,6 +78,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="list, per project, the texts that have no English yet")
     _staff_commands(command)
     return parser
+
+
+def _init_command(commands) -> None:
+    """`init` makes a site folder rather than working in one: it has no --root."""
+    help_text = ("start a new site repository in DIR: content/site.yaml and "
+                 "districts.yaml to fill in, .gitignore, the publishing workflow, a README")
+    i = commands.add_parser("init", help=help_text, description=help_text)
+    i.add_argument("dir", type=Path, metavar="DIR",
+                   help="the new site's folder (made if missing; must not hold those files)")
+    i.set_defaults(run=_init)
 
 
 def _staff_commands(command) -> None:
@@ -147,6 +161,16 @@ def _serve(args) -> int:
     )
 
     return serve(args.root, args.port, args.host)
+
+
+def _init(args) -> int:
+    from budgetsite.tools import init
+    written = init.new_site(args.dir)
+    print(f"budgetsite: started a site in {args.dir}: " + ", ".join(written) + "\n"
+          f"  next: in {args.dir}, fill in content/site.yaml and content/districts.yaml "
+          f"(replace every 【…】 and [...]), then run budgetsite check; README.md there "
+          f"has the steps after that")
+    return 0
 
 
 def _new(args) -> int:

@@ -67,3 +67,48 @@ def test_readme_documents_the_workflow():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert ".github/workflows/publish.yml" in readme
     assert "docs/staff-guide.md" in readme
+
+
+def step(job: dict, uses: str) -> dict:
+    [found] = [s for s in job["steps"] if s.get("uses", "").split("@")[0] == uses]
+    return found
+
+
+def test_full_history_and_the_cache_between_runs(workflow):
+    """History and feeds need every commit; the cache is restored before the build
+    and saved under this commit, falling back to the newest earlier one."""
+    build = workflow["jobs"]["build"]
+    assert step(build, "actions/checkout")["with"]["fetch-depth"] == 0
+    cache = step(build, "actions/cache")
+    assert cache["with"]["path"].rstrip("/") == ".cache"
+    key, restore = cache["with"]["key"], cache["with"]["restore-keys"].splitlines()
+    assert key.endswith("${{ github.sha }}") and restore == [key[:-len("${{ github.sha }}")]]
+    order = [s.get("uses", s.get("run", "")).split("@")[0] for s in build["steps"]]
+    first_build = next(i for i, s in enumerate(order) if s.startswith("budgetsite build"))
+    assert order.index("actions/checkout") < order.index("actions/cache") < first_build
+
+
+@pytest.mark.parametrize("repository, installs", [
+    ("pyproject.toml", "install ."), ("requirements.txt", "install -r requirements.txt")])
+def test_install_step_serves_budgetsite_and_a_site(tmp_path, workflow, repository, installs):
+    """budgetsite's own repository installs the checkout; a site started by
+    `budgetsite init` installs what its requirements.txt names."""
+    [install] = [s for s in workflow["jobs"]["build"]["steps"]
+                 if s.get("name") == "Install budgetsite"]
+    (tmp_path / repository).write_text("", encoding="utf-8")
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "python3").write_text('#!/bin/sh\necho "$@" >> "$LOG"\n', encoding="utf-8")
+    (shim / "python3").chmod(0o755)
+    env = {**os.environ, "PATH": f"{shim}:{os.environ['PATH']}", "LOG": str(tmp_path / "log")}
+    subprocess.run(["bash", "-euo", "pipefail", "-c", install["run"]], cwd=tmp_path, env=env,
+                   check=True, timeout=60)
+    assert (tmp_path / "log").read_text(encoding="utf-8").split("\n")[0] == \
+        f"-m pip {installs}"
+
+
+def test_init_writes_this_workflow():
+    """One workflow: the file `budgetsite init` writes into a new site is this one."""
+    from budgetsite.tools import init
+    assert (init.SKELETON / ".github/workflows/publish.yml").read_bytes() == \
+        WORKFLOW.read_bytes()

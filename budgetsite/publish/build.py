@@ -167,12 +167,14 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
         lap("render")
         for more in site_files(site, pages, dirs, cache, config.root):
             _add(files, {name: (digest(bytes_), bytes_) for name, bytes_ in more.items()})
-        if config.search:
+        # A site with no project yet (just after `budgetsite init`) has nothing to index.
+        index = config.search and bool(site.projects)
+        if index:
             plan = _search_plan(files, cache, output)
         lap("data")
         output.write(files)
         lap("write")
-        if config.search:
+        if index:
             _search(plan, output, cache, len(site.projects))
             lap("search")
         # Last before the swap, so that it sees every file every stage wrote.
