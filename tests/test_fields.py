@@ -9,6 +9,7 @@ unit card by the declared labels. Translation coverage is one count: the report 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -17,13 +18,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, build, copy_site, run_budgetsite
+from conftest import FIXTURES, REPO, build, copy_site, run_budgetsite
 from pagetext import CJK, Element, read
 
 from budgetsite.core.glossary import CODE_LABELS
+from budgetsite.core.model import Text
+from budgetsite.history import changelog
 from budgetsite.outputs import data
 from budgetsite.site import scorecard
-from budgetsite.sources import schema
+from budgetsite.sources import discover, schema
 from budgetsite.tools import importer
 
 WUHUA = "wuhua/2025/urban-rural-medical-assistance"
@@ -247,3 +250,14 @@ def test_imported_unit_card_fills_every_card_field(tmp_path):
     unit = yaml.safe_load((folder / "project.yaml").read_text(encoding="utf-8"))["unit"]
     for name in set(importer.CARD.values()):
         assert unit.get(name), name
+
+
+def test_change_log_names_fields_as_declared():
+    project = next(p for p in discover.load_content(REPO).projects if p.source)
+    unit = dataclasses.replace(project.unit, address=Text("新地址", "New address"))
+    source = dataclasses.replace(project.source, url="https://example.org/moved")
+    items = changelog.describe(project, dataclasses.replace(project, unit=unit, source=source))
+    for path in ("unit.address", "source.url"):
+        heading = schema.field_heading(path)
+        assert any(i.zh.startswith(heading.zh) and i.en.startswith(heading.en) for i in items), \
+            (path, items)

@@ -448,7 +448,7 @@ PROJECT = Record({
                           label=Text("上年实际支出的年度", "year of last year's actual spending"),
                           column="previous_year"),
             "amount": Field(Amount(), doc="what was actually spent, in 元", zh="实际支出（元）",
-                            label=Text("上年实际支出金额", "amount of last year's spending")),
+                            label=Text("上年数字", "last year's figure")),
             "components": Field(ListOf(FUNDING_LINE, 200), required=False,
                                 doc="parts of last year's spending",
                                 zh="上年支出的组成部分，合计须等于实际支出",
