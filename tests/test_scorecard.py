@@ -268,8 +268,8 @@ RAW_PATH = re.compile(r"[a-z_]+\[\d+\]|[a-z_]+\.[a-z_]+|en\.md")
 
 
 @pytest.mark.parametrize("lang, examples", [
-    ("zh", ["项目名称", "第2项指标的评分标准", "说明部分“项目基本概况”"]),
-    ("en", ["project name", "indicator 2: scoring rule", "narrative section “Project overview”"])])
+    ("zh", ["项目名称", "第2项指标的评（扣）分标准", "说明部分“项目基本概况”"]),
+    ("en", ["project name", "indicator 2: scoring (deduction) rule", "narrative section “Project overview”"])])
 def test_missing_english_is_named_in_words(fixture_site, tmp_path, lang, examples):
     """'What is missing' names fields as a reader knows them, never by their YAML path."""
     root = copy_site(tmp_path, FIXTURES / "open-data" / "content")

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator
 from budgetsite.core import glossary, i18n
 from budgetsite.core.model import Indicator, Money, Project, Text
 from budgetsite.sources.narrative import SECTION_TITLES
+from budgetsite.sources.schema import field_at, field_heading
 
 Items = Iterator[Text]
 LANG_NAMES = {"zh": Text("中文", "Chinese"), "en": Text("英文", "English")}
@@ -20,37 +21,37 @@ FIRST = Text("首次发布", "First published")
 OTHER = Text("其他内容修改", "Other details edited")
 NONE = Text("未记录", "not recorded")
 
-# Free texts of the project, with what a reader calls them.
+# Free texts of the project, with what a reader calls them (their declared names).
 TEXTS: tuple[tuple[Text, Callable[[Project], Any]], ...] = (
-    (Text("公开部门", "Disclosing body"), lambda p: p.department),
-    (Text("文件标题", "Document title"), lambda p: p.heading),
-    (Text("项目名称", "Project name"), lambda p: p.name),
-    (Text("立项依据", "Basis for project approval"), lambda p: p.basis),
-    (Text("单位名称", "Unit name"), lambda p: p.unit.name),
-    (Text("单位地址", "Unit's address"), lambda p: p.unit.address),
-    (Text("法人代表", "Legal representative"), lambda p: p.unit.legal_representative),
-    (Text("经费来源", "Source of funds"), lambda p: p.unit.source_of_funds),
-    (Text("单位概况", "About the unit"), lambda p: p.unit.overview),
-    (Text("总体目标", "Overall objective"), lambda p: p.targets.overall.text),
-    (Text("预算年度目标", "Budget-year target"), lambda p: p.targets.budget_year),
-    (Text("资金列支说明", "Note on the funds"), lambda p: p.funding.note),
-    (Text("来源文件标题", "Source document's title"), lambda p: p.source and p.source.title),
-    (Text("发布机关", "Issuing body"), lambda p: p.source and p.source.issuer),
+    (field_heading("department"), lambda p: p.department),
+    (field_heading("heading"), lambda p: p.heading),
+    (field_heading("name"), lambda p: p.name),
+    (field_heading("basis"), lambda p: p.basis),
+    (field_heading("unit.name"), lambda p: p.unit.name),
+    (field_heading("unit.address"), lambda p: p.unit.address),
+    (field_heading("unit.legal_representative"), lambda p: p.unit.legal_representative),
+    (field_heading("unit.source_of_funds"), lambda p: p.unit.source_of_funds),
+    (field_heading("unit.overview"), lambda p: p.unit.overview),
+    (field_heading("targets.overall.text"), lambda p: p.targets.overall.text),
+    (field_heading("targets.budget_year"), lambda p: p.targets.budget_year),
+    (field_heading("funding.note"), lambda p: p.funding.note),
+    (field_heading("source.title"), lambda p: p.source and p.source.title),
+    (field_heading("source.issuer"), lambda p: p.source and p.source.issuer),
 )
 # Plain values, shown before and after.
 VALUES: tuple[tuple[Text, Callable[[Project], Any]], ...] = (
-    (Text("单位代码", "Unit code"), lambda p: p.unit.code),
-    (Text("联系电话", "Telephone"), lambda p: p.unit.phone),
-    (Text("代码的原文标签", "Code label as written"), lambda p: p.unit.code_label),
-    (Text("发布日期", "Publication date"), lambda p: p.source and p.source.published),
-    (Text("官方网址", "Official address"), lambda p: p.source and p.source.url),
-    (Text("获取日期", "Retrieval date"), lambda p: p.source and p.source.retrieved),
+    (field_heading("unit.code"), lambda p: p.unit.code),
+    (field_heading("unit.phone"), lambda p: p.unit.phone),
+    (field_heading("unit.code_label"), lambda p: p.unit.code_label),
+    (field_heading("source.published"), lambda p: p.source and p.source.published),
+    (field_heading("source.url"), lambda p: p.source and p.source.url),
+    (field_heading("source.retrieved"), lambda p: p.source and p.source.retrieved),
 )
 AMOUNTS: tuple[tuple[Text, Callable[[Project], Any]], ...] = (
-    (Text("预算年度资金", "Budget-year amount"), lambda p: p.funding.budget_year),
-    (Text("多年度资金总额", "Multi-year total"),
+    (field_heading("funding.budget_year"), lambda p: p.funding.budget_year),
+    (field_heading("funding.multi_year.total"),
      lambda p: p.funding.multi_year and p.funding.multi_year.total),
-    (Text("上年数字", "Previous-year figure"),
+    (field_heading("funding.previous_year.amount"),
      lambda p: p.funding.previous_year and p.funding.previous_year.amount),
 )
 
@@ -124,8 +125,8 @@ def _funding_rest(before: Project, after: Project) -> Items:
     if (old.previous_year and (old.previous_year.year, old.previous_year.components)) != \
             (new.previous_year and (new.previous_year.year, new.previous_year.components)):
         yield Text("上年数字的年度或构成修改", "Previous-year figure's year or parts edited")
-    for name, label in (("label", Text("上年数字的说法", "Previous-year figure's label")),
-                        ("quote", Text("上年数字的原句", "Previous-year figure's quotation"))):
+    for name in ("label", "quote"):
+        label = field_heading(f"funding.previous_year.{name}")
         yield from _text_items(label, getattr(old.previous_year, name, None),
                                getattr(new.previous_year, name, None))
     period = before.targets.overall, after.targets.overall
@@ -181,11 +182,9 @@ PARTS: tuple[tuple[Text, Callable[[Indicator], Text]], ...] = (
     (Text("二级指标", "level-2 indicator"),
      lambda i: glossary.level2_of(i.level1, i.level2) or Text(i.level2, i.level2)),
 )
-INDICATOR_TEXTS: tuple[tuple[Text, str], ...] = (
-    (Text("名称", "name"), "name"), (Text("评分标准", "scoring rule"), "scoring"),
-    (Text("指标内容", "what it shows"), "content"),
-    (Text("设定依据及数据来源", "basis and data source"), "source"),
-)
+INDICATOR_TEXTS: tuple[tuple[Text, str], ...] = tuple(
+    (field_at(f"indicators[].{name}").label, name)
+    for name in ("name", "scoring", "content", "source"))
 
 
 def _indicator(old: Indicator, new: Indicator) -> Items:

@@ -26,6 +26,7 @@ from budgetsite.core.parallel import forked_map
 from budgetsite.history.log import ProjectHistory
 from budgetsite.site import scorecard
 from budgetsite.site.structure import Site, Urls
+from budgetsite.sources import schema
 
 CENT = Decimal("0.01")
 _json_string = json.encoder.encode_basestring  # JSON string literal, non-ASCII kept
@@ -76,11 +77,21 @@ def _both(name: str, zh: str, en: str) -> tuple[Column, Column]:
                f"{en} in English (empty: not yet translated)"))
 
 
+def _declared(path: str, kind: str = "string", **extra) -> tuple[Column, ...]:
+    """The column(s) of a field of project.yaml that has one of its own: named and
+    described by the field's declaration (schema.py), so the two cannot drift apart."""
+    declared = schema.field_at(path)
+    name, label = declared.column, declared.label
+    if isinstance(declared.kind, schema.BiText):
+        return _both(name, label.zh, label.en)
+    return (_c(name, kind, label.zh, label.en, **extra),)
+
+
 PROJECT_ID = _c("project_id", "string", "项目标识，对应 projects.csv 的 id",
                 "project identifier, the id in projects.csv", required=True)
 DISTRICT_YEAR = (_c("district", "string", "区县标识（拼音）", "district key (pinyin)",
                     required=True),
-                 _c("year", "integer", "预算年度", "budget year", required=True))
+                 *_declared("year", "integer", required=True))
 
 PROJECTS = Table("projects", Text("项目", "Projects"), (
     _c("id", "string", "项目标识：区县/年度/项目简称", "project identifier: district/year/slug",
@@ -89,20 +100,19 @@ PROJECTS = Table("projects", Text("项目", "Projects"), (
     _c("district_code", "string", "行政区划代码（GB/T 2260）", "area code (GB/T 2260)"),
     *_both("district_name", "区县名称", "district name"),
     _c("slug", "string", "项目简称（网址中使用）", "project slug, as used in URLs"),
-    *_both("name", "项目名称", "project name"),
-    *_both("department", "公开部门", "disclosing body"),
-    *_both("unit_name", "项目实施单位名称", "implementing unit's name"),
-    _c("unit_code", "string", "统一社会信用代码或组织机构代码",
-       "Unified Social Credit Identifier or organization code"),
+    *_declared("name"),
+    *_declared("department"),
+    *_declared("unit.name"),
+    *_declared("unit.code"),
     _c("unit_code_kind", "string", "代码类别：usci 为统一社会信用代码（18位），org 为组织机构代码（9位）",
        "kind of code: usci, a Unified Social Credit Identifier (18 characters); org, an "
        "organization code (9 characters)", enum=("usci", "org")),
-    *_both("source_of_funds", "经费来源", "source of funds"),
+    *_declared("unit.source_of_funds"),
     _c("budget_year_amount_yuan", "number", "预算年度资金（元）", "budget-year amount (CNY)"),
-    _c("multi_year_start", "integer", "多年度资金期间起始年", "first year of the multi-year period"),
-    _c("multi_year_end", "integer", "多年度资金期间结束年", "last year of the multi-year period"),
+    *_declared("funding.multi_year.start", "integer"),
+    *_declared("funding.multi_year.end", "integer"),
     _c("multi_year_total_yuan", "number", "多年度资金总额（元）", "multi-year total (CNY)"),
-    _c("previous_year", "integer", "上年实际支出的年度", "year of last year's actual spending"),
+    *_declared("funding.previous_year.year", "integer"),
     _c("previous_year_spending_yuan", "number", "上年数字（元）：文件表格中没有，取自文件的叙述",
        "last year's figure (CNY): not in the document's tables, taken from its narrative"),
     _c("indicator_count", "integer", "绩效指标个数", "number of performance indicators"),
@@ -113,14 +123,13 @@ PROJECTS = Table("projects", Text("项目", "Projects"), (
     _c("url_zh", "string", "中文页面网址", "URL of the Chinese page", format="uri"),
     _c("url_en", "string", "英文页面网址", "URL of the English page", format="uri"),
     _c("json_url", "string", "项目 JSON 文件网址", "URL of the project's JSON file", format="uri"),
-    _c("unit_code_label_as_written", "string", "文件给代码的标签（与代码种类不符时）",
-       "the label the document gives the code, where it is not that of the code's kind"),
-    *_both("previous_year_label", "文件对上年数字的说法", "what the document calls last year's figure"),
-    *_both("source_title", "文件发布时的标题", "the document's title as published"),
-    *_both("source_issuer", "发布机关", "the body that issued the document"),
-    _c("source_published", "date", "发布日期", "publication date"),
-    _c("source_url", "string", "官方发布网址", "official address of the document", format="uri"),
-    _c("source_retrieved", "date", "从官方网址获取的日期", "date retrieved from that address"),
+    *_declared("unit.code_label"),
+    *_declared("funding.previous_year.label"),
+    *_declared("source.title"),
+    *_declared("source.issuer"),
+    *_declared("source.published", "date"),
+    *_declared("source.url", format="uri"),
+    *_declared("source.retrieved", "date"),
     _c("original_url", "string", "本站发布的原始文件网址", "URL of the original document as this site "
        "publishes it", format="uri"),
     _c("original_bytes", "integer", "原始文件大小（字节）", "size of the original document (bytes)"),
@@ -131,8 +140,7 @@ PROJECTS = Table("projects", Text("项目", "Projects"), (
 
 INDICATORS = Table("indicators", Text("绩效指标", "Performance indicators"), (
     PROJECT_ID,
-    _c("indicator_id", "string", "指标标识（项目内唯一）", "indicator identifier, unique in its project",
-       required=True),
+    *_declared("indicators[].id", required=True),
     _c("position", "integer", "在绩效目标表中的次序", "order in the performance target table"),
     *DISTRICT_YEAR,
     _c("level1", "string", "一级指标（键）", "level-1 indicator (key)", enum=tuple(glossary.LEVEL1)),
@@ -152,9 +160,9 @@ INDICATORS = Table("indicators", Text("绩效指标", "Performance indicators"),
     *_both("type", "指标属性", "indicator type"),
     _c("points", "number", "分值（本站从评分标准中读出）",
        "points (read by this site from the scoring rule)"),
-    *_both("scoring", "评（扣）分标准", "scoring (deduction) rule"),
-    *_both("content", "指标内容", "what the indicator shows"),
-    *_both("source", "指标值设定依据及数据来源", "basis for the target and data source"),
+    *_declared("indicators[].scoring"),
+    *_declared("indicators[].content"),
+    *_declared("indicators[].source"),
     _c("url_zh", "string", "中文页面中该指标的链接", "link to this indicator on the Chinese page",
        format="uri"),
     _c("url_en", "string", "英文页面中该指标的链接", "link to this indicator on the English page",
@@ -367,18 +375,18 @@ def indicator_row(site: Site, project: Project, position: int, i: Indicator) -> 
 def funding_rows(project: Project) -> Iterator[Row]:
     f = project.funding
     yield _funding_row(project, "budget_year_total", 1, project.year,
-                       Text("预算年度资金", "Budget-year amount"), f.budget_year)
+                       schema.field_heading("funding.budget_year"), f.budget_year)
     for n, line in enumerate(f.components, 1):
         yield _funding_row(project, "budget_year_component", n, project.year, line.label,
                            line.amount)
     if f.multi_year:
         m = f.multi_year
         yield _funding_row(project, "multi_year_total", 1, (m.start, m.end),
-                           Text("多年度资金总额", "Multi-year total"), m.total)
+                           schema.field_heading("funding.multi_year.total"), m.total)
     if f.previous_year:
         p = f.previous_year
         yield _funding_row(project, "previous_year_total", 1, p.year,
-                           Text("上年实际支出", "Last year's actual spending"), p.amount)
+                           schema.field_heading("funding.previous_year"), p.amount)
         for n, line in enumerate(p.components, 1):
             yield _funding_row(project, "previous_year_component", n, p.year, line.label,
                                line.amount)

@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from budgetsite.core.glossary import EXPECTED_WEIGHTS
 from budgetsite.core.model import Project, Section, Text
+from budgetsite.sources import schema, translations
 from budgetsite.sources.narrative import SECTION_IDS, SECTION_TITLES
 
 # Cells the documents leave empty are often transcribed as a placeholder.
@@ -240,8 +241,7 @@ def _result(criterion: Criterion, checks: list[tuple[bool, Flag]]) -> Result:
 def _parts(project: Project, criterion: Criterion) -> Result:
     sections = {s.id for s in project.narrative.get("zh", ()) if s.html}
     level1 = {i.level1 for i in project.indicators}
-    checks = [(bool(project.unit.duties),
-               Flag("duties", Text("主要职责任务", "Main duties"), "unit"))]
+    checks = [(bool(project.unit.duties), _declared_flag("duties", "unit.duties"))]
     checks += [(sid in sections, Flag(sid, SECTION_TITLES[sid])) for sid in SECTION_IDS]
     checks += [(key in level1, Flag(key, name, "targets"))
                for key, name in REQUIRED_LEVEL1.items()]
@@ -250,12 +250,11 @@ def _parts(project: Project, criterion: Criterion) -> Result:
 
 def _details(project: Project, criterion: Criterion) -> Result:
     checks = []
+    content, source = (schema.field_at(f"indicators[].{name}").label
+                       for name in ("content", "source"))
     for i in project.indicators:
-        checks.append((stated(i.content), Flag(f"{i.id}.content", i.name, i.anchor,
-                                               Text("指标内容", "what the indicator shows"))))
-        checks.append((stated(i.source), Flag(f"{i.id}.source", i.name, i.anchor,
-                                              Text("指标值设定依据及数据来源",
-                                                   "basis for the target and data source"))))
+        checks += [(stated(i.content), Flag(f"{i.id}.content", i.name, i.anchor, content)),
+                   (stated(i.source), Flag(f"{i.id}.source", i.name, i.anchor, source))]
     return _result(criterion, checks)
 
 
@@ -279,14 +278,12 @@ def _funding(project: Project, criterion: Criterion) -> Result:
     funding, checks = project.funding, []
     if funding.components:
         checks.append((_adds_up(funding.components, funding.budget_year.yuan),
-                       Flag("components", Text("预算年度资金构成", "Budget-year components"),
-                            "funding")))
+                       _declared_flag("components", "funding.components")))
     previous = funding.previous_year
     if previous and previous.components:
         checks.append((_adds_up(previous.components, previous.amount.yuan),
-                       Flag("previous_year.components",
-                            Text("上年实际支出构成", "Components of last year's spending"),
-                            "funding")))
+                       _declared_flag("previous_year.components",
+                                      "funding.previous_year.components")))
     return _result(criterion, checks)
 
 
@@ -302,12 +299,16 @@ def _adds_up(lines, total: Decimal) -> bool:
 
 
 def _english(project: Project, criterion: Criterion) -> Result:
-    """Each free text of project.yaml and each narrative section is one item."""
-    missing = [_field_flag(project, path) for path in project.missing_english]
-    sections = project.narrative_in("en")
-    missing += [_section_flag(section) for section, translated in sections if not translated]
-    of = project.text_fields + len(sections)
-    return Result(criterion, of - len(missing), of, tuple(missing))
+    """The coverage `check --translations` reports, each missing text flagged."""
+    coverage = translations.coverage(project)
+    missing = [_field_flag(project, path) for path in coverage.fields]
+    missing += [_section_flag(section) for section in coverage.sections]
+    return Result(criterion, coverage.translated, coverage.texts, tuple(missing))
+
+
+def _declared_flag(ref: str, path: str) -> Flag:
+    """A field missing as a whole: its declared name, as a heading writes it."""
+    return Flag(ref, schema.field_heading(path), FIELD_LABELS[path][1])
 
 
 def _section_flag(section: Section) -> Flag:
@@ -317,44 +318,11 @@ def _section_flag(section: Section) -> Flag:
                 section.id)
 
 
-# The free texts of project.yaml by their field path (field_name, with the
-# numbers taken out as {0}): what a reader calls them, and where the page shows them.
+# What a reader calls each field of project.yaml and where the page shows it, by its
+# field path (field_name, with the numbers taken out as {0}): from its declaration.
 # INDICATOR: the anchor is the indicator's own row.
-INDICATOR = "#indicator"
-FIELD_LABELS: dict[str, tuple[str, str, str | None]] = {
-    "department": ("公开部门", "disclosing body", None),
-    "heading": ("文件标题", "document title", None),
-    "name": ("项目名称", "project name", "title"),
-    "basis": ("立项依据", "basis for project approval", "basis"),
-    "unit.name": ("单位名称", "unit name", "unit"),
-    "unit.address": ("单位地址", "unit's address", "unit"),
-    "unit.legal_representative": ("法人代表", "legal representative", "unit"),
-    "unit.source_of_funds": ("经费来源", "source of funds", "unit"),
-    "unit.overview": ("单位概况", "about the unit", "unit"),
-    "unit.duties[]": ("第{0}项主要职责任务", "main duty {0}", "unit"),
-    "funding.components[].label": ("第{0}项预算年度资金构成的名称",
-                                   "budget-year component {0}: label", "funding"),
-    "funding.previous_year.components[].label": (
-        "第{0}项上年实际支出构成的名称", "component {0} of last year's spending: label",
-        "funding"),
-    "funding.note": ("资金列支说明", "note on where the money comes from", "funding"),
-    "funding.previous_year.label": ("上年数字的说法", "what the document calls last year's figure",
-                                    "funding"),
-    "funding.previous_year.quote": ("上年数字的原句", "the sentence last year's figure comes from",
-                                    "funding"),
-    "source.title": ("文件发布时的标题", "the document's title as published", "source"),
-    "corrections[].text": ("第{0}项更正", "correction {0}", "corrections"),
-    "source.issuer": ("发布机关", "issuing body", "source"),
-    "targets.overall.text": ("总体目标", "overall objective", "overall-target"),
-    "targets.budget_year": ("预算年度目标", "budget-year target", "budget-year-target"),
-    "indicators[].name": ("第{0}项指标的名称", "indicator {0}: name", INDICATOR),
-    "indicators[].value": ("第{0}项指标的指标值", "indicator {0}: target value", INDICATOR),
-    "indicators[].scoring": ("第{0}项指标的评分标准", "indicator {0}: scoring rule", INDICATOR),
-    "indicators[].content": ("第{0}项指标的指标内容", "indicator {0}: what it shows",
-                             INDICATOR),
-    "indicators[].source": ("第{0}项指标的指标值设定依据及数据来源",
-                            "indicator {0}: basis for the target and data source", INDICATOR),
-}
+INDICATOR = schema.INDICATOR_ROW
+FIELD_LABELS: dict[str, tuple[Text, str | None]] = schema.field_labels()
 _NUMBER = re.compile(r"\[(\d+)\]")
 
 
@@ -364,8 +332,8 @@ def field_label(path: str) -> tuple[Text, str | None]:
     known = FIELD_LABELS.get(_NUMBER.sub("[]", path))
     if known is None:
         return Text(path, path), None
-    zh, en, anchor = known
-    return Text(zh.format(*numbers), en.format(*numbers)), anchor
+    label, anchor = known
+    return Text(label.zh.format(*numbers), label.en.format(*numbers)), anchor
 
 
 def _field_flag(project: Project, path: str) -> Flag:

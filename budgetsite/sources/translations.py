@@ -5,18 +5,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from budgetsite.core.model import Content, Project
+from budgetsite.core.model import Content, Project, Section
 
 
 @dataclass(frozen=True)
 class Coverage:
+    """How much of a project has English: each free text of project.yaml and each
+    narrative section is one text. The one count, for this report and the scorecard."""
+
     project: Project
     texts: int
-    missing: tuple[str, ...]  # 'project.yaml: name', 'en.md: #overview', …
+    fields: tuple[str, ...]        # field paths in project.yaml: 'indicators[2].source'
+    sections: tuple[Section, ...]  # narrative sections that en.md lacks or leaves empty
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """'project.yaml: name', 'en.md: #overview', …"""
+        return (*(f"project.yaml: {path}" for path in self.fields),
+                *(f"en.md: #{section.id}" for section in self.sections))
 
     @property
     def translated(self) -> int:
-        return self.texts - len(self.missing)
+        return self.texts - len(self.fields) - len(self.sections)
 
     @property
     def percent(self) -> int:
@@ -26,9 +36,8 @@ class Coverage:
 
 def coverage(project: Project) -> Coverage:
     sections = project.narrative_in("en")
-    missing = [f"project.yaml: {name}" for name in project.missing_english]
-    missing += [f"en.md: #{s.id}" for s, translated in sections if not translated]
-    return Coverage(project, project.text_fields + len(sections), tuple(missing))
+    return Coverage(project, project.text_fields + len(sections), project.missing_english,
+                    tuple(section for section, translated in sections if not translated))
 
 
 def report(content: Content) -> list[str]:

@@ -20,17 +20,21 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from budgetsite.core.errors import ConfigError, Problem
-from budgetsite.core.glossary import INDICATOR_TYPES, LEVEL1, LEVEL2
+from budgetsite.core.glossary import CODE_LABELS, INDICATOR_TYPES, LEVEL1, LEVEL2
 from budgetsite.core.model import District
-from budgetsite.sources import check, discover, load, narrative
+from budgetsite.sources import check, discover, load, narrative, schema
 from budgetsite.tools import scaffold
 
-LABELS = ("项目名称", "立项依据", "项目实施单位", "项目绩效目标表",
-          *(t.zh for t in narrative.SECTION_TITLES.values()))
+LABELS = (*(schema.field_at(name).label.zh for name in ("name", "basis", "unit")),
+          "项目绩效目标表", *(t.zh for t in narrative.SECTION_TITLES.values()))
 SECTION_OF = {t.zh: sid for sid, t in narrative.SECTION_TITLES.items()}
-CARD = {"单位名称": "name", "统一社会信用代码": "code", "组织机构代码": "code",
-        "地址": "address", "联系电话": "phone", "法人代表": "legal_representative",
-        "经费来源": "source_of_funds", "单位概况": "overview", "主要职责任务": "duties"}
+# The unit card's lines by their label, as the fields of `unit` are declared; the code
+# is labelled by its kind (and sometimes with the other kind's label: code_label).
+UNIT = schema.field_at("unit").kind
+CARD = {**{f.label.zh: name for name, f in UNIT.fields.items()
+           if name not in ("code", "code_label")},
+        **{label.zh: "code" for label in CODE_LABELS.values()}}
+CARD_REQUIRED = tuple(name for name, f in UNIT.fields.items() if f.required)
 TABLE_HEADERS = {"绩效指标", "评（扣）分标准", "评(扣)分标准", "指标内容", "绩效指标值设定依据及数据来源",
                  "指标值设定依据及数据来源", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
                  "度量单位", "指标属性"}
@@ -186,8 +190,7 @@ class Reader:
             else:
                 self.note(line.number, "unit", f"not placed: {line.text!r} (expected "
                                                f"“label：value”, e.g. 单位名称：…)")
-        for name in ("name", "code", "address", "phone", "legal_representative",
-                     "source_of_funds", "overview"):
+        for name in CARD_REQUIRED:
             if name not in card:
                 self.note(label_line, f"unit.{name}", "not found in the unit card")
         _keep_code_label(card)
