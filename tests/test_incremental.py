@@ -150,7 +150,7 @@ def comment_template(root: Path, name: str, tag: str) -> str:
     override = root / "site_templates" / name
     if not override.exists():
         override.parent.mkdir(exist_ok=True)
-        shutil.copy(REPO / "site_templates" / name, override)
+        shutil.copy(REPO / "budgetsite" / "templates" / name, override)
     comment = f"<!-- budgetsite test edit {tag} -->"
     spot = TEMPLATE_SPOTS[name]
     text = override.read_text("utf-8")

@@ -180,7 +180,7 @@ def test_an_indexer_crash_fails_the_build_and_keeps_public(tmp_path, site_root):
 def test_a_template_that_drops_the_search_body_fails_the_build(tmp_path):
     root = copy_site(tmp_path / "site")
     (root / "site_templates").mkdir()
-    template = (REPO / "site_templates" / "project.html").read_text(encoding="utf-8")
+    template = (REPO / "budgetsite" / "templates" / "project.html").read_text(encoding="utf-8")
     (root / "site_templates" / "project.html").write_text(
         template.replace(" data-pagefind-body", ""), encoding="utf-8")
     result = run_budgetsite("build", "--root", root)

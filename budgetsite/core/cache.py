@@ -280,11 +280,17 @@ class Unstampable(TypeError):
     """A value whose content cannot be written down; its page is always rendered."""
 
 
+LONG_TEXT = 64  # characters; a longer text of a value is remembered by its digest
+
+
 class Stamper:
     """A text that changes whenever a value changes, for the keys of the page cache.
 
     Projects stand for themselves by the digest of their sources (or, with `summary`,
-    of all but their narrative); any other value is written out field by field. The same object met twice is written once per build."""
+    of all but their narrative); any other value is written out field by field. The
+    same object met twice is written once per build, and a long text stands in by its
+    digest: what is remembered stays small however large the values (the scorecard's
+    and the explorer's contexts hold every project's figures)."""
 
     def __init__(self, summary: bool = False):
         self._seen: dict[int, tuple[Any, str]] = {}
@@ -303,6 +309,8 @@ class Stamper:
         if known is not None and known[0] is value:
             return known[1]
         text = self._compose(value)
+        if len(text) > LONG_TEXT:
+            text = "#" + digest(text)
         self._seen[key] = (value, text)  # holding the value keeps its id unique
         return text
 

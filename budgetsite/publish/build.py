@@ -15,6 +15,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from budgetsite.core.cache import Cache, digest
 from budgetsite.core.errors import BuildError, ConfigError, ContentError, Problem
@@ -166,7 +167,7 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
         files = render.render_site(site, pages, dirs, cache, output, links.scan, scans)
         lap("render")
         for more in site_files(site, pages, dirs, cache, config.root):
-            _add(files, {name: (digest(bytes_), bytes_) for name, bytes_ in more.items()})
+            _put(files, more, output)
         # A site with no project yet (just after `budgetsite init`) has nothing to index.
         index = config.search and bool(site.projects)
         if index:
@@ -195,14 +196,29 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
 
 
 def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache,
-               root: Path) -> list[dict[str, bytes]]:
-    """The files besides the pages, each stage's by name: open data, feeds, the site map,
-    the static assets. The batch build and the live engine both write these."""
+               root: Path) -> Iterator[dict[str, bytes]]:
+    """The files besides the pages, each stage's by name, one stage at a time (so that
+    a stage's files can be written and let go before the next is made): open data,
+    feeds, the site map, the static assets. The batch build and the live engine both
+    write these."""
     from budgetsite.outputs import data, explorer_data, originals, sitemap
     from budgetsite.site import feeds, recent
-    return [data.files(site, cache), explorer_data.files(site), feeds.files(site),
-            sitemap.files(site, pages), recent.files(site), originals.files(site, root),
-            _static(dirs, root)]
+    yield data.files(site, cache)
+    yield explorer_data.files(site)
+    yield feeds.files(site)
+    yield sitemap.files(site, pages)
+    yield recent.files(site)
+    yield originals.files(site, root)
+    yield _static(dirs, root)
+
+
+def _put(files: dict, more: dict[str, bytes], output) -> None:
+    """Write a stage's files into the staging folder now and keep only their digests:
+    at 10,000 projects the open data alone is hundreds of megabytes."""
+    _add(files, dict.fromkeys(more, ("", None)))
+    for name, data in more.items():
+        files[name] = (digest(data), None)
+        output.put(name, files[name][0], data)
 
 
 def _search_plan(files: dict, cache: Cache, output) -> dict:
@@ -216,8 +232,8 @@ def _search_plan(files: dict, cache: Cache, output) -> dict:
     keys = {part.folder: search.part_key(binary, part, pages) for part in parts}
     kept = search.reusable(cache, keys, output.has)
     if "data/projects.csv" in files:  # the rows that "download these results" writes
-        _add(files, {n: (digest(b), b) for n, b in
-                     search.rows(files["data/projects.csv"][1]).items()})
+        written = (output.staging / "data/projects.csv").read_bytes()
+        _add(files, {n: (digest(b), b) for n, b in search.rows(written).items()})
     for made in kept.values():
         _add(files, {name: (d, None) for name, d in made["files"].items()})
     if len(kept) == len(parts):
