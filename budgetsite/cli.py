@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from budgetsite.core import codes
 from budgetsite.core.errors import ContentError, SiteError
 from budgetsite.publish.build import BuildConfig, build
 from budgetsite.publish.lock import DEFAULT_WAIT
@@ -58,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, help="output folder (default: ROOT/public)")
     b.add_argument("--base-path", help="serve under this path, e.g. /budget/ "
                                        "(default: base_path in site.yaml)")
-    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _strict_option(b)
     b.add_argument("--no-search", dest="search", action="store_false",
                    help="skip the search index (faster; the search pages will find nothing)")
     b.add_argument("--timings", action="store_true",
@@ -69,11 +70,22 @@ def _parser() -> argparse.ArgumentParser:
                    help="how long to wait for another build of the same site to finish "
                         f"before giving up (default: {DEFAULT_WAIT:.0f}; 0: give up at once)")
     c = command("check", _check, "validate content/ without writing anything")
-    c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _strict_option(c)
     c.add_argument("--translations", action="store_true",
                    help="list, per project, the texts that have no English yet")
     _staff_commands(command)
     return parser
+
+
+def _strict_option(sub: argparse.ArgumentParser) -> None:
+    def codes_given(text: str) -> tuple[str, ...]:
+        try:
+            return codes.strict_codes(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    sub.add_argument("--strict", nargs="?", const=True, default=False, type=codes_given,
+                     metavar="CODE,…", help="treat warnings as errors: all of them, or "
+                     "those of the codes given (docs/problems.md lists them)")
 
 
 def _staff_commands(command) -> None:
@@ -132,8 +144,9 @@ def _check(args) -> int:
         print("\n".join(translations.report(content)))
         return 0
     _print_problems(content.warnings)
-    if args.strict and content.warnings:
-        print(f"budgetsite: {len(content.warnings)} warning(s), failing because of --strict",
+    failing = codes.failing(content.warnings, args.strict)
+    if failing:
+        print(f"budgetsite: {len(failing)} warning(s), failing because of --strict",
               file=sys.stderr)
         return 1
     print(f"budgetsite: {len(content.projects)} project(s) checked, no errors, "

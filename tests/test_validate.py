@@ -347,6 +347,17 @@ def test_indicator_points_not_90_or_100_is_a_warning(site):
     assert check(site, "--strict").returncode == 1
 
 
+def test_strict_can_name_the_codes_to_fail_on(site):
+    edit(site, f"{WUHUA}/project.yaml", "    weight: 10\n    scoring:\n      zh: 本项分值权重为10分",
+         "    weight: 15\n    scoring:\n      zh: 本项分值权重为10分")
+    assert check(site, "--strict", "link.broken,translation.missing").returncode == 0
+    failed = check(site, "--strict", "indicator.weights")
+    assert failed.returncode == 1 and [p.code for p in failed.problems] == ["indicator.weights"]
+    assert "failing because of --strict" in failed.stderr
+    wrong = run_budgetsite("check", "--root", site, "--strict", "funding.sum")
+    assert wrong.returncode == 2 and "'funding.sum' is not a warning's code" in wrong.stderr
+
+
 def test_indicator_points_of_100_pass(site):
     edit(site, f"{WUHUA}/project.yaml", "    weight: 10\n    scoring:\n      zh: 本项分值权重为10分",
          "    weight: 20\n    scoring:\n      zh: 本项分值权重为10分")
