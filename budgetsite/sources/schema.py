@@ -511,7 +511,7 @@ BASE_PATH = Str(pattern=r"/((?!\.\.?/)[A-Za-z0-9._~-]+/)*",
 def base_path_problem(value: str) -> str | None:
     """Why `value` cannot be a base path (for --base-path), or None."""
     found: list[str] = []
-    BASE_PATH.check(value, (), lambda path, message: found.append(message))
+    BASE_PATH.check(value, (), lambda path, message, code: found.append(message))
     return found[0] if found else None
 
 
