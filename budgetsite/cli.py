@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import budgetsite
+from budgetsite.core import codes
 from budgetsite.core.errors import ContentError, SiteError
 from budgetsite.publish.build import BuildConfig, build
 from budgetsite.publish.lock import DEFAULT_WAIT
@@ -62,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, help="output folder (default: ROOT/public)")
     b.add_argument("--base-path", help="serve under this path, e.g. /budget/ "
                                        "(default: base_path in site.yaml)")
-    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _strict_option(b)
     b.add_argument("--no-search", dest="search", action="store_false",
                    help="skip the search index (faster; the search pages will find nothing)")
     b.add_argument("--timings", action="store_true",
@@ -73,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="how long to wait for another build of the same site to finish "
                         f"before giving up (default: {DEFAULT_WAIT:.0f}; 0: give up at once)")
     c = command("check", _check, "validate content/ without writing anything")
-    c.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _strict_option(c)
     c.add_argument("--translations", action="store_true",
                    help="list, per project, the texts that have no English yet")
     _staff_commands(command)
@@ -88,6 +89,15 @@ def _init_command(commands) -> None:
     i.add_argument("dir", type=Path, metavar="DIR",
                    help="the new site's folder (made if missing; must not hold those files)")
     i.set_defaults(run=_init)
+def _strict_option(sub: argparse.ArgumentParser) -> None:
+    def codes_given(text: str) -> tuple[str, ...]:
+        try:
+            return codes.strict_codes(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    sub.add_argument("--strict", nargs="?", const=True, default=False, type=codes_given,
+                     metavar="CODE,…", help="treat warnings as errors: all of them, or "
+                     "those of the codes given (docs/problems.md lists them)")
 
 
 def _staff_commands(command) -> None:
@@ -146,8 +156,9 @@ def _check(args) -> int:
         print("\n".join(translations.report(content)))
         return 0
     _print_problems(content.warnings)
-    if args.strict and content.warnings:
-        print(f"budgetsite: {len(content.warnings)} warning(s), failing because of --strict",
+    failing = codes.failing(content.warnings, args.strict)
+    if failing:
+        print(f"budgetsite: {len(failing)} warning(s), failing because of --strict",
               file=sys.stderr)
         return 1
     print(f"budgetsite: {len(content.projects)} project(s) checked, no errors, "

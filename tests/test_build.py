@@ -131,6 +131,9 @@ def test_warnings_with_strict_leave_public_as_it_was(site_with_output):
     result = run_budgetsite("build", "--root", root, "--strict")
     assert_failed_cleanly(root, before, result)
     assert "unit.legal_representative: warning: no English" in result.stderr
+    assert "[translation.missing]" in result.stderr
+    named = run_budgetsite("build", "--root", root, "--strict", "translation.missing")
+    assert_failed_cleanly(root, before, named)  # --strict with the code of that warning
 
 
 def test_a_failure_after_staging_leaves_public_as_it_was(site_with_output):
@@ -245,7 +248,8 @@ def test_build_reports_pages_warnings_and_time(tmp_path):
     lines = path.read_text(encoding="utf-8").splitlines()
     line = next(n for n, text in enumerate(lines, 1) if "legal_representative:" in text)
     assert result.stderr.strip() == (f"{WUHUA}/project.yaml:{line}:3: unit.legal_representative:"
-                                     f" warning: no English translation yet")
+                                     f" warning: no English translation yet"
+                                     f" [translation.missing]")
 
 
 def test_a_broken_site_template_is_named_by_file_and_line_without_a_traceback(tmp_path):

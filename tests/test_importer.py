@@ -7,6 +7,7 @@ command, checked, built, and its Chinese page read for every fact of the documen
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -220,16 +221,18 @@ def test_what_cannot_be_placed_is_reported_with_its_line_and_left_empty(tmp_path
     def line_of(text: str) -> int:
         return next(n for n, line in enumerate(lines, 1) if text in line)
 
-    for expected in (
-            f"unplaceable.txt:{line_of('结转资金300000元')}:1: funding: the amount 300000元 "
-            f"was not placed",
-            f"unplaceable.txt:{line_of('完成得满分。')}:1: indicators.weight: the scoring rule "
-            f"states no points",
-            f"unplaceable.txt:{line_of(chr(9) + '约')}:1: indicators.operator: '约' is not a "
-            f"comparator",
-            f"unplaceable.txt:{line_of('覆盖指标')}:1: indicators.level2: '覆盖指标' is not a "
-            f"level-2 indicator"):
-        assert expected in result.stderr, result.stderr
+    reported = result.stderr.splitlines()
+    for expected, code in (
+            (f"unplaceable.txt:{line_of('结转资金300000元')}:1: funding: the amount 300000元 "
+             f"was not placed", "import.unplaced"),
+            (f"unplaceable.txt:{line_of('完成得满分。')}:1: indicators.weight: the scoring rule "
+             f"states no points", "import.missing"),
+            (f"unplaceable.txt:{line_of(chr(9) + '约')}:1: indicators.operator: '约' is not a "
+             f"comparator", "import.vocabulary"),
+            (f"unplaceable.txt:{line_of('覆盖指标')}:1: indicators.level2: '覆盖指标' is not a "
+             f"level-2 indicator", "import.vocabulary")):
+        assert any(line.endswith(f" [{code}]") for line in reported if expected in line), \
+            (expected, code, result.stderr)
     # nothing invented: the fields stay empty, and check names them
     data = yaml.safe_load((root / "content/projects/guandu/2026/unplaceable/project.yaml")
                           .read_text(encoding="utf-8"))
@@ -239,9 +242,9 @@ def test_what_cannot_be_placed_is_reported_with_its_line_and_left_empty(tmp_path
     assert data["funding"]["budget_year"] == 1200000
     check = run_budgetsite("check", "--root", root)
     assert check.returncode == 1
-    assert "indicators[1].operator: is still empty" in check.stderr
-    assert "indicators[1].weight: is still empty" in check.stderr
-    assert "indicators[2].level2: is still empty" in check.stderr
+    for field in ("indicators[1].operator", "indicators[1].weight", "indicators[2].level2"):
+        assert re.search(rf"{re.escape(field)}: is still empty: .* \[schema\.empty\]$",
+                         check.stderr, re.M), check.stderr
 
 
 # ---- the command ---------------------------------------------------------------------
@@ -304,4 +307,5 @@ def test_not_utf8_is_refused(tmp_path):
     result = run_budgetsite("import", source, "--root", root)
     assert result.returncode == 1
     assert "gbk.txt:1:" in result.stderr and "UTF-8" in result.stderr
+    assert "[file.encoding]" in result.stderr
     assert "Traceback" not in result.stderr

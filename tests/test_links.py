@@ -136,3 +136,5 @@ def test_stylesheets_and_sitemaps_are_checked_too(tmp_path):
         ("public/sitemap.xml", 1, "https://x.org/gone/: there is no gone/index.html in the site"),
         ("public/static/a.css", 1, "missing.svg: there is no static/missing.svg in the site"),
     ]
+    assert {(p.code, p.warning) for p in problems} == {("link.broken", True)}
+    assert str(problems[0]).endswith(" [link.broken]")

@@ -89,6 +89,7 @@ def test_check_names_exactly_the_empty_fields(site):
     assert found, result.stderr
     assert all(e["path"] == f"{FOLDER}/project.yaml" for e in found), result.stderr
     assert all(e["message"].startswith("is still empty: fill in ") for e in found)
+    assert all(e["message"].endswith(" [schema.empty]") for e in found), result.stderr
     expected = [n for n in required_leaves(schema.PROJECT) if n not in ("district", "year")]
     assert sorted(e["field"] for e in found) == sorted(expected)
     assert "not valid YAML" not in result.stderr and "Traceback" not in result.stderr
@@ -164,6 +165,7 @@ def test_untouched_english_skeleton_shows_the_chinese(tmp_path):
     result = run_budgetsite("check", "--root", root)
     assert result.returncode == 0, result.stderr
     assert "en.md:1:1: file: warning: no English narrative yet" in result.stderr
+    assert "[translation.narrative]" in result.stderr
     out = build(root, None, "--no-search")
     page = (out / "en/wuhua/2025/urban-rural-medical-assistance/index.html").read_text("utf-8")
     overview = re.search(r'<section id="overview".*?</section>', page, re.S)[0]

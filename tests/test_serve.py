@@ -285,6 +285,8 @@ def test_a_failed_build_shows_every_problem_and_recovers(preview, site):
     edit(chenggong / "project.yaml", 'operator: "="', 'operator: "≈"')
     expected = check_lines(site)
     assert len(expected) == 2
+    assert sorted(line.rsplit(" ", 1)[1] for line in expected) == [
+        "[schema.choice]", "[yaml.syntax]"]  # the codes, which the error page shows too
     failed = preview.wait_for("budgetsite: build 2 failed", start)
     assert preview.lines[start:failed][-2:] == expected  # the terminal prints the same lines
     status, kind, body = preview.get(WUHUA_PAGE)
@@ -326,8 +328,10 @@ def test_a_broken_template_is_reported_and_the_server_keeps_running(preview, sit
     (templates / "home.html").write_text("{% extends 'base.html' %}\n{% block main %}\n"
                                          "{% for x in %}\n{% endblock %}\n", encoding="utf-8")
     failed = preview.wait_for("budgetsite: build 2 failed")
-    assert any(line.startswith("site_templates/home.html:3:1: template:")
-               for line in preview.lines[:failed])
+    [line] = [line for line in preview.lines[:failed]
+              if line.startswith("site_templates/home.html:3:1: template:")]
+    assert line.endswith(" [template.syntax]")
+    assert line in page_text(preview.get("/")[2])
     assert "Traceback" not in "\n".join(preview.lines)
     (templates / "home.html").unlink()
     preview.wait_for("budgetsite: build 3:", failed)
@@ -379,7 +383,7 @@ def test_the_open_page_reloads_shows_errors_and_recovers(preview, site, page):
 
     edit(project, "year: 2025\n", "year: 2025\nname: [unclosed\n")
     [problem] = check_lines(site)
-    assert problem.startswith(f"{WUHUA}/project.yaml:")
+    assert problem.startswith(f"{WUHUA}/project.yaml:") and problem.endswith(" [yaml.syntax]")
     expect(page.locator("h1")).to_contain_text("构建失败", timeout=WAIT * 1000)
     expect(page.locator(".problems")).to_contain_text(problem)
 

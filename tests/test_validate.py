@@ -2,7 +2,7 @@
 
 Each test copies the real content (or a small tree from fixtures/), breaks one thing
 the way a clerk might, runs the real command and reads its report: the exit status
-and the exact `path:line:col: field: message` line.
+and the exact `path:line:col: field: message [code]` line.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from conftest import FIXTURES, copy_site, run_budgetsite
 WUHUA = "content/projects/wuhua/2025/urban-rural-medical-assistance"
 CHENGGONG = "content/projects/chenggong/2026/civil-servant-medical-subsidy-insurance"
 REPORT_LINE = re.compile(r"(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<field>[^:\s]+): "
-                         r"(?P<warning>warning: )?(?P<message>.+)")
+                         r"(?P<warning>warning: )?(?P<message>.+) \[(?P<code>[a-z0-9-]+\.[a-z0-9-]+)\]")
 SUMMARY = re.compile(r"budgetsite: .+")
 
 
@@ -30,6 +30,7 @@ class Reported:
     field: str
     message: str
     warning: bool
+    code: str
 
 
 @dataclass
@@ -60,7 +61,8 @@ def check(root: Path, *args: str) -> Check:
         assert match or SUMMARY.fullmatch(line), f"not a report line: {line!r}"
         if match:
             problems.append(Reported(match["path"], int(match["line"]), int(match["col"]),
-                                     match["field"], match["message"], bool(match["warning"])))
+                                     match["field"], match["message"], bool(match["warning"]),
+                                     match["code"]))
     return Check(result.returncode, problems, result.stdout, result.stderr)
 
 
@@ -82,14 +84,15 @@ def position(root: Path, path: str, needle: str) -> tuple[int, int]:
 
 
 def assert_reported(problem: Reported, root: Path, path: str, field: str, at: str,
-                    *words: str, warning: bool = False) -> None:
+                    *words: str, code: str, warning: bool = False) -> None:
     """The problem names `path`, the line and column where `at` starts, `field`,
-    and says each of `words`."""
+    says each of `words`, and carries the `code` of the rule it breaks."""
     assert (problem.path, problem.field) == (path, field), problem
     assert (problem.line, problem.col) == position(root, path, at), problem
     for word in words:
         assert word.lower() in problem.message.lower(), f"{word!r} not in {problem.message!r}"
     assert problem.warning == warning, problem
+    assert problem.code == code, problem
 
 
 @pytest.fixture
@@ -115,7 +118,7 @@ def test_yaml_syntax_error_names_its_line(site):
     result = check(site)
     assert result.returncode == 1
     problem = result.only()
-    assert_reported(problem, site, f"{WUHUA}/project.yaml", "file", ": 63399978", "YAML")
+    assert_reported(problem, site, f"{WUHUA}/project.yaml", "file", ": 63399978", "YAML", code="yaml.syntax")
     assert "mapping values are not allowed" in problem.message
 
 
@@ -125,7 +128,7 @@ def test_unknown_field(site):
     result = check(site)
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{WUHUA}/project.yaml", "unit.fax", "fax:",
-                    "unknown field", "'fax'", "phone")
+                    "unknown field", "'fax'", "phone", code="schema.unknown-field")
 
 
 def test_unknown_field_in_an_indicator_row(site):
@@ -135,7 +138,7 @@ def test_unknown_field_in_an_indicator_row(site):
     assert result.returncode == 1
     path = f"{WUHUA}/project.yaml"
     assert_reported(result.find(path, "indicators[1].wieght"), site, path, "indicators[1].wieght",
-                    "wieght:", "unknown field", "weight")
+                    "wieght:", "unknown field", "weight", code="schema.unknown-field")
     # …and the real name is then missing, reported at the row it belongs in.
     missing = result.find(path, "indicators[1].weight")
     assert "missing" in missing.message
@@ -147,7 +150,7 @@ def test_missing_field_names_the_field_at_its_group(site):
     result = check(site)
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{WUHUA}/project.yaml", "unit.phone", "\nunit:",
-                    "missing field", "phone", "联系电话")
+                    "missing field", "phone", "联系电话", code="schema.required")
 
 
 @pytest.mark.parametrize("old, new, field, at, words", [
@@ -167,7 +170,7 @@ def test_wrong_type(site, old, new, field, at, words):
     assert result.returncode == 1
     problems = [p for p in result.problems if p.field == field]
     assert len(problems) == 1, result.stderr
-    assert_reported(problems[0], site, f"{WUHUA}/project.yaml", field, at, *words)
+    assert_reported(problems[0], site, f"{WUHUA}/project.yaml", field, at, *words, code="schema.type")
 
 
 # --- districts, levels, vocabulary ------------------------------------------------------
@@ -179,7 +182,7 @@ def test_unknown_district(site):
     result = check(site)
     assert result.returncode == 1
     assert_reported(result.only(), site, path, "district", "district: huawu",
-                    "unknown district", "'huawu'", "wuhua", "chenggong")
+                    "unknown district", "'huawu'", "wuhua", "chenggong", code="district.unknown")
 
 
 def test_level2_must_belong_under_its_level1(site):
@@ -188,7 +191,7 @@ def test_level2_must_belong_under_its_level1(site):
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{WUHUA}/project.yaml", "indicators[1].level2",
                     "level2: social\n    name:\n      zh: 救助对象人次", "'social'", "not a level-2", "output", "产出指标",
-                    "quantity, quality, timeliness, cost")
+                    "quantity, quality, timeliness, cost", code="indicator.level2")
 
 
 @pytest.mark.parametrize("level1, level2", [
@@ -212,7 +215,7 @@ def test_level2_of_the_2021_scheme_is_not_under_output(site):
     result = check(site)
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{WUHUA}/project.yaml", "indicators[1].level2",
-                    "level2: economic-cost", "'economic-cost'", "not a level-2", "output")
+                    "level2: economic-cost", "'economic-cost'", "not a level-2", "output", code="indicator.level2")
 
 
 def test_unknown_comparator(site):
@@ -220,7 +223,7 @@ def test_unknown_comparator(site):
     result = check(site)
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{WUHUA}/project.yaml", "indicators[5].operator",
-                    'operator: "=>"', "'=>'", "not one of", ">=", "<=")
+                    'operator: "=>"', "'=>'", "not one of", ">=", "<=", code="schema.choice")
 
 
 def test_unknown_indicator_type(site):
@@ -229,7 +232,7 @@ def test_unknown_indicator_type(site):
     result = check(site)
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{CHENGGONG}/project.yaml", "indicators[1].type",
-                    "type: quantative", "'quantative'", "quantitative", "qualitative")
+                    "type: quantative", "'quantative'", "quantitative", "qualitative", code="schema.choice")
 
 
 # --- codes ---------------------------------------------------------------------------------
@@ -239,7 +242,7 @@ def test_bad_usci_check_character(site):
     result = check(site)
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{WUHUA}/project.yaml", "unit.code", "code:",
-                    "check character", "USCI", "12530102431280534J", "'H'")
+                    "check character", "USCI", "12530102431280534J", "'H'", code="unit.code-check")
 
 
 def test_usci_with_a_character_it_cannot_have(site):
@@ -248,7 +251,7 @@ def test_usci_with_a_character_it_cannot_have(site):
     result = check(site)
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{WUHUA}/project.yaml", "unit.code", "code:",
-                    "characters", "USCI")
+                    "characters", "USCI", code="unit.code-check")
 
 
 def test_bad_organization_code_check_character(site):
@@ -256,7 +259,7 @@ def test_bad_organization_code_check_character(site):
     result = check(site)
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{CHENGGONG}/project.yaml", "unit.code", "code:",
-                    "check character", "organization code", "MB1584221", "'0'")
+                    "check character", "organization code", "MB1584221", "'0'", code="unit.code-check")
 
 
 def test_code_of_the_wrong_length(site):
@@ -265,7 +268,7 @@ def test_code_of_the_wrong_length(site):
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{CHENGGONG}/project.yaml", "unit.code", 'code: "MB15842"',
 
-                    "'MB15842'", "18-character USCI", "9-character organization code")
+                    "'MB15842'", "18-character USCI", "9-character organization code", code="schema.pattern")
 
 
 def test_usci_from_another_district_is_a_warning(site):
@@ -274,7 +277,7 @@ def test_usci_from_another_district_is_a_warning(site):
     result = check(site)
     assert result.returncode == 0, result.stderr
     assert_reported(result.only(), site, f"{CHENGGONG}/project.yaml", "unit.code", "code:",
-                    "530102", "呈贡区", "530114", warning=True)
+                    "530102", "呈贡区", "530114", warning=True, code="unit.code-area")
     assert "1 warning(s)" in result.stdout
     strict = check(site, "--strict")
     assert strict.returncode == 1
@@ -313,7 +316,7 @@ def test_budget_year_components_must_add_up(site):
     result = check(site)
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{CHENGGONG}/project.yaml", "funding.components",
-                    "components:", "5,400,000.50元", "5,500,000.00元", "-99,999.50元")
+                    "components:", "5,400,000.50元", "5,500,000.00元", "-99,999.50元", code="funding.sum")
 
 
 def test_budget_year_components_that_add_up_pass(site):
@@ -331,7 +334,7 @@ def test_previous_year_components_must_add_up(site):
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{WUHUA}/project.yaml",
                     "funding.previous_year.components", "components:",
-                    "8,241,225元", "8,241,234元", "last year")
+                    "8,241,225元", "8,241,234元", "last year", code="funding.sum")
 
 
 def test_indicator_points_not_90_or_100_is_a_warning(site):
@@ -340,8 +343,19 @@ def test_indicator_points_not_90_or_100_is_a_warning(site):
     result = check(site)
     assert result.returncode == 0, result.stderr
     assert_reported(result.only(), site, f"{WUHUA}/project.yaml", "indicators", "indicators:",
-                    "95", "90", "100", warning=True)
+                    "95", "90", "100", warning=True, code="indicator.weights")
     assert check(site, "--strict").returncode == 1
+
+
+def test_strict_can_name_the_codes_to_fail_on(site):
+    edit(site, f"{WUHUA}/project.yaml", "    weight: 10\n    scoring:\n      zh: 本项分值权重为10分",
+         "    weight: 15\n    scoring:\n      zh: 本项分值权重为10分")
+    assert check(site, "--strict", "link.broken,translation.missing").returncode == 0
+    failed = check(site, "--strict", "indicator.weights")
+    assert failed.returncode == 1 and [p.code for p in failed.problems] == ["indicator.weights"]
+    assert "failing because of --strict" in failed.stderr
+    wrong = run_budgetsite("check", "--root", site, "--strict", "funding.sum")
+    assert wrong.returncode == 2 and "'funding.sum' is not a warning's code" in wrong.stderr
 
 
 def test_indicator_points_of_100_pass(site):
@@ -361,7 +375,8 @@ def test_unsafe_slug(site, slug):
     result = check(site)
     assert result.returncode == 1
     problem = result.only()
-    assert (problem.path, problem.line, problem.col, problem.field) == (path, 1, 1, "slug")
+    assert (problem.path, problem.line, problem.col, problem.field, problem.code) == (
+        path, 1, 1, "slug", "folder.name")
     assert f"'{slug}'" in problem.message and "lowercase" in problem.message
 
 
@@ -370,9 +385,9 @@ def test_unsafe_district_folder(site):
     path = "content/projects/Wuhua/2025/urban-rural-medical-assistance/project.yaml"
     result = check(site)
     assert result.returncode == 1
-    assert [(p.path, p.line, p.field) for p in result.problems
+    assert [(p.path, p.line, p.field, p.code) for p in result.problems
             if p.message.startswith("the folder name 'Wuhua' is not a safe district")] == [
-        (path, 1, "district")], result.stderr
+        (path, 1, "district", "folder.name")], result.stderr
 
 
 def test_a_file_outside_a_project_folder(site):
@@ -381,6 +396,7 @@ def test_a_file_outside_a_project_folder(site):
     assert result.returncode == 1
     problem = result.only()
     assert problem.path == "content/projects/wuhua/2025/project.yaml"
+    assert problem.code == "folder.stray"
     assert "not in a project folder" in problem.message
 
 
@@ -390,8 +406,8 @@ def test_duplicate_project_is_a_warning(site):
     assert result.returncode == 0, result.stderr
     # Folders are read in sorted order: copy/ first, so the original is the second one.
     problem = result.only()
-    assert (problem.path, problem.line, problem.col, problem.field, problem.warning) == (
-        f"{WUHUA}/project.yaml", 1, 1, "name", True)
+    assert (problem.path, problem.line, problem.col, problem.field, problem.warning,
+            problem.code) == (f"{WUHUA}/project.yaml", 1, 1, "name", True, "project.duplicate")
     assert "wuhua/2025/copy" in problem.message and "duplicate" in problem.message
     assert check(site, "--strict").returncode == 1
 
@@ -401,7 +417,7 @@ def test_year_must_match_its_folder(site):
     path = "content/projects/wuhua/2026/urban-rural-medical-assistance/project.yaml"
     result = check(site)
     assert result.returncode == 1
-    assert_reported(result.only(), site, path, "year", "year: 2025", "2025", "2026/")
+    assert_reported(result.only(), site, path, "year", "year: 2025", "2025", "2026/", code="folder.year")
 
 
 # --- the narrative -------------------------------------------------------------------------
@@ -411,7 +427,7 @@ def test_section_ids_must_match_between_languages(site):
     result = check(site)
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{WUHUA}/en.md", "sections", "## Implementation plan",
-                    "planning", "plan", "zh.md", "same order")
+                    "planning", "plan", "zh.md", "same order", code="narrative.mismatch")
 
 
 def test_a_section_missing_from_en_md(site):
@@ -421,7 +437,7 @@ def test_a_section_missing_from_en_md(site):
     result = check(site)
     assert result.returncode == 1
     assert_reported(result.only(), site, f"{WUHUA}/en.md", "sections", "## Implementation plan",
-                    "results", "zh.md")
+                    "results", "zh.md", code="narrative.mismatch")
 
 
 def test_heading_without_an_id(site):
@@ -430,7 +446,7 @@ def test_heading_without_an_id(site):
     assert result.returncode == 1
     # Only this: zh.md is not then compared with en.md, which would repeat it.
     assert_reported(result.only(), site, f"{WUHUA}/zh.md", "sections", "## 项目实施计划",
-                    "needs an id", "{#plan}")
+                    "needs an id", "{#plan}", code="narrative.heading")
 
 
 # --- translations --------------------------------------------------------------------------
@@ -446,10 +462,10 @@ def test_missing_english_is_a_warning_for_each_field(site):
     assert len(result.problems) == 2, result.stderr
     assert_reported(result.find(path, "indicators[2].source"), site, path,
                     "indicators[2].source", "source:\n      zh: 根据相关补助资料测算\n  - id: one-stop",
-                    "no English", warning=True)
+                    "no English", warning=True, code="translation.missing")
     assert_reported(result.find(path, "unit.legal_representative"), site, path,
                     "unit.legal_representative", "legal_representative:", "no English",
-                    warning=True)
+                    warning=True, code="translation.missing")
     assert "2 warning(s)" in result.stdout
     assert check(site, "--strict").returncode == 1
 
@@ -459,8 +475,8 @@ def test_missing_en_md_is_a_warning(site):
     result = check(site)
     assert result.returncode == 0
     problem = result.only()
-    assert (problem.path, problem.line, problem.field, problem.warning) == (
-        f"{WUHUA}/en.md", 1, "file", True)
+    assert (problem.path, problem.line, problem.field, problem.warning, problem.code) == (
+        f"{WUHUA}/en.md", 1, "file", True, "translation.narrative")
     assert "no English" in problem.message
 
 
@@ -475,10 +491,12 @@ def test_every_problem_is_reported_at_once(site):
     edit(site, f"{CHENGGONG}/en.md", "{#plan}", "{#planning}")
     result = check(site)
     assert result.returncode == 1
-    assert {(p.path, p.field) for p in result.problems} == {
-        (wuhua, "indicators[1].level2"), (wuhua, "indicators[5].operator"),
-        (chenggong, "unit.code"), (chenggong, "indicators[1].type"),
-        (f"{CHENGGONG}/en.md", "sections"),
+    assert {(p.path, p.field, p.code) for p in result.problems} == {
+        (wuhua, "indicators[1].level2", "indicator.level2"),
+        (wuhua, "indicators[5].operator", "schema.choice"),
+        (chenggong, "unit.code", "unit.code-check"),
+        (chenggong, "indicators[1].type", "schema.choice"),
+        (f"{CHENGGONG}/en.md", "sections", "narrative.mismatch"),
     }, result.stderr
     assert "budgetsite: 5 error(s), 0 warning(s)" in result.stderr
 
@@ -490,46 +508,48 @@ def test_the_many_errors_fixture_reports_them_all(tmp_path):
     assert result.returncode == 1
     first = "content/projects/wuhua/2025/first/project.yaml"
     second = "content/projects/wuhua/2025/second/project.yaml"
-    got = [(p.path, p.line, p.field, p.warning) for p in result.problems]
+    got = [(p.path, p.line, p.field, p.warning, p.code) for p in result.problems]
     assert got == [
-        ("content/districts.yaml", 8, "districts[2].slug", False),
-        (first, 9, "unit.code", False),
-        (first, 17, "funding.components", False),
-        (first, 30, "indicators", True),
-        (second, 5, "unit.fax", False),
-        (second, 14, "indicators[1].level1", False),
+        ("content/districts.yaml", 8, "districts[2].slug", False, "district.duplicate"),
+        (first, 9, "unit.code", False, "unit.code-check"),
+        (first, 17, "funding.components", False, "funding.sum"),
+        (first, 30, "indicators", True, "indicator.weights"),
+        (second, 5, "unit.fax", False, "schema.unknown-field"),
+        (second, 14, "indicators[1].level1", False, "schema.choice"),
     ], result.stderr
 
 
-@pytest.mark.parametrize("name, text", [
-    ("empty", ""),
-    ("a list", "- 1\n- 2\n"),
-    ("a string", "just words\n"),
-    ("tabs", "district:\twuhua\n\tyear: 2025\n"),
-    ("unclosed quote", 'district: "wuhua\n'),
-    ("alias", "a: &x [1]\nb: *x\n"),
-    ("python tag", "district: !!python/object:os.system ls\n"),
-    ("deep", "a: " + "[" * 200 + "]" * 200 + "\n"),
-    ("duplicate key", "district: wuhua\ndistrict: wuhua\n"),
-    ("timestamp", "district: wuhua\nyear: 2025-01-01\n"),
+@pytest.mark.parametrize("name, text, code", [
+    ("empty", "", "file.empty"),
+    ("a list", "- 1\n- 2\n", "schema.type"),
+    ("a string", "just words\n", "schema.type"),
+    ("tabs", "district:\twuhua\n\tyear: 2025\n", "yaml.syntax"),
+    ("unclosed quote", 'district: "wuhua\n', "yaml.syntax"),
+    ("alias", "a: &x [1]\nb: *x\n", "yaml.anchor"),
+    ("python tag", "district: !!python/object:os.system ls\n", "yaml.tag"),
+    ("deep", "a: " + "[" * 200 + "]" * 200 + "\n", "yaml.depth"),
+    ("duplicate key", "district: wuhua\ndistrict: wuhua\n", "yaml.duplicate-key"),
+    ("timestamp", "district: wuhua\nyear: 2025-01-01\n", "schema.type"),
 ])
-def test_hostile_project_yaml_never_shows_a_traceback(site, name, text):
+def test_hostile_project_yaml_never_shows_a_traceback(site, name, text, code):
     (site / WUHUA / "project.yaml").write_text(text, encoding="utf-8", errors="surrogateescape")
     result = check(site)  # also asserts every line is a report line, never a traceback
     assert result.returncode == 1
     assert result.problems and all(p.path.startswith(WUHUA) for p in result.problems)
+    assert code in {p.code for p in result.problems}, result.stderr
 
 
-@pytest.mark.parametrize("name, files", [
-    ("no site.yaml", {"content/site.yaml": None}),
-    ("districts as a list", {"content/districts.yaml": "- wuhua\n"}),
+@pytest.mark.parametrize("name, files, code", [
+    ("no site.yaml", {"content/site.yaml": None}, "file.missing"),
+    ("districts as a list", {"content/districts.yaml": "- wuhua\n"}, "schema.type"),
     ("site.yaml without base_url", {"content/site.yaml": "title: t\ndescription: d\n"
-                                                         "publisher: p\n"}),
-    ("empty zh.md", {f"{WUHUA}/zh.md": ""}),
-    ("zh.md without headings", {f"{WUHUA}/zh.md": "text before any heading\n"}),
-    ("project.yaml is a folder", {f"{WUHUA}/project.yaml": "folder"}),
+                                                         "publisher: p\n"}, "schema.required"),
+    ("empty zh.md", {f"{WUHUA}/zh.md": ""}, "narrative.no-sections"),
+    ("zh.md without headings", {f"{WUHUA}/zh.md": "text before any heading\n"},
+     "narrative.orphan-text"),
+    ("project.yaml is a folder", {f"{WUHUA}/project.yaml": "folder"}, "file.not-regular"),
 ])
-def test_broken_site_files_never_show_a_traceback(site, name, files):
+def test_broken_site_files_never_show_a_traceback(site, name, files, code):
     for path, text in files.items():
         target = site / path
         if target.is_dir():
@@ -542,7 +562,7 @@ def test_broken_site_files_never_show_a_traceback(site, name, files):
             target.write_text(text, encoding="utf-8")
     result = check(site)
     assert result.returncode == 1
-    assert result.problems, result.stderr
+    assert code in {p.code for p in result.problems}, result.stderr
 
 
 def _shapes(value, path=()):

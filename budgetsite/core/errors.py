@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Protocol
+
+from budgetsite.core import codes
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with the sources, located as precisely as we can."""
+    """One thing wrong with the sources, located as precisely as we can, with the code
+    of the rule it breaks (core.codes; explained in docs/problems.md)."""
 
     path: str
     line: int
@@ -16,10 +20,18 @@ class Problem:
     field: str
     message: str
     warning: bool = False
+    code: str = dataclasses.field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        if self.code not in codes.CODES:
+            raise ValueError(f"unregistered problem code {self.code!r}")
+        if codes.is_warning(self.code) != self.warning:
+            raise ValueError(f"{self.code} is registered as {codes.CODES[self.code].kind}")
 
     def __str__(self) -> str:
         kind = "warning: " if self.warning else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.field}: {kind}{self.message}"
+        return (f"{self.path}:{self.line}:{self.col}: {self.field}: {kind}{self.message} "
+                f"{codes.tag(self.code)}")
 
 
 class Located(Protocol):
@@ -38,13 +50,13 @@ class Checker:
     source: Located
     problems: list[Problem]
 
-    def error(self, path: tuple, message: str, warning: bool = False) -> None:
+    def error(self, path: tuple, message: str, code: str, warning: bool = False) -> None:
         line, col = self.source.mark(path)
         self.problems.append(Problem(self.source.path, line, col, field_name(path),
-                                     message, warning))
+                                     message, warning, code=code))
 
-    def warn(self, path: tuple, message: str) -> None:
-        self.error(path, message, warning=True)
+    def warn(self, path: tuple, message: str, code: str) -> None:
+        self.error(path, message, code, warning=True)
 
 
 def field_name(path: tuple) -> str:

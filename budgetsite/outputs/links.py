@@ -194,7 +194,8 @@ def check_output(folder: Path, names: dict[str, str], urls: Urls, shown: str,
                      if (reason := _broken(link.url, name, scanned, urls))]
         broken[key] = found
         problems.extend(Problem(f"{shown}/{name}", line, col, "link", f"{url}: {reason}",
-                                warning=True) for line, col, url, reason in found)
+                                warning=True, code="link.broken")
+                        for line, col, url, reason in found)
     cache.keep(BROKEN, {targets: broken}, sharded=False)
     return problems
 

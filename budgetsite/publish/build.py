@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from budgetsite.core import codes
 from budgetsite.core.cache import Cache, digest
 from budgetsite.core.errors import BuildError, ConfigError, ContentError, Problem
 from budgetsite.publish.lock import DEFAULT_WAIT, site_lock
@@ -31,7 +32,7 @@ class BuildConfig:
     root: Path
     out: Path
     base_path: str | None = None
-    strict: bool = False
+    strict: bool | tuple[str, ...] = False  # every warning fails, or those of these codes
     search: bool = True
     cache: bool = True
     wait: float = DEFAULT_WAIT  # seconds to wait for another build of the root (lock.py)
@@ -151,7 +152,7 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     content = discover.load_content(config.root, cache)
     gc.freeze()  # the model lives as long as the build: the collector need not walk it
     lap("load")
-    if config.strict and content.warnings:
+    if codes.failing(content.warnings, config.strict):
         raise ContentError(list(content.warnings))
     history = history_stage.read(config.root, [p.key for p in content.projects], content, cache)
     site = site_stage.make_site(content, config.base_path, history)
@@ -183,7 +184,7 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
         broken = links.check_output(output.staging, names, site.urls, config.out.as_posix(),
                                     cache, scans)
         lap("links")
-        if config.strict and broken:
+        if codes.failing(broken, config.strict):
             raise ContentError(broken)
         output.swap()
         lap("swap")

@@ -22,8 +22,9 @@ from jinja2.lexer import (
 )
 from markupsafe import Markup, escape
 
-from budgetsite.core import cache as cache_stage, glossary, i18n
+from budgetsite.core import cache as cache_stage, codes, glossary, i18n
 from budgetsite.core.cache import Cache, Stamper, Unstampable
+from budgetsite.core.errors import Problem
 from budgetsite.core.model import Text
 from budgetsite.core.parallel import forked_map
 from budgetsite.render import charts
@@ -398,9 +399,11 @@ def _render_many(renderer: Renderer, pages: list[Page], inspect: Inspect | None 
 
 
 def template_problem(err: jinja2.TemplateError, root: Path) -> str:
-    """A broken template as `path:line:col: template: message`, for the terminal and preview."""
+    """A broken template as `path:line:col: template: message [code]`, for the terminal
+    and preview."""
     if isinstance(err, jinja2.TemplateSyntaxError) and err.filename:
         path = Path(err.filename)
         shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
-        return f"{shown}:{err.lineno}:1: template: {err.message}"
-    return f"template: {err}"
+        return str(Problem(shown, err.lineno or 1, 1, "template", err.message or str(err),
+                           code="template.syntax"))
+    return f"template: {err} {codes.tag('template.error')}"

@@ -24,9 +24,9 @@ class Malformed:
     paths: list[tuple] = field(default_factory=list)
 
     def recording(self, report: schema.Report) -> schema.Report:
-        def record(path: tuple, message: str) -> None:
+        def record(path: tuple, message: str, code: str) -> None:
             self.paths.append(path)
-            report(path, message)
+            report(path, message, code)
         return record
 
     def ok(self, path: tuple) -> bool:
@@ -49,14 +49,15 @@ def _load_checked(root: Path, path: Path, spec: schema.Record,
     try:
         source = load_yaml(path, shown)
     except FileNotFoundError:
-        problems.append(Problem(shown, 1, 1, "file", "this file is missing"))
+        problems.append(Problem(shown, 1, 1, "file", "this file is missing",
+                                code="file.missing"))
         return None, malformed
     except LoadError as err:
         problems.append(err.problem)
         return None, malformed
     checker = Checker(source, problems)
     if source.data is None:
-        checker.error((), "the file is empty")
+        checker.error((), "the file is empty", "file.empty")
         return None, malformed
     spec.check(source.data, (), malformed.recording(checker.error))
     return source, malformed
@@ -98,7 +99,8 @@ def _find_district(data: Any, districts: dict[str, District], malformed: Malform
     district = districts.get(data["district"])
     if district is None:
         checker.error(("district",), f"unknown district {data['district']!r}; known districts: "
-                                     f"{', '.join(sorted(districts)) or 'none'}")
+                                     f"{', '.join(sorted(districts)) or 'none'}",
+                      "district.unknown")
     return district
 
 
@@ -126,10 +128,9 @@ def _read_narrative(root: Path, path: Path, problems: list[Problem],
     try:
         source: TextFile = read_text(path, shown)
     except FileNotFoundError:
-        problems.append(Problem(shown, 1, 1, "file",
-                                "this file is missing" if required else
-                                "no English narrative yet: the English page shows the Chinese",
-                                warning=not required))
+        problems.append(_no_english(shown) if not required else
+                        Problem(shown, 1, 1, "file", "this file is missing",
+                                code="file.missing"))
         return None
     except LoadError as err:
         problems.append(err.problem)
@@ -138,13 +139,17 @@ def _read_narrative(root: Path, path: Path, problems: list[Problem],
     if not required and sections and not any(s.html for s in sections) \
             and all(p.warning for p in found):
         # An untouched skeleton (from `budgetsite new`): the page shows the Chinese.
-        problems.append(Problem(shown, 1, 1, "file", "no English narrative yet: the "
-                                "English page shows the Chinese", warning=True))
+        problems.append(_no_english(shown))
         return None
     problems.extend(found)
     # Sections with wrong headings would only make the comparison of zh.md and
     # en.md repeat the same mistake in other words.
     return None if any(not p.warning for p in found) else sections
+
+
+def _no_english(shown: str) -> Problem:
+    return Problem(shown, 1, 1, "file", "no English narrative yet: the English page shows "
+                   "the Chinese", warning=True, code="translation.narrative")
 
 
 def _check_folder(folder: Path, shown: str, source: Source | None, malformed: Malformed,
@@ -154,13 +159,14 @@ def _check_folder(folder: Path, shown: str, source: Source | None, malformed: Ma
         if not SLUG.fullmatch(part):
             problems.append(Problem(shown, 1, 1, name, f"the folder name {part!r} is not a safe "
                                     f"{name}: use lowercase letters, digits and single hyphens "
-                                    f"(no spaces, dots or slashes)"))
+                                    f"(no spaces, dots or slashes)", code="folder.name"))
     if source is None:
         return
     checker = Checker(source, problems)
     if malformed.ok(("year",)) and str(source.data["year"]) != year:
         checker.error(("year",), f"the year {source.data['year']} does not match the "
-                                 f"folder {year}/; move the folder or fix the year")
+                                 f"folder {year}/; move the folder or fix the year",
+                      "folder.year")
     if malformed.ok(("district",)) and source.data["district"] != district:
         checker.error(("district",), f"the district {source.data['district']!r} does not "
-                                     f"match the folder {district}/")
+                                     f"match the folder {district}/", "folder.district")

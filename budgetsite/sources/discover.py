@@ -174,10 +174,13 @@ def _read_districts(root: Path, problems: list[Problem]) -> tuple[District | Non
     districts: list[District] = []
     for i, entry in enumerate(source.data["districts"]):
         if entry["slug"] in {d.slug for d in districts}:
-            checker.error(("districts", i, "slug"), f"district {entry['slug']!r} is listed twice")
+            checker.error(("districts", i, "slug"),
+                          f"district {entry['slug']!r} is listed twice",
+                          "district.duplicate")
         if entry["slug"] in glossary.RESERVED_SLUGS:
             checker.error(("districts", i, "slug"), f"{entry['slug']!r} cannot be a district "
-                          f"slug: the site's own pages use /{entry['slug']}/; choose another")
+                          f"slug: the site's own pages use /{entry['slug']}/; choose "
+                          f"another", "district.reserved")
         districts.append(_district(entry))
     city = source.data["city"]
     return _district({**city, "slug": "city"}), districts
@@ -205,7 +208,8 @@ def discover(root: Path, problems: list[Problem]) -> list[Path]:
     however deep it goes."""
     base = root / "content" / "projects"
     if base.is_symlink():
-        problems.append(Problem("content/projects", 1, 1, "file", SYMLINK))
+        problems.append(Problem("content/projects", 1, 1, "file", SYMLINK,
+                                code="file.symlink"))
         return []
     if not base.is_dir():
         return []
@@ -213,13 +217,14 @@ def discover(root: Path, problems: list[Problem]) -> list[Path]:
     for path, is_dir, is_link in _entries(base):
         depth = len(path.relative_to(base).parts)
         shown = path.relative_to(root).as_posix()
-        if is_link and not (depth == 4 and path.name in PROJECT_FILES):
-            problems.append(Problem(shown, 1, 1, "file", SYMLINK))  # (those, when read)
+        if is_link and not (depth == 4 and path.name in PROJECT_FILES):  # those: when read
+            problems.append(Problem(shown, 1, 1, "file", SYMLINK, code="file.symlink"))
         elif depth == 3 and is_dir:
             folders.append(path)
         elif (depth <= 3) != is_dir:  # a file above the project folders, a folder in one
             problems.append(Problem(shown, 1, 1, "file", "not in a project folder: projects "
-                                    "live in content/projects/<district>/<year>/<slug>/"))
+                                    "live in content/projects/<district>/<year>/<slug>/",
+                                    code="folder.stray"))
     return folders
 
 

@@ -50,7 +50,8 @@ def regular_files(folder: Path, root: Path) -> dict[str, Path]:
     while stack:
         current = stack.pop()
         if current.is_symlink():
-            problems.append(Problem(shown(current, root), 1, 1, "file", SYMLINK))
+            problems.append(Problem(shown(current, root), 1, 1, "file", SYMLINK,
+                                    code="file.symlink"))
             continue
         try:
             entries = list(os.scandir(current))
@@ -63,8 +64,10 @@ def regular_files(folder: Path, root: Path) -> dict[str, Path]:
             elif entry.is_file(follow_symlinks=False):
                 found[path.relative_to(folder).as_posix()] = path
             else:
-                problems.append(Problem(shown(path, root), 1, 1, "file",
-                                        SYMLINK if entry.is_symlink() else NOT_REGULAR))
+                link = entry.is_symlink()
+                problems.append(Problem(
+                    shown(path, root), 1, 1, "file", SYMLINK if link else NOT_REGULAR,
+                    code="file.symlink" if link else "file.not-regular"))
     if problems:
         raise ContentError(problems)
     return dict(sorted(found.items()))

@@ -83,7 +83,8 @@ def read_text(path: Path, shown: str) -> TextFile:
     except UnicodeDecodeError as err:
         line, col = _position(data, err.start, b"\n")
         raise LoadError(Problem(shown, line, col, "file",
-                                "the file is not valid UTF-8 text; save it as UTF-8")) from None
+                                "the file is not valid UTF-8 text; save it as UTF-8",
+                                code="file.encoding")) from None
     # One kind of line break, so that every stage counts lines alike.
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     bad = FORBIDDEN.search(text)
@@ -91,7 +92,8 @@ def read_text(path: Path, shown: str) -> TextFile:
         line, col = _position(text, bad.start(), "\n")
         raise LoadError(Problem(shown, line, col, "file",
                                 f"the character U+{ord(bad.group()):04X} is a control or "
-                                f"separator character that does not belong in text; delete it"))
+                                f"separator character that does not belong in text; "
+                                f"delete it", code="file.character"))
     return TextFile(shown, text)
 
 
@@ -108,16 +110,19 @@ def source_bytes(path: Path, shown: str, limit: int | None = MAX_SOURCE_BYTES) -
         raise
     except OSError as err:
         if err.errno == errno.ELOOP:
-            raise LoadError(Problem(shown, 1, 1, "file", SYMLINK)) from None
+            raise LoadError(Problem(shown, 1, 1, "file", SYMLINK,
+                                    code="file.symlink")) from None
         raise LoadError(Problem(shown, 1, 1, "file", f"the file cannot be read: "
-                                                     f"{err.strerror}")) from None
+                                                     f"{err.strerror}",
+                                code="file.unreadable")) from None
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
-        raise LoadError(Problem(shown, 1, 1, "file", NOT_REGULAR))
+        raise LoadError(Problem(shown, 1, 1, "file", NOT_REGULAR, code="file.not-regular"))
     with os.fdopen(fd, "rb") as handle:
         too_big = Problem(shown, 1, 1, "file", f"the file is larger than {limit or 0:,} bytes, "
-                                               f"the most a source file may have; split it")
+                                               f"the most a source file may have; split it",
+                          code="file.too-large")
         if limit is not None and st.st_size > limit:
             raise LoadError(too_big)
         data = handle.read() if limit is None else handle.read(limit + 1)
@@ -153,13 +158,16 @@ def parse_yaml(text: str, shown: str) -> Source:
         mark = err.problem_mark or err.context_mark
         line, col = source.at(mark) if mark else (1, 1)
         raise LoadError(Problem(shown, line, col, "file",
-                                f"this is not valid YAML: {err.problem or err.context}")) from None
+                                f"this is not valid YAML: {err.problem or err.context}",
+                                code="yaml.syntax")) from None
     except yaml.reader.ReaderError as err:
         line, col = _position(text, err.position, "\n")
         raise LoadError(Problem(shown, line, col, "file", f"this is not valid YAML: the "
-                                f"character U+{err.character:04X} is not allowed")) from None
+                                f"character U+{err.character:04X} is not allowed",
+                                code="yaml.syntax")) from None
     except yaml.YAMLError as err:
-        raise LoadError(Problem(shown, 1, 1, "file", f"this is not valid YAML: {err}")) from None
+        raise LoadError(Problem(shown, 1, 1, "file", f"this is not valid YAML: {err}",
+                                code="yaml.syntax")) from None
     # An empty document ('---' alone) is marked past the last line; leave it unmarked.
     if node is not None and node.tag != _TAG + "null":
         source.data = _value(node, (), source)
@@ -175,18 +183,21 @@ def _check_structure(text: str, source: Source) -> None:
         where = (source.path, *source.at(event.start_mark), "file")
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise LoadError(Problem(*where, "YAML anchors and aliases (& and *) are not "
-                                            "allowed; write the value out"))
+                                            "allowed; write the value out",
+                                    code="yaml.anchor"))
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise LoadError(Problem(*where, f"nested more than {MAX_DEPTH} levels deep"))
+                raise LoadError(Problem(*where, f"nested more than {MAX_DEPTH} levels deep",
+                                        code="yaml.depth"))
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 
 
-def _fail(source: Source, node: yaml.Node, path: FieldPath, message: str) -> LoadError:
+def _fail(source: Source, node: yaml.Node, path: FieldPath, message: str,
+          code: str) -> LoadError:
     return LoadError(Problem(source.path, *source.at(node.start_mark), field_name(path),
-                             message))
+                             message, code=code))
 
 
 def _value(node: yaml.Node, path: FieldPath, source: Source) -> Any:
@@ -194,7 +205,8 @@ def _value(node: yaml.Node, path: FieldPath, source: Source) -> Any:
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, path, source)
     if node.tag not in (_TAG + "map", _TAG + "seq"):
-        raise _fail(source, node, path, f"the YAML tag {node.tag} is not allowed")
+        raise _fail(source, node, path, f"the YAML tag {node.tag} is not allowed",
+                    "yaml.tag")
     if isinstance(node, yaml.SequenceNode):
         return [_value(item, path + (i,), source)
                 for i, item in enumerate(node.value)]
@@ -205,14 +217,16 @@ def _mapping(node: yaml.MappingNode, path: FieldPath, source: Source) -> dict[st
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _TAG + "merge":
-            raise _fail(source, key_node, path, "field names must be plain words")
+            raise _fail(source, key_node, path, "field names must be plain words",
+                        "yaml.key")
         key = key_node.value
         if len(key) > MAX_KEY_LENGTH:
             raise _fail(source, key_node, path, f"a field name of {len(key):,} characters; "
-                                                f"field names are short words")
+                                                f"field names are short words", "yaml.key")
         _check_text(key, key_node, path, source)
         if key in result:
-            raise _fail(source, key_node, path + (key,), "this field is given twice")
+            raise _fail(source, key_node, path + (key,), "this field is given twice",
+                        "yaml.duplicate-key")
         source.marks[path + (key,)] = source.at(key_node.start_mark)
         result[key] = _value(value_node, path + (key,), source)
     return result
@@ -230,7 +244,8 @@ def _scalar(node: yaml.ScalarNode, path: FieldPath, source: Source) -> Any:
         return _number(node, path, source)
     if tag == "timestamp":
         return node.value  # dates stay as written; the model decides what they mean
-    raise _fail(source, node, path, f"the YAML tag {node.tag} is not allowed")
+    raise _fail(source, node, path, f"the YAML tag {node.tag} is not allowed",
+                    "yaml.tag")
 
 
 def _check_text(value: str, node: yaml.Node, path: FieldPath, source: Source) -> str:
@@ -239,7 +254,7 @@ def _check_text(value: str, node: yaml.Node, path: FieldPath, source: Source) ->
     if bad:
         raise _fail(source, node, path, f"the text holds the character U+{ord(bad.group()):04X}, "
                                         f"a control or separator character that does not "
-                                        f"belong in text")
+                                        f"belong in text", "file.character")
     return value
 
 
@@ -249,21 +264,25 @@ def _number(node: yaml.ScalarNode, path: FieldPath, source: Source) -> int | Dec
     1000: a budget figure written so is a slip, never meant, and is refused."""
     written = node.value
     if len(written) > MAX_INTEGER_DIGITS + MAX_DECIMAL_PLACES + 2:
-        raise _fail(source, node, path, f"{node.value[:40]!r}… is too long to be a number")
+        raise _fail(source, node, path, f"{node.value[:40]!r}… is too long to be a number",
+                    "yaml.number")
     if not PLAIN_NUMBER.fullmatch(written):
-        raise _fail(source, node, path, _not_plain(written))
+        raise _fail(source, node, path, _not_plain(written), "yaml.number")
     try:
         number = int(written) if "." not in written else Decimal(written)
     except (InvalidOperation, ValueError):
-        raise _fail(source, node, path, f"{node.value!r} is not a number") from None
+        raise _fail(source, node, path, f"{node.value!r} is not a number",
+                    "yaml.number") from None
     exact = Decimal(number)
     if not exact.is_finite():
-        raise _fail(source, node, path, f"{node.value!r} is not a usable number")
+        raise _fail(source, node, path, f"{node.value!r} is not a usable number",
+                    "yaml.number")
     if exact and (exact.adjusted() >= MAX_INTEGER_DIGITS
                   or exact.as_tuple().exponent < -MAX_DECIMAL_PLACES):
         raise _fail(source, node, path, f"{node.value!r} is out of range: numbers may have at "
                                         f"most {MAX_INTEGER_DIGITS} digits before the decimal "
-                                        f"point and {MAX_DECIMAL_PLACES} after it")
+                                        f"point and {MAX_DECIMAL_PLACES} after it",
+                    "yaml.number")
     return number
 
 

@@ -64,16 +64,20 @@ def parse(source: TextFile) -> tuple[tuple[Section, ...], list[Problem]]:
         elif line.strip():
             problems.append(Problem(source.path, number, 1, "sections",
                                     "text before the first '## Heading {#id}' line; "
-                                    "every paragraph must belong to a section"))
+                                    "every paragraph must belong to a section",
+                                    code="narrative.orphan-text"))
     if not sections and not problems:
-        problems.append(Problem(source.path, 1, 1, "sections", "no '## Heading {#id}' sections"))
+        problems.append(Problem(source.path, 1, 1, "sections",
+                                "no '## Heading {#id}' sections",
+                                code="narrative.no-sections"))
     result = tuple(Section(sid, title, to_html("\n".join(body)), "", line)
                    for sid, title, body, line in sections)
     for section, (_, _, _, number) in zip(result, sections):
         if section.id and not section.html:
             problems.append(Problem(source.path, number, 1, "sections",
                                     f"the section {{#{section.id}}} is still empty: write its "
-                                    f"text under the heading", warning=True))
+                                    f"text under the heading", warning=True,
+                                    code="narrative.empty-section"))
     return result, problems
 
 
@@ -83,31 +87,35 @@ def _check_limits(source: TextFile) -> list[Problem]:
     if markup > MAX_MARKUP:
         return [Problem(source.path, 1, 1, "sections",
                         f"the file holds {markup:,} '[' and '<' characters; at most "
-                        f"{MAX_MARKUP:,} are allowed")]
+                        f"{MAX_MARKUP:,} are allowed", code="narrative.limit")]
     for number, line in enumerate(source.text.split("\n"), 1):
         if NESTING.match(line).end() > MAX_NESTING:
             return [Problem(source.path, number, 1, "sections",
                             f"this line is indented or nested more than {MAX_NESTING} "
-                            f"characters deep")]
+                            f"characters deep", code="narrative.limit")]
     return []
 
 
 def _check_heading(match, path, number, sections, problems) -> None:
     sid = match["id"]
     if not match["title"]:
-        problems.append(Problem(path, number, 1, "sections", "this heading has no title"))
+        problems.append(Problem(path, number, 1, "sections", "this heading has no title",
+                                code="narrative.heading"))
     if not sid:
         # Suggest the id the official layout has at this place.
         usual = SECTION_IDS[min(len(sections), len(SECTION_IDS) - 1)]
         problems.append(Problem(path, number, 1, "sections",
                                 f"heading {match['title']!r} needs an id, such as "
-                                f"'## {match['title']} {{#{usual}}}'"))
+                                f"'## {match['title']} {{#{usual}}}'",
+                                code="narrative.heading"))
     elif not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", sid):
         problems.append(Problem(path, number, 1, "sections",
                                 f"section id {sid!r} may only use lowercase letters, "
-                                f"digits and hyphens"))
+                                f"digits and hyphens", code="narrative.heading"))
     elif sid in {s[0] for s in sections}:
-        problems.append(Problem(path, number, 1, "sections", f"section id {sid!r} is used twice"))
+        problems.append(Problem(path, number, 1, "sections",
+                                f"section id {sid!r} is used twice",
+                                code="narrative.duplicate-id"))
 
 
 class _ShownAsWritten(markdown.extensions.Extension):

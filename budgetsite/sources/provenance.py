@@ -46,10 +46,12 @@ def check_source(folder: Path, data: Any, ok: Callable[[tuple], bool],
     path, where = folder / name, ("source", "file")
     if path.is_symlink() or not path.is_file():
         checker.error(where, f"there is no file {name!r} in the project folder; put the "
-                             f"original document there, as published, or delete this field")
+                             f"original document there, as published, or delete this field",
+                      "original.missing")
     elif path.stat().st_size > MAX_ORIGINAL_BYTES:
         checker.error(where, f"{name} is larger than {MAX_ORIGINAL_BYTES:,} bytes, the most an "
-                             f"original may have; give its official url instead")
+                             f"original may have; give its official url instead",
+                      "original.too-large")
     else:
         return OriginalFile(name, path.stat().st_size, file_digest(path, "sha256"))
     return None
@@ -66,7 +68,8 @@ def _calendar_date(value: str, where: tuple, checker: Checker) -> datetime.date 
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        checker.error(where, f"{value!r} is not a date of the calendar (year-month-day)")
+        checker.error(where, f"{value!r} is not a date of the calendar (year-month-day)",
+                      "date.invalid")
         return None
 
 
@@ -79,7 +82,8 @@ def _check_dates(source: dict, ok: Callable[[tuple], bool], checker: Checker) ->
                 days[name] = day
     if len(days) == 2 and days["retrieved"] < days["published"]:
         checker.error(("source", "retrieved"), "the document was retrieved before it was "
-                                               "published; check the two dates")
+                                               "published; check the two dates",
+                      "source.dates")
 
 
 def original_of(project: Project) -> OriginalFile | None:

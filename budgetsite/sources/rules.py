@@ -30,16 +30,18 @@ def check_code(code: str, district: District, checker: Checker) -> None:
     expected = checkcodes.check_char(code)
     kind = "USCI" if len(code) == 18 else "organization code"
     if expected is None:
-        checker.error(("unit", "code"), f"{code!r} contains characters a {kind} cannot have")
+        checker.error(("unit", "code"),
+                      f"{code!r} contains characters a {kind} cannot have",
+                      "unit.code-check")
     elif expected != code[-1]:
         checker.error(("unit", "code"), f"the check character of {kind} {code} is wrong: it "
                                         f"should end in {expected!r}; look for a mistyped "
-                                        f"character")
+                                        f"character", "unit.code-check")
     area = checkcodes.usci_area(code)
     if area and expected == code[-1] and area not in district.area_codes:
         checker.warn(("unit", "code"), f"this USCI was registered in area {area}, not in "
                                        f"{district.name.zh} ({district.code}); "
-                                       f"check the code and the district")
+                                       f"check the code and the district", "unit.code-area")
 
 
 def _sum_check(checker: Checker, path: tuple, lines: tuple[FundingLine, ...],
@@ -49,7 +51,8 @@ def _sum_check(checker: Checker, path: tuple, lines: tuple[FundingLine, ...],
     parts = sum((line.amount.yuan for line in lines), Decimal(0))
     if parts != total.yuan:
         checker.error(path, f"the components add up to {parts:,}元 but {what} is "
-                            f"{total.yuan:,}元 (difference {parts - total.yuan:,}元)")
+                            f"{total.yuan:,}元 (difference {parts - total.yuan:,}元)",
+                      "funding.sum")
 
 
 def check_funding(funding: Funding, year: int, checker: Checker) -> None:
@@ -61,15 +64,18 @@ def check_funding(funding: Funding, year: int, checker: Checker) -> None:
                    "last year's spending")
         if funding.previous_year.year >= year:
             checker.error(("funding", "previous_year", "year"),
-                          f"last year's spending must be for a year before {year}")
+                          f"last year's spending must be for a year before {year}",
+                          "funding.previous-year")
     multi = funding.multi_year
     if multi:
         if not multi.start <= year <= multi.end:
             checker.error(("funding", "multi_year"), f"the period {multi.start}–{multi.end} does "
-                                                     f"not include the budget year {year}")
+                                                     f"not include the budget year {year}",
+                          "funding.period")
         if multi.total.yuan < funding.budget_year.yuan:
             checker.error(("funding", "multi_year", "total"),
-                          "the multi-year total is smaller than the budget-year amount")
+                          "the multi-year total is smaller than the budget-year amount",
+                          "funding.total")
 
 
 def check_indicators(rows: list[tuple[int, Indicator]], checker: Checker,
@@ -80,35 +86,40 @@ def check_indicators(rows: list[tuple[int, Indicator]], checker: Checker,
     for i, indicator in rows:
         path = ("indicators", i)
         if indicator.id in seen:
-            checker.error(path + ("id",), f"the id {indicator.id!r} is used by another indicator")
+            checker.error(path + ("id",),
+                          f"the id {indicator.id!r} is used by another indicator",
+                          "indicator.duplicate-id")
         seen.add(indicator.id)
         if level2_of(indicator.level1, indicator.level2) is None:
             allowed = ", ".join(LEVEL2[indicator.level1])
             checker.error(path + ("level2",),
                           f"{indicator.level2!r} is not a level-2 indicator under "
                           f"{indicator.level1} ({LEVEL1[indicator.level1].zh}); "
-                          f"use one of: {allowed}")
+                          f"use one of: {allowed}", "indicator.level2")
         if indicator.unit and indicator.unit not in UNITS:
             checker.warn(path + ("unit",), f"the unit {indicator.unit!r} has no English name "
-                                           f"yet; it is shown in Chinese")
+                                           f"yet; it is shown in Chinese", "indicator.unit")
     total = sum((indicator.weight for _, indicator in rows), Decimal(0))
     if complete and rows and total not in EXPECTED_WEIGHTS:
         checker.warn(("indicators",), f"the indicator points add up to {total}, not 90 (with "
-                                      f"10 for the budget execution rate) or 100")
+                                      f"10 for the budget execution rate) or 100",
+                     "indicator.weights")
 
 
 def check_period(overall: OverallTarget, year: int, checker: Checker) -> None:
     if overall.start > overall.end:
-        checker.error(("targets", "overall", "end"), "the period ends before it starts")
+        checker.error(("targets", "overall", "end"), "the period ends before it starts",
+                      "target.period-order")
     elif not overall.start <= year <= overall.end:
         checker.warn(("targets", "overall"), f"the period {overall.start}–{overall.end} does "
-                                             f"not include the budget year {year}")
+                                             f"not include the budget year {year}",
+                     "target.period")
 
 
 def check_translations(paths: list[tuple], checker: Checker) -> None:
     """Missing English is shown openly on the page; the clerk hears of each field."""
     for path in paths:
-        checker.warn(path, "no English translation yet")
+        checker.warn(path, "no English translation yet", "translation.missing")
 
 
 def check_narratives(root: Path, folder: Path,
@@ -122,7 +133,8 @@ def check_narratives(root: Path, folder: Path,
         missing = [s for s in narrative.SECTION_IDS if s not in {x.id for x in zh}]
         if missing:
             problems.append(Problem(zh_path, 1, 1, "sections", "missing the section(s) "
-                                    + ", ".join(f"{{#{m}}}" for m in missing), warning=True))
+                                    + ", ".join(f"{{#{m}}}" for m in missing), warning=True,
+                                    code="narrative.missing-section"))
     if zh is None or en is None:
         return
     zh_ids, en_ids = [s.id for s in zh], [s.id for s in en]
@@ -130,7 +142,7 @@ def check_narratives(root: Path, folder: Path,
         problems.append(Problem(en_path, _first_difference(zh, en), 1, "sections",
                                 f"the section ids ({', '.join(en_ids)}) differ from zh.md "
                                 f"({', '.join(zh_ids)}); both languages need the same "
-                                f"sections in the same order"))
+                                f"sections in the same order", code="narrative.mismatch"))
 
 
 def _first_difference(zh: tuple[Section, ...], en: tuple[Section, ...]) -> int:
@@ -150,7 +162,8 @@ def check_duplicates(projects: list[Project], problems: list[Problem]) -> None:
         if key in seen:
             problems.append(Problem(f"{project.source_dir}/project.yaml", 1, 1,
                                     "name", f"the same project name and year as "
-                                    f"{seen[key].key}; is this a duplicate?", warning=True))
+                                    f"{seen[key].key}; is this a duplicate?", warning=True,
+                                    code="project.duplicate"))
         seen.setdefault(key, project)
 
 
@@ -162,23 +175,25 @@ def check_continues(projects: list[Project], problems: list[Problem]) -> None:
     for project in sorted(projects, key=lambda p: p.key):
         if not project.continues:
             continue
-        def report(message: str, warning: bool = False) -> None:
+        def report(message: str, code: str, warning: bool = False) -> None:
             problems.append(Problem(f"{project.source_dir}/project.yaml",
                                     project.continues_line or 1, 1, "continues", message,
-                                    warning))
+                                    warning, code=code))
         earlier = by_key.get(project.continues)
         if earlier is None:
             report(f"there is no project {project.continues!r}; write last year's project as "
-                   f"district/year/slug, the path of its folder under content/projects/")
+                   f"district/year/slug, the path of its folder under content/projects/",
+                   "continues.unknown")
         elif earlier.year >= project.year:
             report(f"{earlier.key} is of {earlier.year}, not of a year before {project.year}; "
-                   f"a project continues an earlier year's project")
+                   f"a project continues an earlier year's project", "continues.year")
         elif project.continues in taken:
             report(f"{taken[project.continues].key} already continues {earlier.key}; "
-                   f"a project is continued by one project of the next year only")
+                   f"a project is continued by one project of the next year only",
+                   "continues.taken")
         else:
             taken[project.continues] = project
             if earlier.unit.code != project.unit.code:
                 report(f"{earlier.key} is of another implementing unit "
                        f"({earlier.unit.code}, not {project.unit.code}); check the link",
-                       warning=True)
+                       "continues.unit", warning=True)

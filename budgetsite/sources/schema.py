@@ -17,7 +17,7 @@ from budgetsite.core.model import MONEY_UNITS, Text
 from budgetsite.sources.load import PLAIN_NUMBER
 from budgetsite.sources.narrative import SECTION_IDS
 
-Report = Callable[[tuple, str], None]
+Report = Callable[[tuple, str, str], None]  # (path, message, code of core.codes)
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # The anchor of a field shown in its indicator's own row (each row has its own id).
 INDICATOR_ROW = "#indicator"
@@ -57,16 +57,19 @@ class Str(Kind):
     def check(self, value, path, report):
         if not isinstance(value, str):
             report(path, f"should be text{self._hint()}, not {describe(value)}"
-                         + (" (put it in quotes)" if _is_number(value) else ""))
+                         + (" (put it in quotes)" if _is_number(value) else ""),
+                   "schema.type")
             return False
         if self.choices and value not in self.choices:
-            report(path, f"{value!r} is not one of: {', '.join(self.choices)}")
+            report(path, f"{value!r} is not one of: {', '.join(self.choices)}",
+                   "schema.choice")
             return False
         if self.pattern and not re.fullmatch(self.pattern, value):
-            report(path, f"{value!r} is not valid{self._hint()}")
+            report(path, f"{value!r} is not valid{self._hint()}", "schema.pattern")
             return False
         if len(value) > self.max_length:
-            report(path, f"is {len(value):,} characters long; at most {self.max_length:,} allowed")
+            report(path, f"is {len(value):,} characters long; at most {self.max_length:,} allowed",
+                   "schema.too-long")
             return False
         return True
 
@@ -90,10 +93,11 @@ class Integer(Kind):
 
     def check(self, value, path, report):
         if not isinstance(value, int) or isinstance(value, bool):
-            report(path, f"should be a whole number, not {describe(value)}")
+            report(path, f"should be a whole number, not {describe(value)}", "schema.type")
             return False
         if not self.minimum <= value <= self.maximum:
-            report(path, f"{value} is out of range ({self.minimum}–{self.maximum})")
+            report(path, f"{value} is out of range ({self.minimum}–{self.maximum})",
+                   "schema.range")
             return False
         return True
 
@@ -115,13 +119,14 @@ class Number(Kind):
     def check(self, value, path, report):
         value = quoted_number(value)
         if not _is_number(value):
-            report(path, f"should be a number, not {describe(value)}")
+            report(path, f"should be a number, not {describe(value)}", "schema.type")
             return False
         if value < 0:
-            report(path, f"{value} is negative")
+            report(path, f"{value} is negative", "schema.range")
             return False
         if value > self.maximum:
-            report(path, f"{value} is too large: at most {self.maximum:,} allowed")
+            report(path, f"{value} is too large: at most {self.maximum:,} allowed",
+                   "schema.range")
             return False
         return True
 
@@ -144,7 +149,8 @@ def _cents(value: Any, unit: str, path: tuple, report: Report) -> bool:
     allowed = 2 + len(str(MONEY_UNITS[unit])) - 1  # 万元: 6 places, 亿元: 10
     if places > allowed:
         report(path, f"{value} has {places} decimal places; an amount in {unit} has at "
-                     f"most {allowed} (to the fen); write it as the document does")
+                     f"most {allowed} (to the fen); write it as the document does",
+               "schema.decimals")
         return False
     return True
 
@@ -159,7 +165,7 @@ class Amount(Kind):
                 _cents(value["value"], value["unit"], path + ("value",), report)
         if not _is_number(quoted_number(value)):
             report(path, f"should be an amount in 元 (a number such as 7968243.98, without "
-                         f"commas), not {describe(value)}")
+                         f"commas), not {describe(value)}", "schema.type")
             return False
         return Number().check(value, path, report) and _cents(value, "元", path, report)
 
@@ -178,7 +184,8 @@ class BiText(Kind):
         if isinstance(value, str):
             return Str(max_length=self.max_length).check(value, path, report)
         if not isinstance(value, dict):
-            report(path, f"should be a text with zh: and en:, not {describe(value)}")
+            report(path, f"should be a text with zh: and en:, not {describe(value)}",
+                   "schema.type")
             return False
         return Record({"zh": Field(Str(max_length=self.max_length), doc="中文"),
                        "en": Field(Str(max_length=self.max_length), required=False,
@@ -200,7 +207,8 @@ class Value(Kind):
         if _is_number(value):
             if abs(value) <= LARGEST:
                 return True
-            report(path, f"{value} is too large: at most {LARGEST:,} allowed")
+            report(path, f"{value} is too large: at most {LARGEST:,} allowed",
+                   "schema.range")
             return False
         return BiText(max_length=500).check(value, path, report)
 
@@ -215,10 +223,12 @@ class ListOf(Kind):
 
     def check(self, value, path, report):
         if not isinstance(value, list):
-            report(path, f"should be a list (lines starting with '- '), not {describe(value)}")
+            report(path, f"should be a list (lines starting with '- '), not {describe(value)}",
+                   "schema.type")
             return False
         if len(value) > self.max_items:
-            report(path, f"has {len(value)} entries; at most {self.max_items} allowed")
+            report(path, f"has {len(value)} entries; at most {self.max_items} allowed",
+                   "schema.too-long")
             return False
         results = [self.item.check(entry, path + (i,), report) for i, entry in enumerate(value)]
         return all(results)
@@ -254,13 +264,14 @@ class Record(Kind):
 
     def check(self, value, path, report):
         if not isinstance(value, dict):
-            report(path, f"should be a group of fields, not {describe(value)}")
+            report(path, f"should be a group of fields, not {describe(value)}",
+                   "schema.type")
             return False
         ok = True
         for name in value:
             if name not in self.fields:
                 report(path + (name,), f"unknown field {name!r}; expected one of: "
-                                       f"{', '.join(self.fields)}")
+                                       f"{', '.join(self.fields)}", "schema.unknown-field")
                 ok = False
         for name, spec in self.fields.items():
             ok = self._check_field(value, name, spec, path, report) and ok
@@ -270,16 +281,19 @@ class Record(Kind):
         if name not in value:
             if spec.required:
                 # Named by its own path; the line is that of the group it belongs in.
-                report(path + (name,), f"missing field {name!r} ({spec.doc})")
+                report(path + (name,), f"missing field {name!r} ({spec.doc})",
+                       "schema.required")
             return not spec.required
         if is_empty(value[name]) or value[name] in ({}, []):
             if spec.required:
-                report(path + (name,), f"is still empty: fill in {spec.doc}")
+                report(path + (name,), f"is still empty: fill in {spec.doc}",
+                       "schema.empty")
                 return False
             return True
         if isinstance(spec.kind, (BiText, Value)) and is_blank_text(value[name]):
             report(path + (name,), f"is still empty: fill in {spec.doc}"
-                                   + ("" if spec.required else ", or delete the field"))
+                                   + ("" if spec.required else ", or delete the field"),
+                   "schema.empty")
             return False
         return spec.kind.check(value[name], path + (name,), report)
 
@@ -597,7 +611,7 @@ BASE_PATH = Str(pattern=r"/((?!\.\.?/)[A-Za-z0-9._~-]+/)*",
 def base_path_problem(value: str) -> str | None:
     """Why `value` cannot be a base path (for --base-path), or None."""
     found: list[str] = []
-    BASE_PATH.check(value, (), lambda path, message: found.append(message))
+    BASE_PATH.check(value, (), lambda path, message, code: found.append(message))
     return found[0] if found else None
 
 

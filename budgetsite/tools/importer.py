@@ -92,8 +92,8 @@ class Reader:
         self.notes: list[Problem] = []
         self.level_texts: tuple[str | None, str | None] = (None, None)  # as written
 
-    def note(self, line: int, where: str, message: str) -> None:
-        self.notes.append(Problem(self.source, line, 1, where, message))
+    def note(self, line: int, where: str, message: str, code: str) -> None:
+        self.notes.append(Problem(self.source, line, 1, where, message, code=code))
 
     # -- the parts of the document ------------------------------------------------
 
@@ -131,7 +131,8 @@ class Reader:
                     for label in SECTION_OF if label in doc.blocks}
         for label in SECTION_OF:
             if label not in doc.blocks:
-                self.note(1, "sections", f"no “{label}” section found; zh.md leaves it empty")
+                self.note(1, "sections", f"no “{label}” section found; zh.md leaves it empty",
+                          "import.missing")
         data["funding"] = self.funding(doc, data["year"])
         data["targets"], data["indicators"] = self.table(doc.table, data["year"])
         return Imported(data, sections, sorted(self.notes))
@@ -144,17 +145,20 @@ class Reader:
         if not heading:
             self.note(lines[0].number if lines else 1, "heading",
                       "no title line with a year (such as 2025年预算重点领域财政项目) before "
-                      "项目名称")
+                      "项目名称", "import.missing")
         if not others:
-            self.note(1, "department", "no disclosing body above the title line")
+            self.note(1, "department", "no disclosing body above the title line",
+                      "import.missing")
         for extra in others[1:]:
-            self.note(extra.number, "department", f"not placed: {extra.text!r}")
+            self.note(extra.number, "department", f"not placed: {extra.text!r}",
+                      "import.unplaced")
         return (others[0].text if others else None), (heading.text if heading else None)
 
     def text_block(self, doc: Document, label: str, where: str) -> str | None:
         lines = doc.blocks.get(label)
         if not lines:
-            self.note(doc.label_lines.get(label, 1), where, f"no text under “{label}”")
+            self.note(doc.label_lines.get(label, 1), where, f"no text under “{label}”",
+                      "import.missing")
             return None
         return "\n".join(ln.text for ln in lines)
 
@@ -177,7 +181,8 @@ class Reader:
                         card["duties"].append(NUMBERED.sub("", value))
                 elif key in card:
                     self.note(line.number, f"unit.{key}", f"given twice; kept the first: "
-                                                          f"{card[key]!r}")
+                                                          f"{card[key]!r}",
+                              "import.unplaced")
                 elif value:
                     card[key] = _code(value) if key == "code" else value
             elif key == "duties":
@@ -189,10 +194,12 @@ class Reader:
                 card[key] += "\n" + line.text
             else:
                 self.note(line.number, "unit", f"not placed: {line.text!r} (expected "
-                                               f"“label：value”, e.g. 单位名称：…)")
+                                               f"“label：value”, e.g. 单位名称：…)",
+                          "import.unplaced")
         for name in CARD_REQUIRED:
             if name not in card:
-                self.note(label_line, f"unit.{name}", "not found in the unit card")
+                self.note(label_line, f"unit.{name}", "not found in the unit card",
+                          "import.missing")
         _keep_code_label(card)
         return card
 
@@ -234,7 +241,7 @@ class Reader:
             funding["note"] = "，".join(notes)
         if "budget_year" not in funding:
             self.note(doc.label_lines.get("资金安排情况", 1), "funding.budget_year",
-                      f"no amount for {year}年 found under 资金安排情况")
+                      f"no amount for {year}年 found under 资金安排情况", "import.missing")
         return funding
 
     def funding_sentence(self, funding: dict, notes: list[str], sentence: str, number: int,
@@ -257,7 +264,8 @@ class Reader:
             return
         else:
             self.note(number, "funding", f"the amount {main[0]} was not placed (no budget "
-                                         f"year or period next to it); it stays in the text")
+                                         f"year or period next to it); it stays in the text",
+                      "import.unplaced")
             return
         notes.extend(c for c in _clauses(sentence) if NOTE.search(c) and not AMOUNT.search(c))
 
@@ -283,7 +291,8 @@ class Reader:
             label = _label_before(sentence, start, part.start())
             if not label:
                 self.note(number, f"{where}.components", f"the amount {part[0]} has no "
-                                                         f"label before it; not placed")
+                                                         f"label before it; not placed",
+                          "import.unplaced")
             else:
                 lines.append({"label": label, "amount": amount(part)})
             start = part.end()
@@ -321,26 +330,30 @@ class Reader:
                     overall["start"], overall["end"] = int(match[1]), int(match[2])
                 else:
                     self.note(cell.number, "targets.overall", "总体目标 has no period "
-                                                              "(such as 2025年-2027年)")
+                                                              "(such as 2025年-2027年)",
+                              "import.missing")
             elif (match := BUDGET_TARGET.fullmatch(text)):
                 slot = budget
                 if match[1] and int(match[1]) != year:
                     self.note(cell.number, "targets.budget_year", f"the target is for "
-                                                                  f"{match[1]}, not {year}")
+                                                                  f"{match[1]}, not {year}",
+                              "import.year")
             elif slot is not None:
                 slot.append(text)
             else:
-                self.note(cell.number, "targets", f"not placed: {text!r}")
+                self.note(cell.number, "targets", f"not placed: {text!r}",
+                          "import.unplaced")
         if overall.get("lines"):
             targets["overall"] = {"start": overall.get("start"), "end": overall.get("end"),
                                   "text": "\n".join(overall["lines"])}
         else:
-            self.note(cells[0].number if cells else 1, "targets.overall", "no 总体目标 found")
+            self.note(cells[0].number if cells else 1, "targets.overall", "no 总体目标 found",
+                      "import.missing")
         if budget:
             targets["budget_year"] = "\n".join(budget)
         else:
             self.note(cells[0].number if cells else 1, "targets.budget_year",
-                      "no 预算年度目标 found")
+                      "no 预算年度目标 found", "import.missing")
         return targets
 
     def indicators(self, rows: list[list[Line]]) -> list[dict[str, Any]]:
@@ -356,7 +369,8 @@ class Reader:
             if at not in (5, 6):
                 self.note(cells[0].number, "indicators", "could not read this row of the "
                                                          "table (expected level, name, "
-                                                         "comparator, value, unit, type, …)")
+                                                         "comparator, value, unit, type, …)",
+                          "import.unplaced")
                 continue
             level1, level2 = self.levels(cells, values, level1, level2)
             indicators.append(self.indicator(cells, values, at, level1, level2, indicators))
@@ -370,14 +384,15 @@ class Reader:
             if level1 is None:
                 self.note(cells[0].number, "indicators.level1",
                           f"{values[0]!r} is not a level-1 indicator (产出指标, 效益指标, "
-                          f"满意度指标 or 成本指标)")
+                          f"满意度指标 or 成本指标)", "import.vocabulary")
         if len(values) > 1 and values[1]:
             level2 = _level2(level1, values[1])
             self.level_texts = (self.level_texts[0], values[1])
             if level2 is None:
                 self.note(cells[1].number, "indicators.level2",
                           f"{values[1]!r} is not a level-2 indicator under "
-                          f"{LEVEL1[level1].zh if level1 else 'this level 1'}")
+                          f"{LEVEL1[level1].zh if level1 else 'this level 1'}",
+                          "import.vocabulary")
         return level1, level2
 
     def indicator(self, cells: list[Line], values: list[str], at: int, level1: str | None,
@@ -388,10 +403,12 @@ class Reader:
         row = cells[2].number
         for extra in cells[at + 4:]:
             self.note(extra.number, "indicators", f"an extra cell was not placed: "
-                                                  f"{extra.text.strip()!r}")
+                                                  f"{extra.text.strip()!r}",
+                      "import.unplaced")
         if operator and operator not in OPERATORS:
             self.note(cells[3].number, "indicators.operator",
-                      f"{operator!r} is not a comparator (=, >=, <=, >, <, ≥, ≤)")
+                      f"{operator!r} is not a comparator (=, >=, <=, >, <, ≥, ≤)",
+                      "import.vocabulary")
         prefix = level2 or "indicator"
         number = 1 + sum(1 for i in before if i["id"].rsplit("-", 1)[0] == prefix)
         entry = {"id": f"{prefix}-{number}", "level1": level1, "level2": level2,
@@ -402,7 +419,8 @@ class Reader:
                  "scoring": scoring, "content": content, "source": source}
         for key in ("name", "scoring", "source"):
             if not entry[key]:
-                self.note(row, f"indicators.{key}", f"the row {name!r} has no {key}")
+                self.note(row, f"indicators.{key}", f"the row {name!r} has no {key}",
+                          "import.missing")
         return entry
 
     def as_written(self, level1: str | None, level2: str | None,
@@ -423,7 +441,8 @@ class Reader:
             if (match := pattern.search(scoring)):
                 return _number(match[1])
         self.note(line, "indicators.weight", "the scoring rule states no points (such as "
-                                             "本项分值权重为20分 or 得10分); fill in weight")
+                                             "本项分值权重为20分 or 得10分); fill in weight",
+                  "import.missing")
         return None
 
 

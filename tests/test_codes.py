@@ -1,0 +1,79 @@
+"""Problem codes: declared once (core.codes), explained once (docs/problems.md), and
+only those can be reported."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from budgetsite.core import codes
+from budgetsite.core.errors import Problem
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGE = REPO / "budgetsite"
+TABLE_ROW = re.compile(r"^\| `(?P<code>[^`]+)` \| (?P<kind>error|warning) \| (?P<rest>.+) \|$",
+                       re.M)
+
+
+def documented() -> dict[str, str]:
+    text = (REPO / "docs/problems.md").read_text(encoding="utf-8")
+    rows = [(m["code"], m["kind"]) for m in TABLE_ROW.finditer(text)]
+    assert len(rows) == len(dict(rows)), "a code is documented twice"
+    return dict(rows)
+
+
+def test_the_table_in_docs_lists_every_code_with_its_kind():
+    assert documented() == {code: c.kind for code, c in codes.CODES.items()}
+
+
+def test_every_documented_row_says_what_it_means_and_what_to_do():
+    text = (REPO / "docs/problems.md").read_text(encoding="utf-8")
+    for match in TABLE_ROW.finditer(text):
+        meaning, fix = match["rest"].split(" | ")
+        assert len(meaning) > 10 and len(fix) > 10, match[0]
+
+
+def test_codes_are_dotted_lowercase_ids():
+    for code in codes.CODES:
+        assert re.fullmatch(r"[a-z]+\.[a-z0-9]+(-[a-z0-9]+)*", code), code
+
+
+def test_every_registered_code_is_reported_somewhere_in_the_code():
+    """No code in the table that nothing can report: each is written, in quotes, in a
+    module of the package besides the registry."""
+    source = "\n".join(path.read_text(encoding="utf-8") for path in PACKAGE.rglob("*.py")
+                       if path.name != "codes.py")
+    unused = [code for code in codes.CODES if f'"{code}"' not in source
+              and f"'{code}'" not in source]
+    assert unused == []
+
+
+def test_a_problem_with_an_unregistered_code_cannot_be_made():
+    with pytest.raises(ValueError, match="unregistered"):
+        Problem("a.yaml", 1, 1, "name", "wrong", code="name.wrong")
+    with pytest.raises(TypeError):
+        Problem("a.yaml", 1, 1, "name", "wrong")  # no code at all
+
+
+def test_a_problem_is_of_its_code_s_kind():
+    with pytest.raises(ValueError, match="warning"):
+        Problem("a.yaml", 1, 1, "indicators", "points", code="indicator.weights")
+    with pytest.raises(ValueError, match="error"):
+        Problem("a.yaml", 1, 1, "unit.code", "check", warning=True, code="unit.code-check")
+
+
+def test_the_code_ends_the_line():
+    problem = Problem("a.yaml", 3, 5, "indicators", "the points add up to 80", warning=True,
+                      code="indicator.weights")
+    assert str(problem) == ("a.yaml:3:5: indicators: warning: the points add up to 80 "
+                            "[indicator.weights]")
+
+
+def test_strict_takes_the_codes_of_warnings_only():
+    assert codes.strict_codes("link.broken, indicator.weights") == (
+        "indicator.weights", "link.broken")
+    for wrong in ("unit.code-check", "link.brokn", ""):
+        with pytest.raises(ValueError, match="link.broken"):
+            codes.strict_codes(wrong)
