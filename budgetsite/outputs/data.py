@@ -417,26 +417,12 @@ def scorecard_row(score: scorecard.ProjectScore) -> Row:
     return row
 
 
-def table_rows(site: Site, made: dict[str, ProjectData] | None = None
-               ) -> dict[str, list[Row]]:
-    made = made or {p.key: project_data(site, p) for p in site.projects}
-    parts = [made[p.key] for p in site.projects]
-    return {
-        "projects": [part.row for part in parts],
-        "indicators": [row for part in parts for row in part.indicators],
-        "funding": [row for part in parts for row in part.funding],
-        "scorecard": [scorecard_row(s) for s in site.scorecard.projects],
-    }
-
-
 @dataclass(frozen=True)
 class ProjectData:
-    """What the open data holds of one project: its rows, the same rows as CSV lines
-    and as an entry of projects.json, and its own JSON file."""
+    """What the open data holds of one project, as text only (at 10,000 projects the
+    rows themselves would take hundreds of megabytes): its CSV lines per table, its
+    entry of projects.json, and its own JSON file."""
 
-    row: Row
-    indicators: tuple[Row, ...]
-    funding: tuple[Row, ...]
     csv: dict[str, str]
     listed: str
     json: bytes
@@ -450,7 +436,7 @@ def project_data(site: Site, project: Project) -> ProjectData:
     csvs = {PROJECTS.name: csv_body(PROJECTS, [row]),
             INDICATORS.name: csv_body(INDICATORS, indicators),
             FUNDING.name: csv_body(FUNDING, funding)}
-    return ProjectData(row, indicators, funding, csvs, json_text(_typed([row])[0], 1),
+    return ProjectData(csvs, json_text(_typed([row])[0], 1),
                        json_bytes(project_json(site, project)))
 
 
@@ -651,10 +637,10 @@ def release(site: Site) -> dict:
 def files(site: Site, cache: Cache | None = None) -> dict[str, bytes]:
     """Every file under /data/, by its path in the output folder."""
     made = _project_data_cached(site, cache or Cache.disabled())
-    rows = table_rows(site, made)
     parts = [made[p.key] for p in site.projects]
-    csvs = {t.path: csv_bytes(t, rows[t.name], "".join(part.csv[t.name] for part in parts)
-                              if t is not SCORECARD else None) for t in TABLES}
+    csvs = {t.path: csv_bytes(t, [scorecard_row(s) for s in site.scorecard.projects])
+            if t is SCORECARD else csv_bytes(t, [], "".join(part.csv[t.name] for part in parts))
+            for t in TABLES}
     out = {Urls.data(name): data for name, data in csvs.items()}
     # projects.json is the list of the projects' entries, as json_text writes a list.
     listed = "[" + ",".join("\n  " + part.listed for part in parts) + "\n]" if parts else "[]"

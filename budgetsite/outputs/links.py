@@ -13,7 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from budgetsite.core.cache import Cache, digest
@@ -27,18 +27,37 @@ XML_URL = re.compile(r"""<loc>\s*(?P<url>[^<\s]+)\s*</loc>|\shref="(?P<href>[^"]
 SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "blob:")
 
 
-class Link(NamedTuple):  # a tuple: the cache keeps millions of them
+class Link(NamedTuple):
     line: int
     col: int
     url: str
 
 
+SEP = "\0"  # between ids and between URLs in a Scanned: neither can hold it
+
+
 @dataclass(frozen=True)
 class Scanned:
-    """What one output file holds: the ids it defines and the links it makes."""
+    """What one output file holds, kept small (the build holds one for every file, and
+    at 10,000 projects millions of links): the ids it defines and the distinct URLs it
+    links to, each as one text. Where a link is broken, the file is read again for its
+    line and column (`_located`)."""
 
-    ids: frozenset[str]
-    links: tuple[Link, ...]
+    ids_text: str
+    urls_text: str
+
+    @classmethod
+    def of(cls, ids: Iterable[str], links: Iterable[Link]) -> Scanned:
+        urls = dict.fromkeys(link.url for link in links)
+        return cls(SEP.join(sorted(set(ids))), SEP.join(urls))
+
+    @functools.cached_property
+    def ids(self) -> frozenset[str]:
+        return frozenset(self.ids_text.split(SEP)) if self.ids_text else frozenset()
+
+    @property
+    def urls(self) -> list[str]:
+        return self.urls_text.split(SEP) if self.urls_text else []
 
 
 # Pages are scanned with expressions, not a parser: a parser takes a third of a
@@ -58,7 +77,7 @@ def _blank(match: re.Match) -> str:
     return opening + re.sub(r"[^\n]", " ", rest)
 
 
-def scan_page(text: str) -> Scanned:
+def scan_page(text: str) -> tuple[set[str], list[Link]]:
     """The ids and the links (with line and column) of an HTML or SVG page."""
     if "<!--" in text or "<script" in text or "<style" in text:
         text = NOT_MARKUP.sub(_blank, text)
@@ -80,7 +99,7 @@ def scan_page(text: str) -> Scanned:
             counted = tag.start()
             col = tag.start() - text.rfind("\n", 0, tag.start())
             found.extend(Link(line, col, url) for url in urls)
-    return Scanned(frozenset(ids), tuple(found))
+    return ids, found
 
 
 def _names_a_host(tag: str, attrs: dict[str, str]) -> bool:
@@ -90,7 +109,7 @@ def _names_a_host(tag: str, attrs: dict[str, str]) -> bool:
 
 PAGES = (".html", ".htm", ".svg")
 SCANNED = (*PAGES, ".css", ".xml")
-NOTHING = Scanned(frozenset(), ())
+NOTHING = Scanned("", "")
 
 
 SCANS, BROKEN = "link-scans", "link-broken"  # this stage's tables in the cache
@@ -104,9 +123,10 @@ def scan_key(name: str, known: str) -> str:
 def scan_bytes(name: str, data: bytes) -> tuple[Scanned, str]:
     """What the cache keeps of a file's scan: its ids and links, and a digest of its ids.
     The renderer calls it on each page while the page's bytes are at hand (`scan`)."""
-    found = _scan_text(name, data.decode("utf-8", "replace")) if name.endswith(SCANNED) \
-        else NOTHING
-    return found, digest(*sorted(found.ids))
+    if not name.endswith(SCANNED):
+        return NOTHING, digest()
+    found = Scanned.of(*_scan_text(name, data.decode("utf-8", "replace")))
+    return found, digest(*found.ids_text.split(SEP)) if found.ids_text else digest()
 
 
 class _Scan:
@@ -122,12 +142,18 @@ class _Scan:
 scan = _Scan()
 
 
-def _scan_text(name: str, text: str) -> Scanned:
+def _scan_text(name: str, text: str) -> tuple[set[str], list[Link]]:
     if name.endswith(PAGES):
         return scan_page(text)
-    if name.endswith(".css"):
-        return Scanned(frozenset(), tuple(_regex_links(text, CSS_URL)))
-    return Scanned(frozenset(), tuple(_regex_links(text, XML_URL)))
+    return set(), _regex_links(text, CSS_URL if name.endswith(".css") else XML_URL)
+
+
+def _located(folder: Path, name: str, reasons: dict[str, str]
+             ) -> list[tuple[int, int, str, str]]:
+    """(line, column, url, reason) of every link in `name` to one of the broken URLs."""
+    text = (folder / name).read_bytes().decode("utf-8", "replace")
+    return [(link.line, link.col, link.url, reasons[link.url])
+            for link in _scan_text(name, text)[1] if link.url in reasons]
 
 
 def _regex_links(text: str, pattern: re.Pattern) -> list[Link]:
@@ -185,13 +211,14 @@ def check_output(folder: Path, names: dict[str, str], urls: Urls, shown: str,
     shown = shown.rstrip("/")
     for name in sorted(scanned):
         page = scanned[name]
-        if not page.links:
+        if not page.urls_text:
             continue
         key = f"{name}\0{names[name]}"
         found = known_broken.get(key)
         if found is None:
-            found = [(link.line, link.col, link.url, reason) for link in page.links
-                     if (reason := _broken(link.url, name, scanned, urls))]
+            reasons = {url: reason for url in page.urls
+                       if (reason := _broken(url, name, scanned, urls))}
+            found = _located(folder, name, reasons) if reasons else []
         broken[key] = found
         problems.extend(Problem(f"{shown}/{name}", line, col, "link", f"{url}: {reason}",
                                 warning=True, code="link.broken")
