@@ -14,7 +14,7 @@ from conftest import build, copy_site
 from gitrepo import commit, git, init
 from pagetree import page
 
-from budgetsite.history import log as history
+from budgetsite.history import log as history, revisions
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -196,7 +196,7 @@ def test_history_reads_git_a_fixed_number_of_times_however_many_projects(tmp_pat
     real_run = subprocess.run
     monkeypatch.setattr(history.subprocess, "run",
                         lambda args, **kw: calls.append(args) or real_run(args, **kw))
-    found = history.read(tmp_path, keys)
+    found = revisions.read(tmp_path, keys)
     assert len(calls) == 3
     assert sorted(found) == sorted(keys)
     assert found[keys[7]].last_changed.commit == edited
@@ -205,5 +205,5 @@ def test_history_reads_git_a_fixed_number_of_times_however_many_projects(tmp_pat
 
 
 def test_outside_a_repository_there_is_no_history(tmp_path):
-    assert history.read(tmp_path, ["wuhua/2025/x"]) is None
+    assert revisions.read(tmp_path, ["wuhua/2025/x"]) is None
     assert git(tmp_path, "--version").startswith("git version")

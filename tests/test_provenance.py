@@ -22,7 +22,7 @@ from gitrepo import commit, init
 from pagetree import Element, page
 
 from budgetsite.core.cache import Cache
-from budgetsite.history import log as history
+from budgetsite.history import log as history, revisions
 from budgetsite.site import scorecard
 from budgetsite.sources import check, discover
 
@@ -343,12 +343,12 @@ def test_versions_are_typed_once_and_compared_once_across_builds(changed, tmp_pa
         cat_files.append(args) if "cat-file" in args else None) or real_run(args, **k))
     monkeypatch.setenv("BUDGETSITE_WORKERS", "1")
     cache = Cache(tmp_path / "cache")
-    first = history.read(root, keys, content, cache)
+    first = revisions.read(root, keys, content, cache)
     # Wuhua: 3 versions, the last a comment apart from the one before; Chenggong: 5.
     assert len(typed) == 8 and len(cat_files) == 1
     cache.save()
     typed.clear(), cat_files.clear()
-    again = history.read(root, keys, content, Cache(tmp_path / "cache"))
+    again = revisions.read(root, keys, content, Cache(tmp_path / "cache"))
     assert typed == [] and cat_files == []
     assert again == first
 

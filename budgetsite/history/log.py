@@ -32,8 +32,7 @@ from typing import TYPE_CHECKING, Iterable
 from budgetsite.core.model import Project, Text
 
 if TYPE_CHECKING:
-    from budgetsite.core.cache import Cache
-    from budgetsite.core.model import Content
+    pass
 
 PROJECTS = "content/projects/"
 RECENT = 10  # changes listed on a page; the rest are counted
@@ -106,30 +105,6 @@ Commit = tuple[str, str]  # (id, commit date)
 # A version of a project folder: its files' names and blob ids, sorted.
 State = tuple[tuple[str, str], ...]
 Versions = dict[str, list[tuple[Commit, State]]]  # project key → versions, oldest first
-
-
-def read(root: Path, keys: list[str] | tuple[str, ...], content: Content | None = None,
-         cache: Cache | None = None) -> History | None:
-    """The history of each project key ('wuhua/2025/slug'), or None without git.
-
-    With `content` (the typed projects as they are now), a change is a commit that
-    changes what the disclosure says (see revisions.py); without it, every commit
-    that touched the project's files counts and says nothing of what changed."""
-    prefix = _repository_prefix(root)
-    if prefix is None:
-        return None
-    out = _git(root, "log", "--first-parent", "-m", "--reverse", "--no-renames", "--raw",
-               "--no-abbrev", f"--format={_LOG_FORMAT}", "--", PROJECTS)
-    if out is None:
-        return None
-    versions = parse_log(out, prefix, set(keys))
-    modified = _modified(root, prefix)
-    if content is None:
-        return {key: ProjectHistory(tuple(Change(*commit) for commit, _ in reversed(found)),
-                                    key in modified)
-                for key, found in sorted(versions.items())}
-    from budgetsite.history import revisions
-    return revisions.histories(root, versions, modified, content, cache, blobs)
 
 
 def _git(root: Path, *args: str) -> str | None:

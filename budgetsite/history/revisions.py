@@ -20,7 +20,7 @@ from budgetsite.core.cache import Cache, digest
 from budgetsite.core.errors import Problem
 from budgetsite.core.model import Content, Project
 from budgetsite.core.parallel import forked_map
-from budgetsite.history import changelog
+from budgetsite.history import changelog, log
 from budgetsite.history.log import Change, Commit, History, ProjectHistory, State, Versions
 from budgetsite.sources import check
 
@@ -76,6 +76,29 @@ class TypedVersions:
 
 
 Step = tuple[Commit, "str | None", str]  # a commit, the valid version before, the one after
+
+
+def read(root: Path, keys: list[str] | tuple[str, ...], content: Content | None = None,
+         cache: Cache | None = None) -> History | None:
+    """The history of each project key ('wuhua/2025/slug'), or None without git.
+
+    With `content` (the typed projects as they are now), a change is a commit that
+    changes what the disclosure says (see `histories`); without it, every commit
+    that touched the project's files counts and says nothing of what changed."""
+    prefix = log._repository_prefix(root)
+    if prefix is None:
+        return None
+    out = log._git(root, "log", "--first-parent", "-m", "--reverse", "--no-renames", "--raw",
+               "--no-abbrev", f"--format={log._LOG_FORMAT}", "--", log.PROJECTS)
+    if out is None:
+        return None
+    versions = log.parse_log(out, prefix, set(keys))
+    modified = log._modified(root, prefix)
+    if content is None:
+        return {key: ProjectHistory(tuple(Change(*commit) for commit, _ in reversed(found)),
+                                    key in modified)
+                for key, found in sorted(versions.items())}
+    return histories(root, versions, modified, content, cache, log.blobs)
 
 
 def histories(root: Path, versions: Versions, modified: set[str], content: Content,

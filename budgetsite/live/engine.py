@@ -37,11 +37,12 @@ from budgetsite.core.cache import Cache
 from budgetsite.core.i18n import LANGS
 from budgetsite.core.model import Content, Project
 from budgetsite.core.parallel import forked_map
-from budgetsite.history import log as history_stage
+from budgetsite.history import revisions as history_stage
 from budgetsite.publish.build import site_files
 from budgetsite.render import renderer as render
 from budgetsite.site import structure as site_stage
-from budgetsite.site.structure import Page, Site, Urls, output_file
+from budgetsite.site.structure import Site
+from budgetsite.site.urls import Page, Urls, output_file
 from budgetsite.sources import discover, inputs as sources
 
 BATCH_PAGES = 200  # pages rendered between two looks at whether newer changes wait

@@ -56,7 +56,7 @@ from budgetsite.core import i18n
 from budgetsite.core.errors import ConfigError, ContentError, SiteError
 from budgetsite.live.engine import Engine
 from budgetsite.render import renderer as render
-from budgetsite.site.structure import output_file
+from budgetsite.site.urls import output_file
 
 QUIET_SECONDS = 0.03   # a burst of saves is over when the files are quiet this long
 LONGEST_WAIT = 0.3     # ... or when it has lasted this long

@@ -141,7 +141,7 @@ class _Clock:
 
 
 def _build(config: BuildConfig, cache: Cache) -> BuildReport:
-    from budgetsite.history import log as history_stage
+    from budgetsite.history import revisions as history_stage
     from budgetsite.outputs import links
     from budgetsite.publish import swap as publish
     from budgetsite.render import renderer as render

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from budgetsite.core import i18n
 
 if TYPE_CHECKING:
-    from budgetsite.site.structure import Totals
+    from budgetsite.site.totals import Totals
 
 FONT = 14          # px; the size style.css gives chart text
 LINE = 20          # px per label line

@@ -29,7 +29,8 @@ from budgetsite.core.model import Text
 from budgetsite.core.parallel import forked_map
 from budgetsite.render import charts
 from budgetsite.site import feeds
-from budgetsite.site.structure import Page, Site, output_file
+from budgetsite.site.structure import Site
+from budgetsite.site.urls import Page, output_file
 from budgetsite.sources import narrative
 from budgetsite.sources.inputs import PACKAGE_TEMPLATES, template_dirs  # noqa: F401  (re-exported)
 

@@ -18,9 +18,12 @@ from typing import TYPE_CHECKING, Iterable
 from budgetsite.core.i18n import LANGS
 from budgetsite.core.model import Project
 from budgetsite.history.log import Change
+from budgetsite.site import programmes
+from budgetsite.site.totals import district_year_totals
+from budgetsite.site.urls import Page, Urls, translations, year_label
 
 if TYPE_CHECKING:
-    from budgetsite.site.structure import Page, Site
+    from budgetsite.site.structure import Site
 
 
 def version(site: Site, projects: Iterable[Project]) -> Change | None:
@@ -42,7 +45,6 @@ def pages(site: Site) -> list[Page]:
 
 
 def project_embeds(site: Site) -> list[Page]:
-    from budgetsite.site.structure import Page, Urls, translations
     return [Page(Urls.embed(Urls.project(lang, p)), "embed_project.html", lang,
                  translations(lambda lg, p=p: Urls.embed(Urls.project(lg, p))),
                  {"project": p, "parent": Urls.project(lang, p),
@@ -51,13 +53,6 @@ def project_embeds(site: Site) -> list[Page]:
 
 
 def district_embeds(site: Site) -> list[Page]:
-    from budgetsite.site.structure import (
-        Page,
-        Urls,
-        district_year_totals,
-        translations,
-        year_label,
-    )
     return [Page(Urls.embed(Urls.district(lang, d.district.slug)), "embed_district.html", lang,
                  translations(lambda lg, d=d: Urls.embed(Urls.district(lg, d.district.slug))),
                  {"budget": d, "parent": Urls.district(lang, d.district.slug),
@@ -67,8 +62,6 @@ def district_embeds(site: Site) -> list[Page]:
 
 
 def programme_embeds(site: Site) -> list[Page]:
-    from budgetsite.site import programmes
-    from budgetsite.site.structure import Page, Urls, translations
     return [Page(Urls.embed(Urls.programme(lang, prog.first)), "embed_programme.html", lang,
                  translations(lambda lg, prog=prog: Urls.embed(Urls.programme(lg, prog.first))),
                  {**programmes.timeline_context(prog, lang),

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Iterable
 from budgetsite.core import glossary
 from budgetsite.core.i18n import LANGS
 from budgetsite.core.model import Indicator, Project, Text
+from budgetsite.site.urls import Crumb, Page, Urls, home_crumb, translations
 
 if TYPE_CHECKING:
-    from budgetsite.site.structure import Page, Site
+    from budgetsite.site.structure import Site
 
 PAGE_ROWS = 100  # indicators per static page
 
@@ -124,7 +125,6 @@ def facets(site: Site) -> dict[str, tuple[Option, ...]]:
 
 
 def pages(site: Site) -> list[Page]:
-    from budgetsite.site.structure import Crumb, Page, Urls, home_crumb, translations
     by_category = rows_by_category(site.projects)
     cats = categories(by_category)
     choices = facets(site)

@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterable
 
+from budgetsite.core.i18n import LANGS
 from budgetsite.core.model import Indicator, Project, Text
+from budgetsite.site.totals import totals
+from budgetsite.site.urls import Crumb, Page, Urls, home_crumb, translations, year_label
 
 if TYPE_CHECKING:
-    from budgetsite.site.structure import Page, Site
+    from budgetsite.site.structure import Site
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,6 @@ class ProgrammeLinks:
 
 def links_for(site: Site, project: Project, lang: str) -> ProgrammeLinks | None:
     """The years before and after `project`, or None when it is in no programme."""
-    from budgetsite.site.structure import Urls
     programme = site.programme_of.get(project.key)
     if programme is None:
         return None
@@ -180,7 +182,6 @@ def links_for(site: Site, project: Project, lang: str) -> ProgrammeLinks | None:
 
 
 def timeline_context(programme: Programme, lang: str) -> dict:
-    from budgetsite.site.structure import Urls, totals, year_label
     return {"programme": programme, "amounts": amounts(programme),
             "lines": indicator_lines(programme),
             "chart": totals((year_label(p.year), [p], Urls.project(lang, p))
@@ -189,7 +190,6 @@ def timeline_context(programme: Programme, lang: str) -> dict:
 
 def pages(site: Site) -> list[Page]:
     """The timeline of each programme, both languages."""
-    from budgetsite.site.structure import LANGS, Crumb, Page, Urls, home_crumb, translations
     return [Page(Urls.programme(lang, prog.first), "programme.html", lang,
                  translations(lambda lg, prog=prog: Urls.programme(lg, prog.first)),
                  timeline_context(prog, lang),

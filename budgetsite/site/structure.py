@@ -1,199 +1,27 @@
-"""The site: URLs, the pages to write and what each page shows.
+"""The site: the pages to write and what each page shows.
 
 `pages(site)` lists every page once; nothing after this stage decides what
-exists. All URLs are built here and nowhere else.
+exists. URLs are built in urls.py, totals in totals.py.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any, Callable, Iterable, Sequence
+from typing import Iterable
 
-from budgetsite.core.glossary import RESERVED_SLUGS
 from budgetsite.core.i18n import LANGS
 from budgetsite.core.model import Content, District, Indicator, Project, Text
 from budgetsite.history.log import History, recent_changes
-from budgetsite.site import groupings, programmes, scorecard
-from budgetsite.site.groupings import (
-    BudgetYear,
-    DistrictBudget,
-    DistrictYear,
-    Groupings,
-    Share,
+from budgetsite.site import embeds, explorer, groupings, programmes, scorecard
+from budgetsite.site.groupings import DistrictBudget, DistrictYear, Groupings
+from budgetsite.site.totals import (
+    district_totals,
+    district_year_totals,
+    share_totals,
+    year_totals,
 )
-
-PHONE_NUMBER = re.compile(r"\+?\(?[0-9][0-9 ()-]{2,}[0-9]")
-
-
-class Urls:
-    """Site-relative paths ('zh/wuhua/2025/slug/') and their public forms."""
-
-    RESERVED = RESERVED_SLUGS
-
-    def __init__(self, base_path: str, base_url: str):
-        self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
-        self.base_url = base_url.rstrip("/")
-
-    def href(self, path: str) -> str:
-        """The link to use inside the site, honouring the base path."""
-        return self.base_path + path
-
-    def absolute(self, path: str) -> str:
-        return self.base_url + self.base_path + path
-
-    @staticmethod
-    def home(lang: str) -> str:
-        return f"{lang}/"
-
-    @staticmethod
-    def project(lang: str, project: Project) -> str:
-        return f"{lang}/{project.key}/"
-
-    @staticmethod
-    def district(lang: str, slug: str) -> str:
-        return f"{lang}/{slug}/"
-
-    @staticmethod
-    def district_year(lang: str, slug: str, year: int) -> str:
-        return f"{lang}/{slug}/{year}/"
-
-    @staticmethod
-    def districts(lang: str) -> str:
-        return f"{lang}/districts/"
-
-    @staticmethod
-    def years(lang: str) -> str:
-        return f"{lang}/years/"
-
-    @staticmethod
-    def year(lang: str, year: int) -> str:
-        return f"{lang}/years/{year}/"
-
-    @staticmethod
-    def unit(lang: str, code: str) -> str:
-        return f"{lang}/units/{code}/"
-
-    @staticmethod
-    def units(lang: str) -> str:
-        return f"{lang}/units/"
-
-    @staticmethod
-    def search(lang: str) -> str:
-        return f"{lang}/search/"
-
-    @staticmethod
-    def about(lang: str) -> str:
-        return f"{lang}/about/"
-
-    @staticmethod
-    def glossary(lang: str, term: str | None = None) -> str:
-        """The glossary page, or one term on it ('zh/glossary/#level1')."""
-        return f"{lang}/glossary/" + (f"#{term}" if term else "")
-
-    @staticmethod
-    def search_bundle() -> str:
-        """Pagefind's files (pagefind.js and the per-language indexes), one for the site."""
-        return "pagefind/"
-
-    @staticmethod
-    def static(name: str) -> str:
-        return f"static/{name}"
-
-    @staticmethod
-    def data(name: str) -> str:
-        return f"data/{name}"
-
-    @staticmethod
-    def project_data(project: Project) -> str:
-        return f"data/projects/{project.key}.json"
-
-    @staticmethod
-    def original(project: Project) -> str:
-        """The original document, one copy for both languages, beside the project's data."""
-        assert project.source is not None and project.source.original is not None
-        return f"data/projects/{project.key}/{project.source.original.name}"
-
-    @staticmethod
-    def changes(lang: str) -> str:
-        """The recent changes of every disclosure."""
-        return f"{lang}/changes/"
-
-    @staticmethod
-    def changes_feed(lang: str, district: str | None = None) -> str:
-        """The Atom feed of changes: of the whole site, or of one district's projects."""
-        return f"{lang}/changes.xml" if district is None else f"{lang}/{district}/changes.xml"
-
-    @staticmethod
-    def scorecard(lang: str) -> str:
-        return f"{lang}/scorecard/"
-
-    @staticmethod
-    def indicators(lang: str) -> str:
-        """The indicator explorer."""
-        return f"{lang}/indicators/"
-
-    @staticmethod
-    def indicator_category(lang: str, category: str, number: int = 1) -> str:
-        """One page of a level-2 category's indicators ('output-quantity'), from 1."""
-        return f"{lang}/indicators/{category}/" + (f"{number}/" if number > 1 else "")
-
-    @staticmethod
-    def explorer_data(category: str, year: int, ext: str) -> str:
-        """The explorer's part of the indicators of one category and year (json or csv)."""
-        return f"data/explorer/{category}/{year}.{ext}"
-
-    @staticmethod
-    def programme(lang: str, first: Project) -> str:
-        """A programme's timeline, named by its first project."""
-        return f"{lang}/programmes/{first.key}/"
-
-    @staticmethod
-    def embed(page_path: str) -> str:
-        """The embeddable view of a page ('zh/wuhua/' → 'zh/embed/wuhua/')."""
-        lang, rest = page_path.split("/", 1)
-        return f"{lang}/embed/{rest}"
-
-    @staticmethod
-    def feed(page_path: str) -> str:
-        """The Atom feed that belongs to a listing page ('zh/wuhua/' → 'zh/wuhua/feed.xml')."""
-        return f"{page_path}feed.xml"
-
-    @staticmethod
-    def tel(phone: str) -> str | None:
-        """A tel: link to the first number in a phone field ('0871-63399978'), or None
-        when it holds none: the field is free text and may hold anything."""
-        number = PHONE_NUMBER.search(phone)
-        return "tel:" + number.group().replace(" ", "") if number else None
-
-
-def output_file(path: str) -> str:
-    """Where a page's URL path is written inside the output folder."""
-    return path + "index.html" if path == "" or path.endswith("/") else path
-
-
-@dataclass(frozen=True)
-class Crumb:
-    label: Text
-    path: str
-
-
-@dataclass(frozen=True)
-class Page:
-    """One HTML page to render: where, with which template and what it shows."""
-
-    path: str
-    template: str
-    lang: str | None
-    translations: dict[str, str] = field(default_factory=dict)
-    context: dict[str, Any] = field(default_factory=dict)
-    crumbs: tuple[Crumb, ...] = ()
-    section: str = ""   # the header navigation entry this page belongs to
-    # Context entries made from the others alone (a project's table rows from the
-    # project): the page cache's key leaves them out, as it already has their source.
-    derived: tuple[str, ...] = ()
+from budgetsite.site.urls import Crumb, Page, Urls, home_crumb, translations, year_label
 
 
 @dataclass(frozen=True)
@@ -203,38 +31,6 @@ class IndicatorRow:
     indicator: Indicator
     level1_span: int
     level2_span: int
-
-
-@dataclass(frozen=True)
-class TotalRow:
-    """One line of a totals table, and the bar drawn for it in the chart beside it."""
-
-    label: Text
-    amount: Decimal
-    projects: int
-    path: str | None       # the page the label links to, None when it has none
-    share: Decimal | None  # of the table's total; None when that total is zero
-    years: tuple[int, ...] = ()  # the budget years the row adds up
-
-
-@dataclass(frozen=True)
-class Totals:
-    rows: tuple[TotalRow, ...]
-    amount: Decimal
-    projects: int
-    years: tuple[int, ...] = ()  # the budget years the table adds up, oldest first
-
-    @property
-    def rows_span_years(self) -> bool:
-        """A row adds up several budget years, so its column must be labelled as such."""
-        return any(len(row.years) > 1 for row in self.rows)
-
-    @property
-    def one_year(self) -> bool:
-        """All rows belong to one budget year: only then is there a total and a share
-        of it. Budgets of different years are not one budget (rows that are years
-        are compared side by side, never added up)."""
-        return len(self.years) <= 1
 
 
 @dataclass(frozen=True)
@@ -294,58 +90,7 @@ def indicator_rows(project: Project) -> list[IndicatorRow]:
     return rows
 
 
-def translations(make_path) -> dict[str, str]:
-    return {lang: make_path(lang) for lang in LANGS}
-
-
-def year_label(year: int) -> Text:
-    return Text(f"{year}年", str(year))
-
-
-def totals(entries: Iterable[tuple[Text, Sequence[Project], str | None]]) -> Totals:
-    """Rows of (label, projects, link) summed exactly, with each row's share."""
-    sums = [(label, groupings.budget_total(ps), len(ps), path, groupings.budget_years(ps))
-            for label, ps, path in entries]
-    amount = sum((total for _, total, _, _, _ in sums), Decimal(0))
-    one_year = len({year for *_, years in sums for year in years}) <= 1
-    rows = tuple(TotalRow(label, total, count, path,
-                          total / amount if amount and one_year else None, years)
-                 for label, total, count, path, years in sums)
-    return Totals(rows, amount, sum(row.projects for row in rows),
-                  tuple(sorted({year for row in rows for year in row.years})))
-
-
-def district_totals(districts: Iterable[DistrictBudget], lang: str,
-                    year: int | None = None) -> Totals:
-    """One row per district; with `year`, that budget year's projects only, and only
-    the districts that disclosed for it."""
-    if year is None:
-        return totals((d.district.name, d.projects, Urls.district(lang, d.district.slug))
-                      for d in districts)
-    in_year = ((d, d.in_year(year)) for d in districts)
-    return totals((d.district.name, dy.projects, Urls.district(lang, d.district.slug))
-                  for d, dy in in_year if dy is not None)
-
-
-def year_totals(years: Iterable[BudgetYear], lang: str) -> Totals:
-    return totals((year_label(y.year), y.projects, Urls.year(lang, y.year)) for y in years)
-
-
-def district_year_totals(dys: Iterable[DistrictYear], lang: str,
-                         label: Callable[[DistrictYear], Text]) -> Totals:
-    return totals((label(dy), dy.projects, Urls.district_year(lang, dy.district.slug, dy.year))
-                  for dy in dys)
-
-
-def share_totals(shares: Iterable[Share], link: Callable[[str], str | None]) -> Totals:
-    return totals((s.label, s.projects, link(s.key)) for s in shares)
-
-
 # Crumbs above a page's own entry; each label in both languages.
-def home_crumb(lang: str) -> Crumb:
-    return Crumb(Text("首页", "Home"), Urls.home(lang))
-
-
 def districts_crumbs(lang: str) -> tuple[Crumb, ...]:
     return home_crumb(lang), Crumb(Text("区县", "Districts"), Urls.districts(lang))
 
@@ -508,5 +253,4 @@ def pages(site: Site) -> list[Page]:
 
 def tool_pages(site: Site) -> list[Page]:
     """The journalists' tools: indicator explorer, programme timelines, embeds."""
-    from budgetsite.site import embeds, explorer
     return explorer.pages(site) + programmes.pages(site) + embeds.pages(site)
