@@ -21,6 +21,9 @@ GATES = {
     "test_concurrency": "concurrency: builds started together, one at a time, the cold site",
     "test_cache_integrity": "cache integrity: damaged cache files dropped, the cold output",
     "test_stored_output": "stored output: a small site equals tests/expected/ file by file",
+    "test_install": "installable: the wheel in a fresh venv builds a content-only site, init",
+    "test_layers": "the house: no stage imports a later one (import-linter), cache covers all code",
+    "test_codes": "problem codes: every problem's code registered and in docs/problems.md",
 }
 OTHER = "the other tests: model, pages, search, data, staff tools"
 

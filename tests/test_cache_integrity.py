@@ -25,9 +25,9 @@ KINDS = {
     "trees": "trees/*.pickle",
     "projects": "v*/projects/*.pickle",
     "pages": "v*/pages/*.pickle",
-    "scans": "v*/scans/*.pickle",
+    "link scans": "v*/link-scans/*.pickle",
     "data": "v*/data/*.pickle",
-    "broken": "v*/broken.pickle",
+    "broken links": "v*/link-broken.pickle",
     "templates": "v*/templates.pickle",
     "compiled templates": "v*/jinja2-*/*/*.cache",
 }
