@@ -21,7 +21,7 @@ from budgetsite.core import codes
 from budgetsite.core.cache import Cache, digest
 from budgetsite.core.errors import BuildError, ConfigError, ContentError, Problem
 from budgetsite.publish.lock import DEFAULT_WAIT, site_lock
-from budgetsite.sources import inputs as sources, schema
+from budgetsite.sources import inputs as sources
 from budgetsite.sources.load import LoadError, source_bytes
 
 CACHE_DIR = Path(".cache") / "budgetsite"
@@ -84,6 +84,7 @@ def _tell(line: str) -> None:
 
 def _locked_build(config: BuildConfig, started: float) -> BuildReport:
     if config.base_path is not None:
+        from budgetsite.sources import schema  # (Markdown and more: not for a no-op build)
         problem = schema.base_path_problem(config.base_path)
         if problem:
             raise ConfigError(f"--base-path: {problem}")
