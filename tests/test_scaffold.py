@@ -186,3 +186,42 @@ def test_optional_text_left_blank_is_named(tmp_path):
     assert ("funding.note: is still empty: fill in where the money comes from, or delete the "
             "field") in result.stderr
     assert "Traceback" not in result.stderr
+
+
+PLACEHOLDER_LINE = re.compile(r"^(content/(?:site|districts)\.yaml):(\d+):(\d+): (\S+): "
+                              r"warning: .* \[site\.placeholder\]$")
+
+
+def test_a_new_site_names_every_placeholder_until_it_is_replaced(tmp_path):
+    """`budgetsite init` writes placeholders that validate; `check` names each one where
+    it is written, `--strict site.placeholder` refuses them, and a site with its own
+    words, address and codes is silent."""
+    site = tmp_path / "site"
+    assert run_budgetsite("init", site).returncode == 0
+    result = run_budgetsite("check", "--root", site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = {(m.group(1), m.group(4)) for line in (result.stdout + result.stderr).splitlines()
+             if (m := PLACEHOLDER_LINE.match(line))}
+    assert {("content/site.yaml", "title.zh"), ("content/site.yaml", "title.en"),
+            ("content/site.yaml", "base_url"), ("content/site.yaml", "publisher.zh"),
+            ("content/districts.yaml", "city.code"), ("content/districts.yaml", "city.zh"),
+            ("content/districts.yaml", "districts[1].code"),
+            ("content/districts.yaml", "districts[1].en")} <= found
+    strict = run_budgetsite("check", "--root", site, "--strict", "site.placeholder")
+    assert strict.returncode == 1
+
+    for name, replace in (("site.yaml", {"【某市】": "昆明市", "[City]": "Kunming",
+                                         "【某市某部门】": "昆明市财政局",
+                                         "[The publishing department]": "Kunming Finance Bureau",
+                                         "https://example.org": "https://budget.km.example.cn"}),
+                          ("districts.yaml", {'"000000"': '"530100"', "【某市】": "昆明市",
+                                              "[City]": "Kunming", '"000001"': '"530102"',
+                                              "【某区】": "五华区", "[Example] District": "Wuhua District"})):
+        path = site / "content" / name
+        text = path.read_text("utf-8")
+        for old, new in replace.items():
+            text = text.replace(old, new)
+        path.write_text(text, "utf-8")
+    result = run_budgetsite("check", "--root", site, "--strict", "site.placeholder")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "site.placeholder" not in result.stdout + result.stderr

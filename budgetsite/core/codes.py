@@ -91,6 +91,7 @@ CODES: dict[str, Code] = {
     "narrative.missing-section": Code(WARNING, "one of the five sections is not there"),
     "project.duplicate": Code(WARNING, "two projects of one district and year, one name"),
     "continues.unit": Code(WARNING, "continues: names another unit's project"),
+    "site.placeholder": Code(WARNING, "a value of site.yaml or districts.yaml as init wrote it"),
     "link.broken": Code(WARNING, "a link or #anchor of the built site leads nowhere"),
 }
 

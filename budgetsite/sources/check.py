@@ -170,3 +170,37 @@ def _check_folder(folder: Path, shown: str, source: Source | None, malformed: Ma
     if malformed.ok(("district",)) and source.data["district"] != district:
         checker.error(("district",), f"the district {source.data['district']!r} does not "
                                      f"match the folder {district}/", "folder.district")
+
+
+# What `budgetsite init` leaves for the publisher to replace: 【…】 in Chinese, [...] in
+# English, the example address, and codes no GB/T 2260 division has (they never
+# start with 0).
+PLACEHOLDER_TEXT = re.compile(r"【[^】]*】|\[[^\]\n]*\]")
+INIT_ADDRESS = "https://example.org"  # the skeleton's base_url
+
+
+def placeholders(source: Source, problems: list[Problem]) -> None:
+    """A warning for every value of site.yaml or districts.yaml still as `init` wrote it,
+    so that a new site is not published with 【某市】 as its city's name."""
+    checker = Checker(source, problems)
+    for path, value in _strings(source.data, ()):
+        if path and path[-1] == "code" and value.startswith("0"):
+            checker.warn(path, f"{value} is a placeholder, not a GB/T 2260 code; write the "
+                               f"division's six-digit code", "site.placeholder")
+        elif path == ("base_url",) and value.rstrip("/") == INIT_ADDRESS:
+            checker.warn(path, f"{value} is the example address; write the address the site "
+                               f"is published at", "site.placeholder")
+        elif found := PLACEHOLDER_TEXT.search(value):
+            checker.warn(path, f"{found.group()} is a placeholder to replace with your own "
+                               f"words", "site.placeholder")
+
+
+def _strings(value: Any, path: tuple):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, path + (i,))

@@ -157,6 +157,7 @@ def _read_config(root: Path, problems: list[Problem]) -> SiteConfig | None:
     source = check.load(root, root / "content" / "site.yaml", schema.SITE, problems)
     if source is None:
         return None
+    check.placeholders(source, problems)
     data = source.data
     text = mapping.text
     return SiteConfig(title=text(data["title"]), description=text(data["description"]),
@@ -170,6 +171,7 @@ def _read_districts(root: Path, problems: list[Problem]) -> tuple[District | Non
                         problems)
     if source is None:
         return None, []
+    check.placeholders(source, problems)
     checker = Checker(source, problems)
     districts: list[District] = []
     for i, entry in enumerate(source.data["districts"]):
