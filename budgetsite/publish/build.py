@@ -1,6 +1,6 @@
-"""The build, top to bottom: load → validate → site → render → publish.
+"""The build, top to bottom: sources → history → site → render → outputs → publish.
 
-With the cache (ROOT/.cache/budgetsite/, see cache.py) each stage skips what did
+With the cache (ROOT/.cache/budgetsite/, see core/cache.py) each stage skips what did
 not change: a build whose inputs are all as they were stops after looking at them;
 otherwise unchanged project folders are not read again, unchanged pages are not
 rendered again, unchanged files are not written again and an unchanged set of

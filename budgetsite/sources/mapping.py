@@ -1,4 +1,4 @@
-"""Map well-formed YAML values to the typed model (model.py): only what the checks
+"""Map well-formed YAML values to the typed model (core/model.py): only what the checks
 have passed reaches here."""
 
 from __future__ import annotations
