@@ -115,7 +115,9 @@ class Cache:
         self._reading = folder is not None and read
         self._tables: dict[str, dict] = {}
         self._sharded: dict[str, bool] = {}
-        self._loaded: dict[str, dict[str, frozenset]] = {}
+        # Per table read from disk, the keys of each shard it found; None for a table
+        # replaced without being read (its shards on disk are listed when saving).
+        self._loaded: dict[str, dict[str, frozenset] | None] = {}
 
     @classmethod
     def disabled(cls) -> Cache:
@@ -144,8 +146,11 @@ class Cache:
         return self._tables[name]
 
     def keep(self, name: str, values: dict, sharded: bool = True) -> None:
-        """Replace the table called `name`: what the next build will find."""
-        self.table(name, sharded)
+        """Replace the table called `name`: what the next build will find. (A table
+        not asked for before is not read just to be replaced.)"""
+        if name not in self._tables:
+            self._sharded[name] = sharded
+            self._loaded[name] = None
         self._tables[name] = values
 
     def _read_table(self, name: str, sharded: bool) -> dict:
@@ -183,8 +188,11 @@ class Cache:
             for key, value in values.items():
                 shards.setdefault(key[:2], {})[key] = value
             loaded = self._loaded[name]
-            on_disk = loaded.keys() if self._reading else \
-                {path.stem for path in (self.store / name).glob("*.pickle")}
+            if loaded is None or not self._reading:
+                loaded = {}
+                on_disk = {path.stem for path in (self.store / name).glob("*.pickle")}
+            else:
+                on_disk = set(loaded)
             for shard in on_disk - shards.keys():
                 (self.store / name / f"{shard}.pickle").unlink(missing_ok=True)
             for shard, table in shards.items():

@@ -217,10 +217,10 @@ def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache,
 def _put(files: dict, more: dict[str, bytes], output) -> None:
     """Write a stage's files into the staging folder now and keep only their digests:
     at 10,000 projects the open data alone is hundreds of megabytes."""
-    _add(files, dict.fromkeys(more, ("", None)))
+    digests = {name: digest(data) for name, data in more.items()}
+    _add(files, {name: (d, None) for name, d in digests.items()})
     for name, data in more.items():
-        files[name] = (digest(data), None)
-        output.put(name, files[name][0], data)
+        output.put(name, digests[name], data)
 
 
 def _search_plan(files: dict, cache: Cache, output) -> dict:
