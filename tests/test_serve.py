@@ -392,3 +392,28 @@ def test_the_open_page_reloads_shows_errors_and_recovers(preview, site, page):
     expect(page.locator("h1")).not_to_contain_text("（已改）")
     assert page.url == preview.url + WUHUA_PAGE  # reloaded in place, never navigated
     assert not [m for m in console if "Content Security Policy" in m], console
+
+
+def test_the_search_page_uses_the_last_published_index(site):
+    """The engine builds no search index; the preview serves the one `budgetsite build`
+    left in public/, so the search page works, and answers 404 where there is none."""
+    server = Preview(site)
+    server.wait_for("budgetsite: serving")
+    try:
+        status, _, _ = server.get("/pagefind/pagefind.js")
+        assert status == 404
+    finally:
+        server.stop()
+    assert run_budgetsite("build", "--root", site).returncode == 0
+    published = site / "public" / "pagefind" / "pagefind.js"
+    server = Preview(site)
+    server.wait_for("budgetsite: serving")
+    try:
+        status, kind, body = server.get("/pagefind/pagefind.js")
+        assert status == 200 and body == published.read_bytes()
+        entry = next((site / "public" / "pagefind-parts").rglob("pagefind-entry.json"))
+        name = entry.relative_to(site / "public").as_posix()
+        assert server.get("/" + name)[2] == entry.read_bytes()
+        assert server.raw("/pagefind/../../content/site.yaml")[0] == 403
+    finally:
+        server.stop()

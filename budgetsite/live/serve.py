@@ -55,6 +55,7 @@ from watchdog.observers import Observer
 from budgetsite.core import i18n
 from budgetsite.core.errors import ConfigError, ContentError, SiteError
 from budgetsite.live.engine import Engine
+from budgetsite.outputs import search
 from budgetsite.render import renderer as render
 from budgetsite.site.urls import output_file
 
@@ -103,6 +104,15 @@ class Preview:
     @property
     def files(self) -> dict[str, bytes]:
         return self.engine.files
+
+    def published(self, name: str) -> bytes | None:
+        """A file of the last published build (public/), where it is a regular file;
+        `name` has passed safe_parts."""
+        path = self.root / "public" / name
+        try:
+            return path.read_bytes() if path.is_file() and not path.is_symlink() else None
+        except OSError:
+            return None
 
     def watched(self) -> list[Path]:
         """content/ (with site.yaml and districts.yaml), and the templates in use."""
@@ -282,6 +292,12 @@ def inject_livereload(html: bytes, port: int) -> bytes:
     return html + tag
 
 
+# The engine makes no search index (Pagefind indexes a whole site); the preview serves
+# the one of the last `budgetsite build` in the site's public/ (its parts, and the rows
+# "download these results" reads), if there is one, so the search page works there,
+# with results as of that build.
+SEARCH_FOLDERS = (search.BUNDLE, search.PARTS, search.ROWS)
+
 NOT_FOUND = ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
              "<title>404</title></head><body><h1>找不到此页 · Page not found</h1>"
              "<p><a href='/'>首页 · Home</a></p></body></html>").encode("utf-8")
@@ -319,6 +335,8 @@ class PreviewHandler(web.RequestHandler):
         if failure and page:
             return self.send(500, HTML, inject_livereload(failure.page, self.preview.port), body)
         data = files.get(name)
+        if data is None and parts[:1] and parts[0] in SEARCH_FOLDERS:
+            data = self.preview.published(name)
         if data is None:
             return self.not_found(body)
         if name.endswith(".html"):
