@@ -51,7 +51,7 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
 def _org_code(*parts) -> str:
     """One implementing unit per district, topic and seed: a unit publishes several
     projects, as real ones do. A valid 9-character organization code."""
-    from budgetsite.core.checkcodes import org_check_char
+    from builder.core.checkcodes import org_check_char
     body = f"{zlib.crc32(repr(parts).encode()) % 10**8:08d}"
     return body + org_check_char(body)
 

@@ -23,9 +23,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 def run_budgetsite(*args: str | Path, cwd: Path | None = None,
                    env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run `python -m budgetsite …` as a user would run `budgetsite …`."""
+    """Run `python -m builder …` as a user would run `budgetsite …`."""
     environment = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "budgetsite", *map(str, args)], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "builder", *map(str, args)], cwd=cwd,
                           env=environment, capture_output=True, text=True, timeout=timeout)
 
 

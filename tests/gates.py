@@ -19,10 +19,10 @@ import pytest
 import yaml
 from conftest import REPO, build, copy_site
 
-from budgetsite.core.model import Content
-from budgetsite.outputs import links
-from budgetsite.site.structure import Urls
-from budgetsite.sources import discover
+from builder.core.model import Content
+from builder.outputs import links
+from builder.site.structure import Urls
+from builder.sources import discover
 
 UNTRANSLATED = Path("content/projects/wuhua/2025/urban-rural-medical-assistance")
 

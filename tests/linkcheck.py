@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from budgetsite.outputs import links
-from budgetsite.site.structure import Urls
+from builder.outputs import links
+from builder.site.structure import Urls
 
 # Without the site's base URL, absolute links count as links elsewhere.
 NO_BASE_URL = "https://base-url.invalid"

@@ -39,7 +39,7 @@ def build_stored_site(out: Path) -> None:
         # folder lies inside a checkout: the pages would then carry commit dates.
         env = {**os.environ, "PYTHONPATH": str(REPO), "GIT_CEILING_DIRECTORIES": temp}
         result = subprocess.run(
-            [sys.executable, "-m", "budgetsite", "build", "--root", str(root),
+            [sys.executable, "-m", "builder", "build", "--root", str(root),
              "--out", str(out), "--no-search", "--no-cache"],
             env=env, capture_output=True, text=True, timeout=300)
     if result.returncode != 0:

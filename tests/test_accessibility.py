@@ -13,8 +13,8 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import serve
 from gates import gate_pages, real, untranslated  # noqa: F401  (fixtures)
 
-from budgetsite.core import i18n
-from budgetsite.site.structure import Urls
+from builder.core import i18n
+from builder.site.structure import Urls
 
 pytestmark = pytest.mark.browser
 

@@ -142,8 +142,9 @@ def test_a_failure_after_staging_leaves_public_as_it_was(site_with_output):
     root = site_with_output
     before = snapshot(root / "public")
     (root / "site_templates").mkdir()
-    (root / "site_templates" / "project.html").write_text(
-        '{% extends "base.html" %}\n{% block main %}<p>{{ project.name.zh }}</p>{% endblock %}\n',
+    (root / "site_templates" / "pages").mkdir()
+    (root / "site_templates" / "pages" / "project.html").write_text(
+        '{% extends "layouts/base.html" %}\n{% block main %}<p>{{ project.name.zh }}</p>{% endblock %}\n',
         encoding="utf-8")
     result = run_budgetsite("build", "--root", root)
     assert_failed_cleanly(root, before, result)
@@ -255,10 +256,11 @@ def test_build_reports_pages_warnings_and_time(tmp_path):
 def test_a_broken_site_template_is_named_by_file_and_line_without_a_traceback(tmp_path):
     root = copy_site(tmp_path / "site")
     (root / "site_templates").mkdir()
-    (root / "site_templates" / "home.html").write_text(
-        '{% extends "base.html" %}\n{% block main %}{% if %}{% endblock %}\n', encoding="utf-8")
+    (root / "site_templates" / "pages").mkdir()
+    (root / "site_templates" / "pages" / "home.html").write_text(
+        '{% extends "layouts/base.html" %}\n{% block main %}{% if %}{% endblock %}\n', encoding="utf-8")
     result = run_budgetsite("build", "--root", root, "--no-search")
     assert result.returncode == 1
-    assert "site_templates/home.html:2:1: template:" in result.stderr
+    assert "site_templates/pages/home.html:2:1: template:" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (root / "public").exists()

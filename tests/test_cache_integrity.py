@@ -16,7 +16,7 @@ from conftest import build as build_command, copy_site, run_budgetsite
 from hypothesis import HealthCheck, given, settings, strategies as st
 from test_incremental import differences, tree
 
-from budgetsite.publish.build import CACHE_DIR, BuildConfig, build
+from builder.publish.build import CACHE_DIR, BuildConfig, build
 
 PROJECT = Path("content/projects/wuhua/2025/urban-rural-medical-assistance/zh.md")
 # Every kind of file the cache holds, as glob patterns under ROOT/.cache/budgetsite/.
@@ -179,9 +179,9 @@ def test_the_cache_removed_while_a_build_runs(tmp_path, monkeypatch, stage):
     build still ends well, with the cold output, and the next one too."""
     import shutil
 
-    from budgetsite.outputs import links
-    from budgetsite.render import renderer as render
-    from budgetsite.sources import discover
+    from builder.outputs import links
+    from builder.render import renderer as render
+    from builder.sources import discover
     root = copy_site(tmp_path / "site")
     cold = tree(build_command(root, tmp_path / "cold", "--no-cache", "--no-search"))
     build_here(root)

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from xml.etree import ElementTree
 
-from budgetsite.render.charts import NARROWEST, Bar, bar_chart, text_width, wrap
+from builder.render.charts import NARROWEST, Bar, bar_chart, text_width, wrap
 
 SVG = "{http://www.w3.org/2000/svg}"
 

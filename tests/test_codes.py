@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from budgetsite.core import codes
-from budgetsite.core.errors import Problem
+from builder.core import codes
+from builder.core.errors import Problem
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGE = REPO / "budgetsite"
+PACKAGE = REPO / "builder"
 TABLE_ROW = re.compile(r"^\| `(?P<code>[^`]+)` \| (?P<kind>error|warning) \| (?P<rest>.+) \|$",
                        re.M)
 

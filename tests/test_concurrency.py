@@ -16,14 +16,14 @@ import pytest
 from conftest import REPO, build, copy_site, run_budgetsite
 from test_incremental import differences, tree
 
-from budgetsite.publish.lock import site_lock
+from builder.publish.lock import site_lock
 
 PROJECT = Path("content/projects/wuhua/2025/urban-rural-medical-assistance/zh.md")
 ROUNDS = 8  # per kind of round; a round takes about a second alone, more on a busy machine
 
 
 def start(root: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "budgetsite", "build", "--root", str(root),
+    return subprocess.Popen([sys.executable, "-m", "builder", "build", "--root", str(root),
                              *extra],
                             env={**os.environ, "PYTHONPATH": str(REPO)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -141,8 +141,8 @@ def test_the_swap_without_an_atomic_exchange_never_leaves_the_output_missing(tmp
                                                                              monkeypatch):
     """Where renameat2 is missing the swap takes two renames; when the second fails, the
     old site goes back: the output folder is never missing, and holds the old site."""
-    from budgetsite.core.errors import BuildError
-    from budgetsite.publish import swap as publish
+    from builder.core.errors import BuildError
+    from builder.publish import swap as publish
     root = copy_site(tmp_path / "site")
     before = tree(build(root, None, "--no-search"))
     (root / PROJECT).write_text((root / PROJECT).read_text("utf-8") + "\n补充。\n", "utf-8")
@@ -154,7 +154,7 @@ def test_the_swap_without_an_atomic_exchange_never_leaves_the_output_missing(tmp
             raise OSError(28, "No space left on device", str(source))
         return real_rename(source, target)
     monkeypatch.setattr(publish.os, "rename", failing_rename)
-    from budgetsite.publish.build import BuildConfig, build as build_site
+    from builder.publish.build import BuildConfig, build as build_site
     with pytest.raises(BuildError, match="could not move the new site"):
         build_site(BuildConfig(root, root / "public", search=False))
     assert tree(root / "public") == before

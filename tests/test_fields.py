@@ -21,13 +21,13 @@ import yaml
 from conftest import FIXTURES, REPO, build, copy_site, run_budgetsite
 from pagetext import CJK, Element, read
 
-from budgetsite.core.glossary import CODE_LABELS
-from budgetsite.core.model import Text
-from budgetsite.history import changelog
-from budgetsite.outputs import data
-from budgetsite.site import scorecard
-from budgetsite.sources import discover, schema
-from budgetsite.tools import importer
+from builder.core.glossary import CODE_LABELS
+from builder.core.model import Text
+from builder.history import changelog
+from builder.outputs import data
+from builder.site import scorecard
+from builder.sources import discover, schema
+from builder.tools import importer
 
 WUHUA = "wuhua/2025/urban-rural-medical-assistance"
 CHENGGONG = "chenggong/2026/civil-servant-medical-subsidy-insurance"

@@ -17,9 +17,9 @@ from conftest import build, copy_site, serve
 from gitrepo import commit, init
 from pagetree import page as parsed
 
-from budgetsite.core import glossary
-from budgetsite.site.structure import Urls
-from budgetsite.sources import discover
+from builder.core import glossary
+from builder.site.structure import Urls
+from builder.sources import discover
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]

@@ -14,7 +14,7 @@ from conftest import build, copy_site
 from gitrepo import commit, git, init
 from pagetree import page
 
-from budgetsite.history import log as history, revisions
+from builder.history import log as history, revisions
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

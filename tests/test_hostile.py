@@ -19,12 +19,12 @@ from conftest import REPO, copy_site, run_budgetsite
 from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
 from hypothesis.control import currently_in_test_context
 
-from budgetsite.core import glossary
-from budgetsite.core.errors import ContentError
-from budgetsite.core.model import Content
-from budgetsite.render import renderer as render
-from budgetsite.site import structure as site_stage
-from budgetsite.sources import check, discover, load, schema
+from builder.core import glossary
+from builder.core.errors import ContentError
+from builder.core.model import Content
+from builder.render import renderer as render
+from builder.site import structure as site_stage
+from builder.sources import check, discover, load, schema
 
 PROJECT_DIR = Path("content/projects/wuhua/2025/urban-rural-medical-assistance")
 PROJECT_YAML = PROJECT_DIR / "project.yaml"
@@ -622,7 +622,7 @@ OUTSIDE_YAML = f"district: {SECRET}\nyear: {SECRET}\n"
     ("outside", PROJECT_YAML), ("outside", Path("content/site.yaml")),
     ("outside", Path("content/districts.yaml")), ("fifo", ZH_MD),
     ("passwd", Path("site_templates/static/passwd.txt")),
-    ("outside", Path("site_templates/base.html")),
+    ("outside", Path("site_templates/layouts/base.html")),
     ("folder", Path("content/projects/guandu")),
 ], ids=["dev-zero-en.md", "fifo-en.md", "project.yaml", "site.yaml", "districts.yaml",
         "fifo-zh.md", "static-passwd", "template", "district-folder"])

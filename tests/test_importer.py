@@ -17,8 +17,8 @@ import yaml
 from conftest import FIXTURES, REPO, build, copy_site, run_budgetsite
 from seedtext import facts, missing_facts
 
-from budgetsite.core.model import Indicator, Money, PreviousYear, Project, Text
-from budgetsite.sources import discover
+from builder.core.model import Indicator, Money, PreviousYear, Project, Text
+from builder.sources import discover
 
 IMPORT = FIXTURES / "import"
 SEEDS = {

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import REPO, build, run_budgetsite
 
-from budgetsite.sources import discover
+from builder.sources import discover
 
 PROJECTS = 12
 EDITS = 6
@@ -140,8 +140,9 @@ def delete_project(root: Path, rng: random.Random, tag: str) -> str:
 
 # Where a comment can go in each template: inside the block a child template fills, or
 # after the doctype of the base template.
-TEMPLATE_SPOTS = {"project.html": "{% block main %}\n", "district.html": "{% block main %}\n",
-                  "base.html": "<!doctype html>\n"}
+TEMPLATE_SPOTS = {"pages/project.html": "{% block main %}\n",
+                  "pages/district.html": "{% block main %}\n",
+                  "layouts/base.html": "<!doctype html>\n"}
 
 
 def comment_template(root: Path, name: str, tag: str) -> str:
@@ -149,8 +150,8 @@ def comment_template(root: Path, name: str, tag: str) -> str:
     HTML comment added; the comment, as it appears in the pages."""
     override = root / "site_templates" / name
     if not override.exists():
-        override.parent.mkdir(exist_ok=True)
-        shutil.copy(REPO / "budgetsite" / "templates" / name, override)
+        override.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "site_templates" / name, override)
     comment = f"<!-- budgetsite test edit {tag} -->"
     spot = TEMPLATE_SPOTS[name]
     text = override.read_text("utf-8")
@@ -262,7 +263,7 @@ def test_template_edit_rerenders_only_its_pages(tmp_path):
     root = corpus(tmp_path / "site")
     out = build(root, None, NO_SEARCH)
     before = stamps(out)
-    comment = comment_template(root, "district.html", "district")
+    comment = comment_template(root, "pages/district.html", "district")
     build(root, out, NO_SEARCH)
     changed = set(differences(before, stamps(out)))
     rerendered = sorted(changed & project_pages(root))
@@ -391,8 +392,8 @@ def test_the_live_engine_matches_a_cold_build_after_random_edits(tmp_path, seed)
     holds after every edit what a cold build of the same sources writes, file for file
     and byte for byte (search aside: the preview has none). An edit that breaks a
     project keeps the last good site, and the next good save brings it up to date."""
-    from budgetsite.core.errors import ContentError
-    from budgetsite.live.engine import Engine
+    from builder.core.errors import ContentError
+    from builder.live.engine import Engine
 
     root = corpus(tmp_path / "site")
     firsts: list[tuple[str, ...]] = []
@@ -430,7 +431,7 @@ def test_the_live_engine_writes_the_edited_page_first(tmp_path):
     else; an amount edit also its district's page and district-year page; what the
     first pass wrote is what the second leaves (no page shows a half-made state); a
     save that changes no byte is no update at all."""
-    from budgetsite.live.engine import Engine
+    from builder.live.engine import Engine
 
     root = corpus(tmp_path / "site")
     firsts: list[tuple[str, ...]] = []

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from budgetsite.tools import init
+from builder.tools import init
 
 VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
     "version"]
-PACKAGE_DATA = "lib/python{}.{}/site-packages/budgetsite".format(*sys.version_info[:2])
+PACKAGE_DATA = "lib/python{}.{}/site-packages/builder".format(*sys.version_info[:2])
 
 
 def run(args: list, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -47,7 +47,8 @@ def venv(tmp_path_factory) -> Path:
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(REPO / name, source / name)
-    shutil.copytree(REPO / "budgetsite", source / "budgetsite",
+    shutil.copytree(REPO / "site_templates", source / "site_templates")
+    shutil.copytree(REPO / "builder", source / "builder",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     ok(run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
             "-q", "-w", base / "dist", source], cwd=base))
@@ -69,7 +70,7 @@ def content_only(venv, tmp_path_factory) -> Path:
 
 
 def test_the_package_is_the_wheels(venv, tmp_path):
-    where = ok(run([venv / "bin/python", "-c", "import budgetsite; print(budgetsite.__file__)"],
+    where = ok(run([venv / "bin/python", "-c", "import builder; print(builder.__file__)"],
                    cwd=tmp_path)).strip()
     assert Path(where).is_relative_to(venv), where
     assert not Path(where).is_relative_to(REPO)
@@ -78,7 +79,7 @@ def test_the_package_is_the_wheels(venv, tmp_path):
 def test_version(venv, tmp_path):
     assert ok(run([venv / "bin/budgetsite", "--version"], cwd=tmp_path)).strip() == \
         f"budgetsite {VERSION}"
-    assert ok(run([venv / "bin/python", "-m", "budgetsite", "--version"],
+    assert ok(run([venv / "bin/python", "-m", "builder", "--version"],
                   cwd=tmp_path)).strip() == f"budgetsite {VERSION}"
 
 
@@ -93,7 +94,7 @@ def test_a_folder_with_only_content_builds(venv, content_only):
     assert "Skip to main content" in en
     for name in ("404.html", "zh/index.html", "en/index.html", "zh/search/index.html"):
         assert (public / name).is_file(), name
-    shipped = venv / PACKAGE_DATA / "templates" / "static"
+    shipped = venv / PACKAGE_DATA / "site_templates" / "static"
     assert sorted(p.name for p in (public / "static").iterdir()) >= \
         sorted(p.name for p in shipped.iterdir())
     assert (public / "static/style.css").read_bytes() == (shipped / "style.css").read_bytes()
@@ -102,9 +103,9 @@ def test_a_folder_with_only_content_builds(venv, content_only):
 def test_site_templates_override_one_template(venv, content_only, tmp_path):
     root = tmp_path / "site"
     shutil.copytree(content_only / "content", root / "content")
-    home = (venv / PACKAGE_DATA / "templates" / "home.html").read_text(encoding="utf-8")
-    (root / "site_templates").mkdir()
-    (root / "site_templates/home.html").write_text(
+    home = (venv / PACKAGE_DATA / "site_templates" / "pages" / "home.html").read_text(encoding="utf-8")
+    (root / "site_templates/pages").mkdir(parents=True)
+    (root / "site_templates/pages/home.html").write_text(
         home.replace('<div class="intro">', '<div class="intro"><p>OUR-OWN-HOME</p>', 1),
         encoding="utf-8")
     ok(run([venv / "bin/budgetsite", "build", "--no-search"], cwd=root))
@@ -148,7 +149,7 @@ def test_init_overwrites_nothing(venv, tmp_path):
 
 def test_readme_commands_exist():
     """Every `budgetsite COMMAND` the README shows is a command the program has."""
-    from budgetsite import cli
+    from builder import cli
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     shown = set(re.findall(r"\bbudgetsite ([a-z]+)\b", "\n".join(
         re.findall(r"```sh\n(.*?)```", readme, flags=re.S))))
@@ -156,3 +157,40 @@ def test_readme_commands_exist():
     commands = cli._parser()._subparsers._group_actions[0].choices
     assert {"init", "build", "serve"} <= shown
     assert shown <= set(commands), shown - set(commands)
+
+
+def test_a_site_template_extends_the_default_and_overrides_one_block(venv, content_only,
+                                                                      tmp_path):
+    """A site's pages/home.html that extends the shipped default ("default/…") and
+    replaces only its title block; a site's locale/zh.po naming one message: that
+    message changes, every other Chinese UI string stays the default's."""
+    root = tmp_path / "site"
+    shutil.copytree(content_only / "content", root / "content")
+    (root / "site_templates/pages").mkdir(parents=True)
+    (root / "site_templates/pages/home.html").write_text(
+        '{% extends "default/pages/home.html" %}\n'
+        '{% block title %}OUR-BLOCK {{ super() }}{% endblock %}\n', encoding="utf-8")
+    (root / "site_templates/locale").mkdir()
+    (root / "site_templates/locale/zh.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Skip to main content"\nmsgstr "跳到本页正文"\n', encoding="utf-8")
+    ok(run([venv / "bin/budgetsite", "build", "--no-search"], cwd=root))
+    home = (root / "public/zh/index.html").read_text(encoding="utf-8")
+    default_home = (content_only / "public/zh/index.html").read_text(encoding="utf-8")
+    assert "<title>OUR-BLOCK " in home
+    # Everything but the title and the one message is the default page.
+    assert home.replace("OUR-BLOCK ", "").replace("跳到本页正文", "跳到正文") == default_home
+    about = (root / "public/zh/about/index.html").read_text(encoding="utf-8")
+    assert "跳到本页正文" in about and "跳到正文" not in about
+    assert "菜单" in about  # a message the site's catalogue does not name: still Chinese
+
+
+def test_a_site_locale_folder_without_zh_po_keeps_the_chinese_ui(venv, content_only,
+                                                                  tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(content_only / "content", root / "content")
+    (root / "site_templates/locale").mkdir(parents=True)
+    (root / "site_templates/locale/README.txt").write_text("ours\n", encoding="utf-8")
+    ok(run([venv / "bin/budgetsite", "build", "--no-search"], cwd=root))
+    assert (root / "public/zh/about/index.html").read_bytes() == \
+        (content_only / "public/zh/about/index.html").read_bytes()

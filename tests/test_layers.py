@@ -28,7 +28,7 @@ def test_no_stage_imports_a_later_one(monkeypatch, capsys):
 
 
 def test_every_stage_is_a_folder_that_says_what_it_owns():
-    package = REPO / "budgetsite"
+    package = REPO / "builder"
     stages = sorted(p.parent.name for p in package.glob("*/__init__.py"))
     assert stages == ["core", "history", "live", "outputs", "publish", "render", "site",
                       "sources", "tools"]
@@ -41,7 +41,7 @@ def test_every_stage_is_a_folder_that_says_what_it_owns():
 
 def _code_version(package_parent: Path) -> str:
     return subprocess.run(
-        [sys.executable, "-c", "from budgetsite.core.cache import code_version; "
+        [sys.executable, "-c", "from builder.core.cache import code_version; "
                                "print(code_version())"],
         cwd=package_parent, capture_output=True, text=True, check=True,
         env={"PYTHONPATH": str(package_parent), "PATH": "/usr/bin:/bin"}).stdout.strip()
@@ -51,11 +51,11 @@ def test_the_cache_version_covers_every_module_of_every_stage(tmp_path):
     """A change to any module, in any subpackage, starts an empty cache: the cache's
     contents are made by the code, all of it."""
     copy = tmp_path / "copy"
-    shutil.copytree(REPO / "budgetsite", copy / "budgetsite",
+    shutil.copytree(REPO / "builder", copy / "builder",
                     ignore=shutil.ignore_patterns("__pycache__"))
     before = _code_version(copy)
     for module in ("sources/check.py", "outputs/links.py", "live/engine.py", "cli.py"):
-        path = copy / "budgetsite" / module
+        path = copy / "builder" / module
         original = path.read_text("utf-8")
         path.write_text(original + "\n# changed\n", "utf-8")
         assert _code_version(copy) != before, module

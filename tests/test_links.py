@@ -1,6 +1,6 @@
 """No broken links: every internal link and #anchor of the built site, both languages.
 
-The checker is budgetsite/outputs/links.py, the same code the build runs before it swaps a
+The checker is builder/outputs/links.py, the same code the build runs before it swaps a
 new site into place; these tests run it on the real site and show that it
 catches what it must.
 """
@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import build, copy_site, run_budgetsite
 
-from budgetsite.outputs import links
-from budgetsite.site import structure as site_stage
-from budgetsite.site.structure import Urls
-from budgetsite.sources import discover
+from builder.outputs import links
+from builder.site import structure as site_stage
+from builder.site.structure import Urls
+from builder.sources import discover
 
 NARRATIVE = Path("content/projects/wuhua/2025/urban-rural-medical-assistance/zh.md")
 PROJECT_PAGE = "zh/wuhua/2025/urban-rural-medical-assistance/index.html"

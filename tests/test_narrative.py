@@ -14,8 +14,8 @@ from conftest import REPO
 from hypothesis import given, settings, strategies as st
 from pagetext import parse, read
 
-from budgetsite.sources import narrative
-from budgetsite.sources.load import TextFile
+from builder.sources import narrative
+from builder.sources.load import TextFile
 
 # A Markdown entity (as Python-Markdown recognises one) stands for its character.
 ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z0-9]+);")

@@ -21,10 +21,10 @@ from conftest import FIXTURES, build, copy_site, run_budgetsite, serve
 from gitrepo import commit, init
 from pagetree import Element, page
 
-from budgetsite.core.cache import Cache
-from budgetsite.history import log as history, revisions
-from budgetsite.site import scorecard
-from budgetsite.sources import check, discover
+from builder.core.cache import Cache
+from builder.history import log as history, revisions
+from builder.site import scorecard
+from builder.sources import check, discover
 
 WUHUA = "content/projects/wuhua/2025/urban-rural-medical-assistance"
 CHENGGONG = "content/projects/chenggong/2026/civil-servant-medical-subsidy-insurance"

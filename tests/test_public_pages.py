@@ -21,9 +21,9 @@ from conftest import REPO, build, copy_site, serve
 from gitrepo import commit, init
 from pagetree import page as parsed
 
-from budgetsite.core import glossary, i18n
-from budgetsite.site.structure import Urls
-from budgetsite.sources import discover
+from builder.core import glossary, i18n
+from builder.site.structure import Urls
+from builder.sources import discover
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
@@ -380,9 +380,9 @@ def test_the_english_reads_as_english(content):
 def test_every_ui_string_has_its_chinese():
     """Every message the templates use has a Chinese translation in zh.po."""
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
-    catalog = i18n.catalog("zh", REPO / "budgetsite" / "templates" / "locale")
+    catalog = i18n.catalog("zh", (REPO / "site_templates" / "locale",))
     missing = []
-    for template in sorted((REPO / "budgetsite" / "templates").glob("*.html")):
+    for template in sorted((REPO / "site_templates").glob("*/*.html")):
         for _, _, message in env.extract_translations(template.read_text(encoding="utf-8")):
             if not isinstance(message, str):
                 message = next(filter(None, message or ()), None)

@@ -48,7 +48,7 @@ def test_pull_requests_check_and_build_main_publishes(workflow):
 def test_the_build_steps_run(tmp_path, workflow, base_path):
     """The workflow's own check and build commands, run as the CI shell runs them."""
     root = copy_site(tmp_path / "site")
-    command = f"{sys.executable} -m budgetsite"
+    command = f"{sys.executable} -m builder"
     for step in runs(workflow["jobs"]["build"]):
         if not step["run"].startswith("budgetsite"):
             continue  # installing: done here already
@@ -109,6 +109,6 @@ def test_install_step_serves_budgetsite_and_a_site(tmp_path, workflow, repositor
 
 def test_init_writes_this_workflow():
     """One workflow: the file `budgetsite init` writes into a new site is this one."""
-    from budgetsite.tools import init
+    from builder.tools import init
     assert (init.SKELETON / ".github/workflows/publish.yml").read_bytes() == \
         WORKFLOW.read_bytes()

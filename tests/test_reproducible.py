@@ -61,7 +61,7 @@ def test_no_output_names_the_folder_it_was_built_in(tmp_path):
 # --- atomic ---------------------------------------------------------------------------------
 
 def start_build(root: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "budgetsite", "build", "--root", str(root)],
+    return subprocess.Popen([sys.executable, "-m", "builder", "build", "--root", str(root)],
                             env={**os.environ, "PYTHONPATH": str(REPO)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from conftest import build, copy_site, run_budgetsite
 
-from budgetsite.sources import discover, load, narrative, schema
-from budgetsite.tools import scaffold
+from builder.sources import discover, load, narrative, schema
+from builder.tools import scaffold
 
 FOLDER = "content/projects/wuhua/2026/new-project"
 PROBLEM = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<field>[^:]+): "

@@ -11,8 +11,8 @@ import yaml
 from conftest import FIXTURES, REPO, copy_site, run_budgetsite
 from jsonschema import Draft202012Validator
 
-from budgetsite.sources import schema
-from budgetsite.tools import scaffold
+from builder.sources import schema
+from builder.tools import scaffold
 
 SCHEMA_FILE = REPO / scaffold.SCHEMA_FILE
 PROJECT_FILES = sorted((REPO / "content" / "projects").glob("*/*/*/project.yaml"))

@@ -15,9 +15,9 @@ from conftest import FIXTURES, REPO, build, copy_site
 from pagetext import CJK
 from pagetree import page
 
-from budgetsite.core.model import FundingLine, Money, Text
-from budgetsite.site import scorecard
-from budgetsite.sources import discover, schema
+from builder.core.model import FundingLine, Money, Text
+from builder.site import scorecard
+from builder.sources import discover, schema
 
 GAPS = "chenggong/2024/gaps-fixture"
 COMPLETE = "wuhua/2024/complete-fixture"

@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import REPO, build, copy_site, run_budgetsite, serve
 
-from budgetsite.core import glossary
-from budgetsite.outputs import search
-from budgetsite.sources import discover
+from builder.core import glossary
+from builder.outputs import search
+from builder.sources import discover
 
 WUHUA = "wuhua/2025/urban-rural-medical-assistance/"
 CHENGGONG = "chenggong/2026/civil-servant-medical-subsidy-insurance/"
@@ -163,9 +163,9 @@ def test_an_indexer_crash_fails_the_build_and_keeps_public(tmp_path, site_root):
     script = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        import budgetsite.outputs.search
-        budgetsite.outputs.search.extended_binary = lambda: Path({str(crashing)!r})
-        from budgetsite.cli import main
+        import builder.outputs.search
+        builder.outputs.search.extended_binary = lambda: Path({str(crashing)!r})
+        from builder.cli import main
         sys.exit(main(["build", "--root", {str(site_root)!r}, "--out", {str(out)!r}]))
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
@@ -179,9 +179,9 @@ def test_an_indexer_crash_fails_the_build_and_keeps_public(tmp_path, site_root):
 
 def test_a_template_that_drops_the_search_body_fails_the_build(tmp_path):
     root = copy_site(tmp_path / "site")
-    (root / "site_templates").mkdir()
-    template = (REPO / "budgetsite" / "templates" / "project.html").read_text(encoding="utf-8")
-    (root / "site_templates" / "project.html").write_text(
+    (root / "site_templates" / "pages").mkdir(parents=True)
+    template = (REPO / "site_templates" / "pages" / "project.html").read_text(encoding="utf-8")
+    (root / "site_templates" / "pages" / "project.html").write_text(
         template.replace(" data-pagefind-body", ""), encoding="utf-8")
     result = run_budgetsite("build", "--root", root)
     assert result.returncode == 1

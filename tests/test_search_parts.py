@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import REPO, build, serve
 
-from budgetsite.outputs import search
+from builder.outputs import search
 
 PROJECTS = 42  # spread by bench/make_corpus.py over most of the 14 districts and five years
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, copy_site, run_budgetsite
 
-from budgetsite.live.serve import page_file, safe_parts
+from builder.live.serve import page_file, safe_parts
 
 WAIT = 120  # seconds; only ever reached when something is wrong
 WUHUA = "content/projects/wuhua/2025/urban-rural-medical-assistance"
@@ -44,7 +44,7 @@ class Preview:
         self.lines: list[str] = []
         self.changed = threading.Condition()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "budgetsite", "serve", "--root", str(root),
+            [sys.executable, "-m", "builder", "serve", "--root", str(root),
              "--port", str(self.port)],
             env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, encoding="utf-8")
@@ -323,13 +323,13 @@ def test_starts_even_when_the_first_build_fails(site):
 
 
 def test_a_broken_template_is_reported_and_the_server_keeps_running(preview, site):
-    templates = site / "site_templates"
-    templates.mkdir()
-    (templates / "home.html").write_text("{% extends 'base.html' %}\n{% block main %}\n"
+    templates = site / "site_templates" / "pages"
+    templates.mkdir(parents=True)
+    (templates / "home.html").write_text("{% extends 'layouts/base.html' %}\n{% block main %}\n"
                                          "{% for x in %}\n{% endblock %}\n", encoding="utf-8")
     failed = preview.wait_for("budgetsite: build 2 failed")
     [line] = [line for line in preview.lines[:failed]
-              if line.startswith("site_templates/home.html:3:1: template:")]
+              if line.startswith("site_templates/pages/home.html:3:1: template:")]
     assert line.endswith(" [template.syntax]")
     assert line in page_text(preview.get("/")[2])
     assert "Traceback" not in "\n".join(preview.lines)

@@ -23,9 +23,9 @@ from test_accessibility import WCAG_21_AA
 from test_html_valid import as_the_checker_reads_them, vnu
 from test_xss import _Head
 
-from budgetsite.core.errors import ContentError
-from budgetsite.site import explorer
-from budgetsite.sources import discover
+from builder.core.errors import ContentError
+from builder.site import explorer
+from builder.sources import discover
 
 PROGRAMME = f"programmes/wuhua/2023/{SLUG}/"
 EMBEDS = (f"embed/{PROGRAMME}", f"embed/wuhua/2025/{SLUG}/", "embed/wuhua/")

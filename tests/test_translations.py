@@ -7,7 +7,7 @@ import shutil
 
 from conftest import FIXTURES, REPO, copy_site, run_budgetsite
 
-from budgetsite.sources import discover
+from builder.sources import discover
 
 WUHUA = "wuhua/2025/urban-rural-medical-assistance"
 CHENGGONG = "chenggong/2026/civil-servant-medical-subsidy-insurance"

@@ -585,9 +585,9 @@ def test_any_wrong_value_anywhere_is_a_problem_never_a_crash(site):
 
     import yaml
 
-    from budgetsite.render import renderer as render
-    from budgetsite.site import structure as site_stage
-    from budgetsite.sources import check, discover
+    from builder.render import renderer as render
+    from builder.site import structure as site_stage
+    from builder.sources import check, discover
 
     real = discover.load_content(site)
     districts = {d.slug: d for d in real.districts}

@@ -17,7 +17,7 @@ import pytest
 from conftest import serve
 from gates import TEXT_PAYLOADS, BuiltSite, hostile, real, untranslated  # noqa: F401
 
-from budgetsite.outputs import links
+from builder.outputs import links
 
 WATCH = """
 window.__seen = [];

@@ -1,5 +1,0 @@
-import sys
-
-from budgetsite.cli import main
-
-sys.exit(main())

@@ -1,0 +1,235 @@
+"""The `budgetsite` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import builder
+from builder.core import codes
+from builder.core.errors import ContentError, SiteError
+from builder.publish.build import BuildConfig, build
+from builder.publish.lock import DEFAULT_WAIT
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except ContentError as err:
+        _print_problems(err.problems)
+        errors = sum(1 for p in err.problems if not p.warning)
+        print(f"budgetsite: {errors} error(s), {len(err.problems) - errors} warning(s); "
+              f"nothing was written", file=sys.stderr)
+        return 1
+    except SiteError as err:
+        print(f"budgetsite: {err}", file=sys.stderr)
+        return 1
+    except Exception as err:
+        if not _is_template_error(err):
+            raise
+        from builder.render import renderer as render
+        print(render.template_problem(err, args.root.resolve()), file=sys.stderr)
+        print("budgetsite: a template is broken; nothing was written", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("budgetsite: interrupted; the output folder was left as it was", file=sys.stderr)
+        return 130
+
+
+def _is_template_error(err: Exception) -> bool:
+    """Jinja2 is imported only by the commands that render; so is its error class."""
+    jinja2 = sys.modules.get("jinja2")
+    return jinja2 is not None and isinstance(err, jinja2.TemplateError)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="budgetsite", description=__doc__)
+    parser.add_argument("--version", action="version",
+                        version=f"budgetsite {builder.version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _init_command(commands)
+
+    def command(name: str, run, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--root", type=Path, default=Path("."),
+                         help="the site folder holding content/ (default: here)")
+        sub.set_defaults(run=run)
+        return sub
+
+    b = command("build", _build, "build the site from content/ into public/")
+    b.add_argument("--out", type=Path, help="output folder (default: ROOT/public)")
+    b.add_argument("--base-path", help="serve under this path, e.g. /budget/ "
+                                       "(default: base_path in site.yaml)")
+    _strict_option(b)
+    b.add_argument("--no-search", dest="search", action="store_false",
+                   help="skip the search index (faster; the search pages will find nothing)")
+    b.add_argument("--timings", action="store_true",
+                   help="print the seconds each stage of the build took")
+    b.add_argument("--no-cache", dest="cache", action="store_false",
+                   help="build from scratch, without reading or writing ROOT/.cache/")
+    b.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS",
+                   help="how long to wait for another build of the same site to finish "
+                        f"before giving up (default: {DEFAULT_WAIT:.0f}; 0: give up at once)")
+    c = command("check", _check, "validate content/ without writing anything")
+    _strict_option(c)
+    c.add_argument("--translations", action="store_true",
+                   help="list, per project, the texts that have no English yet")
+    _staff_commands(command)
+    return parser
+
+
+def _init_command(commands) -> None:
+    """`init` makes a site folder rather than working in one: it has no --root."""
+    help_text = ("start a new site repository in DIR: content/site.yaml and "
+                 "districts.yaml to fill in, .gitignore, the publishing workflow, a README")
+    i = commands.add_parser("init", help=help_text, description=help_text)
+    i.add_argument("dir", type=Path, metavar="DIR",
+                   help="the new site's folder (made if missing; must not hold those files)")
+    i.set_defaults(run=_init)
+def _strict_option(sub: argparse.ArgumentParser) -> None:
+    def codes_given(text: str) -> tuple[str, ...]:
+        try:
+            return codes.strict_codes(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    sub.add_argument("--strict", nargs="?", const=True, default=False, type=codes_given,
+                     metavar="CODE,…", help="treat warnings as errors: all of them, or "
+                     "those of the codes given (docs/problems.md lists them)")
+
+
+def _staff_commands(command) -> None:
+    """The commands for staff: preview, scaffold, import, editor schema."""
+    s = command("serve", _serve, "preview the site at http://127.0.0.1:8000/, rebuilding "
+                                 "and reloading the page whenever a source file changes")
+    s.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to serve on (default: 127.0.0.1, this computer only)")
+    n = command("new", _new, "create content/projects/DISTRICT/YEAR/SLUG/ with every field "
+                             "to fill in")
+    n.add_argument("district", help="district key from content/districts.yaml, e.g. wuhua")
+    n.add_argument("year", type=int, help="budget year, e.g. 2026")
+    n.add_argument("slug", help="the project's name in URLs: lowercase letters, digits, "
+                                "hyphens, e.g. urban-rural-medical-assistance")
+    i = command("import", _import, "write a project folder from the official document's "
+                                   "text (a .txt file)")
+    i.add_argument("file", type=Path, help="the document as UTF-8 text")
+    i.add_argument("--district", help="district key (default: read from the document)")
+    i.add_argument("--year", type=int, help="budget year (default: read from the heading)")
+    i.add_argument("--slug", help="the project's name in URLs (default: district-year-hash; "
+                                  "English words read better)")
+    m = command("schema", _schema, "write the JSON Schema of project.yaml for editors")
+    m.add_argument("--out", help="where to write it (default: ROOT/schema/project.schema.json; "
+                                 "- for the terminal)")
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _build(args) -> int:
+    out = args.out or args.root / "public"
+    report = build(BuildConfig(args.root, out, args.base_path, args.strict,
+                                search=args.search, cache=args.cache, wait=args.wait))
+    _print_problems(report.warnings)
+    if args.timings:
+        for stage, seconds in report.timings.items():
+            print(f"  {stage:<12} {seconds:7.3f} s")
+    if report.unchanged:
+        print(f"budgetsite: nothing changed since the last build: {out} holds its "
+              f"{report.pages} pages ({report.files} files); checked in "
+              f"{report.seconds:.2f} s; {len(report.warnings)} warning(s)")
+    else:
+        print(f"budgetsite: wrote {report.pages} pages ({report.files} files, "
+              f"{report.written} changed) to {out} in {report.seconds:.2f} s; "
+              f"{len(report.warnings)} warning(s)")
+    return 0
+
+
+def _check(args) -> int:
+    from builder.sources import discover, translations
+    content = discover.load_content(args.root)
+    if args.translations:
+        print("\n".join(translations.report(content)))
+        return 0
+    _print_problems(content.warnings)
+    failing = codes.failing(content.warnings, args.strict)
+    if failing:
+        print(f"budgetsite: {len(failing)} warning(s), failing because of --strict",
+              file=sys.stderr)
+        return 1
+    print(f"budgetsite: {len(content.projects)} project(s) checked, no errors, "
+          f"{len(content.warnings)} warning(s)")
+    return 0
+
+
+def _serve(args) -> int:
+    from builder.live.serve import (
+        serve,  # tornado and livereload load only for the preview
+    )
+
+    return serve(args.root, args.port, args.host)
+
+
+def _init(args) -> int:
+    from builder.tools import init
+    written = init.new_site(args.dir)
+    print(f"budgetsite: started a site in {args.dir}: " + ", ".join(written) + "\n"
+          f"  next: in {args.dir}, fill in content/site.yaml and content/districts.yaml "
+          f"(replace every 【…】 and [...]), then run budgetsite check; README.md there "
+          f"has the steps after that")
+    return 0
+
+
+def _new(args) -> int:
+    from builder.tools import scaffold
+    folder = scaffold.new_project(args.root, args.district, args.year, args.slug)
+    shown = folder.relative_to(args.root).as_posix()
+    print(f"budgetsite: created {shown}/ with project.yaml, zh.md and en.md\n"
+          f"  next: fill in project.yaml and zh.md, then run budgetsite check "
+          f"(it names every field that is still empty)")
+    return 0
+
+
+def _import(args) -> int:
+    from builder.tools import importer
+    result = importer.import_file(args.root, args.file, args.district, args.year, args.slug)
+    shown = result.folder.relative_to(args.root).as_posix()
+    _print_problems(result.notes)
+    _print_problems(result.problems)
+    print(f"budgetsite: wrote {shown}/project.yaml and zh.md (Chinese only; English is "
+          f"left for the translators)")
+    if result.continues:
+        print(f"budgetsite: the same unit had a project of the same name last year; wrote "
+              f"continues: {result.continues} (check it, or delete the line)")
+    if result.slug_chosen:
+        print(f"budgetsite: chose the slug {result.slug!r}: Chinese names cannot be turned "
+              f"into pinyin here. For a readable URL, import again with --slug and English "
+              f"words (e.g. --slug urban-rural-medical-assistance) after deleting {shown}/")
+    if result.notes or result.problems:
+        print(f"budgetsite: {len(result.notes)} thing(s) in the document could not be placed "
+              f"and {len(result.problems)} field(s) need attention (listed above); edit "
+              f"{shown}/project.yaml, then run budgetsite check", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _schema(args) -> int:
+    from builder.sources import schema
+    from builder.tools import scaffold
+    text = schema.json_text()
+    if args.out == "-":
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out) if args.out else args.root / scaffold.SCHEMA_FILE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"budgetsite: wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""Check every internal link and #anchor of a built site.
+
+Reads the written output folder (so it sees every file every stage wrote: pages,
+static assets, search index, data files) and reports each link that points at a
+file that is not there, or at an id that the target page does not have, as a
+Problem naming the page, the line and the link.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, NamedTuple
+from urllib.parse import unquote, urljoin, urlsplit
+
+from builder.core.cache import Cache, digest
+from builder.core.errors import Problem
+from builder.site.structure import Urls
+
+# Attributes that make the browser fetch or navigate to a URL.
+URL_ATTRIBUTES = {"href", "src", "action", "poster", "data", "formaction", "xlink:href"}
+CSS_URL = re.compile(r"""url\(\s*(?P<q>['"]?)(?P<url>[^'")]+)(?P=q)\s*\)""")
+XML_URL = re.compile(r"""<loc>\s*(?P<url>[^<\s]+)\s*</loc>|\shref="(?P<href>[^"]+)\"""")
+SKIPPED_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "blob:")
+
+
+class Link(NamedTuple):
+    line: int
+    col: int
+    url: str
+
+
+SEP = "\0"  # between ids and between URLs in a Scanned: neither can hold it
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """What one output file holds, kept small (the build holds one for every file, and
+    at 10,000 projects millions of links): the ids it defines and the distinct URLs it
+    links to, each as one text. Where a link is broken, the file is read again for its
+    line and column (`_located`)."""
+
+    ids_text: str
+    urls_text: str
+
+    @classmethod
+    def of(cls, ids: Iterable[str], links: Iterable[Link]) -> Scanned:
+        urls = dict.fromkeys(link.url for link in links)
+        return cls(SEP.join(sorted(set(ids))), SEP.join(urls))
+
+    @functools.cached_property
+    def ids(self) -> frozenset[str]:
+        return frozenset(self.ids_text.split(SEP)) if self.ids_text else frozenset()
+
+    @property
+    def urls(self) -> list[str]:
+        return self.urls_text.split(SEP) if self.urls_text else []
+
+
+# Pages are scanned with expressions, not a parser: a parser takes a third of a
+# build on a large site. The pages are our own output, so text never holds a '<'
+# (it is escaped); quotes are respected, since an attribute value may hold a '>'.
+START_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+WANTED = re.compile(r"(?:^|\s)(?:id|name|srcset|" + "|".join(sorted(URL_ATTRIBUTES))
+                    + r")\s*=", re.I)
+# Comments and the raw text of scripts and styles hold no tags; blanked, lines kept.
+NOT_MARKUP = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+
+
+def _blank(match: re.Match) -> str:
+    opening = match.group().split(">", 1)[0] + ">" if match.group(1) else ""
+    rest = match.group()[len(opening):]
+    return opening + re.sub(r"[^\n]", " ", rest)
+
+
+def scan_page(text: str) -> tuple[set[str], list[Link]]:
+    """The ids and the links (with line and column) of an HTML or SVG page."""
+    if "<!--" in text or "<script" in text or "<style" in text:
+        text = NOT_MARKUP.sub(_blank, text)
+    ids: set[str] = set()
+    found: list[Link] = []
+    line, counted = 1, 0
+    for tag in START_TAG.finditer(text):
+        if not WANTED.search(tag.group(2)):
+            continue  # most tags: no id and no URL
+        attrs = {m.group(1).lower(): html.unescape(next((v for v in m.group(2, 3, 4)
+                                                         if v is not None), ""))
+                 for m in ATTRIBUTE.finditer(tag.group(2))}
+        if "id" in attrs or (tag.group(1) == "a" and "name" in attrs):
+            ids.add(attrs.get("id") or attrs["name"])
+        urls = [attrs[a].strip() for a in URL_ATTRIBUTES & attrs.keys()]
+        urls += [part.split()[0] for part in attrs.get("srcset", "").split(",") if part.strip()]
+        if urls and not _names_a_host(tag.group(1).lower(), attrs):
+            line += text.count("\n", counted, tag.start())
+            counted = tag.start()
+            col = tag.start() - text.rfind("\n", 0, tag.start())
+            found.extend(Link(line, col, url) for url in urls)
+    return ids, found
+
+
+def _names_a_host(tag: str, attrs: dict[str, str]) -> bool:
+    """<link rel="preconnect"> and the like name hosts, not documents."""
+    return tag == "link" and bool({"preconnect", "dns-prefetch"} & set(attrs.get("rel", "").split()))
+
+
+PAGES = (".html", ".htm", ".svg")
+SCANNED = (*PAGES, ".css", ".xml")
+NOTHING = Scanned("", "")
+
+
+SCANS, BROKEN = "link-scans", "link-broken"  # this stage's tables in the cache
+
+
+def scan_key(name: str, known: str) -> str:
+    """The cache's key for the scan of a file: its bytes, read as the kind its name says."""
+    return known + "." + name.rsplit(".", 1)[-1].lower()
+
+
+def scan_bytes(name: str, data: bytes) -> tuple[Scanned, str]:
+    """What the cache keeps of a file's scan: its ids and links, and a digest of its ids.
+    The renderer calls it on each page while the page's bytes are at hand (`scan`)."""
+    if not name.endswith(SCANNED):
+        return NOTHING, digest()
+    found = Scanned.of(*_scan_text(name, data.decode("utf-8", "replace")))
+    return found, digest(*found.ids_text.split(SEP)) if found.ids_text else digest()
+
+
+class _Scan:
+    """The scan the renderer runs on each page it writes (renderer.Inspect)."""
+
+    def __call__(self, name: str, data: bytes) -> tuple[Scanned, str]:
+        return scan_bytes(name, data)
+
+    def key(self, name: str, digest: str) -> str:
+        return scan_key(name, digest)
+
+
+scan = _Scan()
+
+
+def _scan_text(name: str, text: str) -> tuple[set[str], list[Link]]:
+    if name.endswith(PAGES):
+        return scan_page(text)
+    return set(), _regex_links(text, CSS_URL if name.endswith(".css") else XML_URL)
+
+
+def _located(folder: Path, name: str, reasons: dict[str, str]
+             ) -> list[tuple[int, int, str, str]]:
+    """(line, column, url, reason) of every link in `name` to one of the broken URLs."""
+    text = (folder / name).read_bytes().decode("utf-8", "replace")
+    return [(link.line, link.col, link.url, reasons[link.url])
+            for link in _scan_text(name, text)[1] if link.url in reasons]
+
+
+def _regex_links(text: str, pattern: re.Pattern) -> list[Link]:
+    links = []
+    line, counted = 1, 0
+    for match in pattern.finditer(text):
+        url = next(group for key, group in match.groupdict().items()
+                   if group and key in ("url", "href"))
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        links.append(Link(line, match.start() - text.rfind("\n", 0, match.start()), url))
+    return links
+
+
+def page_url(name: str) -> str:
+    """The site path a file is served at: 'zh/x/index.html' is 'zh/x/'."""
+    return name[: -len("index.html")] if name.rsplit("/", 1)[-1] == "index.html" else name
+
+
+def check(folder: Path, urls: Urls, shown: str | None = None) -> list[Problem]:
+    """Every broken internal link and #anchor in the site written to `folder`."""
+    names = {path.relative_to(folder).as_posix(): digest(path.read_bytes())
+             for path in sorted(folder.rglob("*")) if path.is_file()}
+    return check_output(folder, names, urls, shown or folder.as_posix(), Cache.disabled())
+
+
+def check_output(folder: Path, names: dict[str, str], urls: Urls, shown: str,
+                 cache: Cache, fresh: dict[str, tuple[Scanned, str]] | None = None
+                 ) -> list[Problem]:
+    """`check` for an output folder whose files (`names`: file → digest of its bytes)
+    the build knows: a file is scanned only if its bytes are new (`fresh` holds the
+    scans the renderer made of the pages it wrote, by scan_key), and a page's links
+    are checked again only if its bytes or the site's set of files and ids changed."""
+    scanned: dict[str, Scanned] = {}
+    signatures: dict[str, str] = {}
+    scans = {}
+    known_scans = {**cache.table(SCANS), **(fresh or {})}
+    for name, known in names.items():
+        if not name.endswith(SCANNED):
+            scanned[name] = NOTHING
+            continue
+        key = scan_key(name, known)
+        entry = known_scans.get(key)
+        if entry is None:
+            entry = scan_bytes(name, (folder / name).read_bytes())
+        scans[key] = entry
+        scanned[name], signatures[name] = entry
+    cache.keep(SCANS, scans)
+    # What a link may lead to: the site's address, its files and their ids.
+    targets = digest(urls.absolute(""), *(f"{name}\0{signatures.get(name, '')}"
+                                          for name in sorted(names)))
+    known_broken = cache.table(BROKEN, sharded=False).get(targets, {})
+    broken: dict[str, list[tuple[int, int, str, str]]] = {}
+    problems = []
+    shown = shown.rstrip("/")
+    for name in sorted(scanned):
+        page = scanned[name]
+        if not page.urls_text:
+            continue
+        key = f"{name}\0{names[name]}"
+        found = known_broken.get(key)
+        if found is None:
+            reasons = {url: reason for url in page.urls
+                       if (reason := _broken(url, name, scanned, urls))}
+            found = _located(folder, name, reasons) if reasons else []
+        broken[key] = found
+        problems.extend(Problem(f"{shown}/{name}", line, col, "link", f"{url}: {reason}",
+                                warning=True, code="link.broken")
+                        for line, col, url, reason in found)
+    cache.keep(BROKEN, {targets: broken}, sharded=False)
+    return problems
+
+
+def _broken(url: str, name: str, scanned: dict[str, Scanned], urls: Urls) -> str | None:
+    """Why `url`, found in file `name`, leads nowhere; None when it works or is external."""
+    if not url or url.lower().startswith(SKIPPED_SCHEMES):
+        return None
+    here = page_url(name)
+    target = _plain_target(url, here, urls.base_path)
+    if target is None:
+        # Most links are the same few site paths on every page: resolve each once.
+        if url.startswith("/") and not url.startswith("//"):
+            here = ""  # the same link from any page leads to the same place
+        target = _resolve(urls.absolute(here[: here.rfind("/") + 1]), url,
+                          urls.absolute(""), urls.base_path)
+    if isinstance(target, str):
+        return target
+    if target is None:
+        return None
+    path, anchor = target
+    file = path + "index.html" if path == "" or path.endswith("/") else path
+    if file not in scanned:
+        hint = " (add the trailing /)" if f"{path}/index.html" in scanned else ""
+        return f"there is no {file} in the site{hint}"
+    if anchor and file.endswith(PAGES) and anchor not in scanned[file].ids:
+        return f"{'/' + page_url(file)} has no element with id=\"{anchor}\""
+    return None
+
+
+def _plain_target(url: str, here: str, base_path: str) -> tuple[str, str] | str | None:
+    """What `_resolve` gives, worked out without urllib for the two kinds that make
+    nearly every link of the site (millions at 10,000 projects): an anchor in the
+    same folder ('#x') and a path from the site's root ('/zh/x/#y'). None for any
+    other kind of URL, or one with dot segments or backslashes, which `_resolve`
+    handles."""
+    if url.startswith("#"):
+        return here[: here.rfind("/") + 1], unquote(url[1:])
+    if not url.startswith("/") or url.startswith("//") or "/." in url or "\\" in url:
+        return None
+    path, _, anchor = url.partition("#")
+    path = path.partition("?")[0]
+    if not (path + "/").startswith(base_path):
+        return f"outside the site's base path {base_path}"
+    return unquote(path[len(base_path):]), unquote(anchor)
+
+
+@functools.lru_cache(maxsize=65536)
+def _resolve(base: str, url: str, site_root: str, base_path: str) -> tuple[str, str] | str | None:
+    """(site path, anchor) that `url` on a page in folder `base` leads to; a reason
+    string when it leaves the base path on this host; None when it is external."""
+    target = urlsplit(urljoin(base, url))
+    whole = target._replace(query="", fragment="").geturl()
+    if not (whole + "/").startswith(site_root):
+        same_host = target.netloc == urlsplit(site_root).netloc
+        return f"outside the site's base path {base_path}" if same_host else None
+    return unquote(whole[len(site_root):]), unquote(target.fragment)

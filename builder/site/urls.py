@@ -1,0 +1,198 @@
+"""URLs, and what a page is: every URL of the site is built here and nowhere else.
+
+A page is a path, a template and what it shows (its context); structure.py decides
+which pages exist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from builder.core.glossary import RESERVED_SLUGS
+from builder.core.i18n import LANGS
+from builder.core.model import Project, Text
+
+PHONE_NUMBER = re.compile(r"\+?\(?[0-9][0-9 ()-]{2,}[0-9]")
+
+
+class Urls:
+    """Site-relative paths ('zh/wuhua/2025/slug/') and their public forms."""
+
+    RESERVED = RESERVED_SLUGS
+
+    def __init__(self, base_path: str, base_url: str):
+        self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+        self.base_url = base_url.rstrip("/")
+
+    def href(self, path: str) -> str:
+        """The link to use inside the site, honouring the base path."""
+        return self.base_path + path
+
+    def absolute(self, path: str) -> str:
+        return self.base_url + self.base_path + path
+
+    @staticmethod
+    def home(lang: str) -> str:
+        return f"{lang}/"
+
+    @staticmethod
+    def project(lang: str, project: Project) -> str:
+        return f"{lang}/{project.key}/"
+
+    @staticmethod
+    def district(lang: str, slug: str) -> str:
+        return f"{lang}/{slug}/"
+
+    @staticmethod
+    def district_year(lang: str, slug: str, year: int) -> str:
+        return f"{lang}/{slug}/{year}/"
+
+    @staticmethod
+    def districts(lang: str) -> str:
+        return f"{lang}/districts/"
+
+    @staticmethod
+    def years(lang: str) -> str:
+        return f"{lang}/years/"
+
+    @staticmethod
+    def year(lang: str, year: int) -> str:
+        return f"{lang}/years/{year}/"
+
+    @staticmethod
+    def unit(lang: str, code: str) -> str:
+        return f"{lang}/units/{code}/"
+
+    @staticmethod
+    def units(lang: str) -> str:
+        return f"{lang}/units/"
+
+    @staticmethod
+    def search(lang: str) -> str:
+        return f"{lang}/search/"
+
+    @staticmethod
+    def about(lang: str) -> str:
+        return f"{lang}/about/"
+
+    @staticmethod
+    def glossary(lang: str, term: str | None = None) -> str:
+        """The glossary page, or one term on it ('zh/glossary/#level1')."""
+        return f"{lang}/glossary/" + (f"#{term}" if term else "")
+
+    @staticmethod
+    def search_bundle() -> str:
+        """Pagefind's files (pagefind.js and the per-language indexes), one for the site."""
+        return "pagefind/"
+
+    @staticmethod
+    def static(name: str) -> str:
+        return f"static/{name}"
+
+    @staticmethod
+    def data(name: str) -> str:
+        return f"data/{name}"
+
+    @staticmethod
+    def project_data(project: Project) -> str:
+        return f"data/projects/{project.key}.json"
+
+    @staticmethod
+    def original(project: Project) -> str:
+        """The original document, one copy for both languages, beside the project's data."""
+        assert project.source is not None and project.source.original is not None
+        return f"data/projects/{project.key}/{project.source.original.name}"
+
+    @staticmethod
+    def changes(lang: str) -> str:
+        """The recent changes of every disclosure."""
+        return f"{lang}/changes/"
+
+    @staticmethod
+    def changes_feed(lang: str, district: str | None = None) -> str:
+        """The Atom feed of changes: of the whole site, or of one district's projects."""
+        return f"{lang}/changes.xml" if district is None else f"{lang}/{district}/changes.xml"
+
+    @staticmethod
+    def scorecard(lang: str) -> str:
+        return f"{lang}/scorecard/"
+
+    @staticmethod
+    def indicators(lang: str) -> str:
+        """The indicator explorer."""
+        return f"{lang}/indicators/"
+
+    @staticmethod
+    def indicator_category(lang: str, category: str, number: int = 1) -> str:
+        """One page of a level-2 category's indicators ('output-quantity'), from 1."""
+        return f"{lang}/indicators/{category}/" + (f"{number}/" if number > 1 else "")
+
+    @staticmethod
+    def explorer_data(category: str, year: int, ext: str) -> str:
+        """The explorer's part of the indicators of one category and year (json or csv)."""
+        return f"data/explorer/{category}/{year}.{ext}"
+
+    @staticmethod
+    def programme(lang: str, first: Project) -> str:
+        """A programme's timeline, named by its first project."""
+        return f"{lang}/programmes/{first.key}/"
+
+    @staticmethod
+    def embed(page_path: str) -> str:
+        """The embeddable view of a page ('zh/wuhua/' → 'zh/embed/wuhua/')."""
+        lang, rest = page_path.split("/", 1)
+        return f"{lang}/embed/{rest}"
+
+    @staticmethod
+    def feed(page_path: str) -> str:
+        """The Atom feed that belongs to a listing page ('zh/wuhua/' → 'zh/wuhua/feed.xml')."""
+        return f"{page_path}feed.xml"
+
+    @staticmethod
+    def tel(phone: str) -> str | None:
+        """A tel: link to the first number in a phone field ('0871-63399978'), or None
+        when it holds none: the field is free text and may hold anything."""
+        number = PHONE_NUMBER.search(phone)
+        return "tel:" + number.group().replace(" ", "") if number else None
+
+
+def output_file(path: str) -> str:
+    """Where a page's URL path is written inside the output folder."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+@dataclass(frozen=True)
+class Crumb:
+    label: Text
+    path: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page to render: where, with which template and what it shows."""
+
+    path: str
+    template: str
+    lang: str | None
+    translations: dict[str, str] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+    crumbs: tuple[Crumb, ...] = ()
+    section: str = ""   # the header navigation entry this page belongs to
+    # Context entries made from the others alone (a project's table rows from the
+    # project): the page cache's key leaves them out, as it already has their source.
+    derived: tuple[str, ...] = ()
+
+
+def translations(make_path) -> dict[str, str]:
+    return {lang: make_path(lang) for lang in LANGS}
+
+
+def year_label(year: int) -> Text:
+    return Text(f"{year}年", str(year))
+
+
+# The first crumb above every page's own entry.
+def home_crumb(lang: str) -> Crumb:
+    return Crumb(Text("首页", "Home"), Urls.home(lang))
