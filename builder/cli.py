@@ -113,13 +113,21 @@ def _staff_commands(command) -> None:
     n.add_argument("year", type=int, help="budget year, e.g. 2026")
     n.add_argument("slug", help="the project's name in URLs: lowercase letters, digits, "
                                 "hyphens, e.g. urban-rural-medical-assistance")
-    i = command("import", _import, "write a project folder from the official document's "
-                                   "text (a .txt file)")
-    i.add_argument("file", type=Path, help="the document as UTF-8 text")
-    i.add_argument("--district", help="district key (default: read from the document)")
-    i.add_argument("--year", type=int, help="budget year (default: read from the heading)")
-    i.add_argument("--slug", help="the project's name in URLs (default: district-year-hash; "
-                                  "English words read better)")
+    i = command("import", _import, "project folders from the office's published documents "
+                                   "(PDF, .xlsx/.xls, .docx/.doc, .html, text)")
+    i.add_argument("files", type=Path, nargs="+", metavar="FILE",
+                   help="documents, or folders of documents (read on all cores)")
+    i.add_argument("--district", help="district key, where the document does not say")
+    i.add_argument("--year", type=int, help="budget year, where the document does not say")
+    i.add_argument("--name", help="the project's name, where the document gives none")
+    i.add_argument("--slug", help="the project's name in URLs (default: the pinyin of its "
+                                  "name); one file of one project only")
+    i.add_argument("--layout", help="force a layout (kunming, shanghai) instead of "
+                                    "recognising it")
+    i.add_argument("--dry-run", action="store_true",
+                   help="write nothing; show what would be written")
+    i.add_argument("--update", action="store_true",
+                   help="write the changes of a document imported before (shown otherwise)")
     m = command("schema", _schema, "write the JSON Schema of project.yaml for editors")
     m.add_argument("--out", help="where to write it (default: ROOT/schema/project.schema.json; "
                                  "- for the terminal)")
@@ -196,24 +204,24 @@ def _new(args) -> int:
 
 def _import(args) -> int:
     from builder.tools import importer
-    result = importer.import_file(args.root, args.file, args.district, args.year, args.slug)
-    shown = result.folder.relative_to(args.root).as_posix()
-    _print_problems(result.notes)
-    _print_problems(result.problems)
-    print(f"budgetsite: wrote {shown}/project.yaml and zh.md (Chinese only; English is "
-          f"left for the translators)")
-    if result.continues:
-        print(f"budgetsite: the same unit had a project of the same name last year; wrote "
-              f"continues: {result.continues} (check it, or delete the line)")
-    if result.slug_chosen:
-        print(f"budgetsite: chose the slug {result.slug!r}: Chinese names cannot be turned "
-              f"into pinyin here. For a readable URL, import again with --slug and English "
-              f"words (e.g. --slug urban-rural-medical-assistance) after deleting {shown}/")
-    if result.notes or result.problems:
-        print(f"budgetsite: {len(result.notes)} thing(s) in the document could not be placed "
-              f"and {len(result.problems)} field(s) need attention (listed above); edit "
-              f"{shown}/project.yaml, then run budgetsite check", file=sys.stderr)
+    options = importer.Options(args.district, args.year, args.slug, args.name, args.layout,
+                               args.dry_run, args.update)
+    reports = importer.run(args.root, args.files, options)
+    for line in importer.report_lines(args.root, reports, options):
+        print(line, file=sys.stderr if isinstance(line, importer.Diagnostic) else sys.stdout,
+              flush=True)
+    for line in importer.summary_lines(reports):
+        print(line)
+    failed = any(r.error for r in reports) or any(
+        p.problems or any(not importer._is_warning(n.code) for n in p.found.notes)
+        for r in reports for p in r.projects)
+    if failed:
+        print("budgetsite: some documents or fields need attention (listed above): fix the "
+              "fields named in project.yaml, then run budgetsite check", file=sys.stderr)
         return 1
+    if not args.dry_run:
+        print("budgetsite: Chinese only; English is left for the translators. Run budgetsite "
+              "check, then budgetsite build")
     return 0
 
 

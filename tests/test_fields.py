@@ -27,7 +27,7 @@ from builder.history import changelog
 from builder.outputs import data
 from builder.site import scorecard
 from builder.sources import discover, schema
-from builder.tools import importer
+from builder.tools.layouts import kunming as importer
 
 WUHUA = "wuhua/2025/urban-rural-medical-assistance"
 CHENGGONG = "chenggong/2026/civil-servant-medical-subsidy-insurance"
@@ -72,6 +72,10 @@ def fill_every_field(value: dict) -> None:
                             "retrieved": "2026-02-01"})
     value["indicators"][0]["as_written"] = {"level1": "产出", "operator": "大于等于"}
     value["continues"] = EARLIER
+    value["period"] = {"zh": "2026年1月1日-2026年12月31日", "en": "1 January to 31 December 2026"}
+    value["source"]["pages"] = [1]
+    value["targets"]["table_note"] = {"zh": "详见单位的项目绩效目标表",
+                                      "en": "See the unit's performance target table"}
 
 
 def the_year_before(value: dict) -> None:

@@ -249,19 +249,20 @@ def test_what_cannot_be_placed_is_reported_with_its_line_and_left_empty(tmp_path
 
 # ---- the command ---------------------------------------------------------------------
 
-def test_chosen_slug_is_printed_and_explained(tmp_path):
+def test_the_slug_is_the_pinyin_of_the_name_and_a_second_import_changes_nothing(tmp_path):
     root = empty_site(tmp_path / "site")
     result = import_into(root, "seed-000-wuhua-2025.txt")
     assert result.returncode == 0, result.stderr
     folders = list((root / "content/projects/wuhua/2025").iterdir())
-    assert len(folders) == 1
-    slug = folders[0].name
-    assert slug.startswith("wuhua-2025-")
-    assert f"chose the slug '{slug}'" in result.stdout
-    assert "pinyin" in result.stdout and "--slug" in result.stdout
-    again = import_into(root, "seed-000-wuhua-2025.txt")  # the same document: the same slug
-    assert again.returncode == 1
-    assert "already exists" in again.stderr and "Traceback" not in again.stderr
+    assert [f.name for f in folders] == ["cheng-xiang-yi-liao-jiu-zhu-zhuan-xiang-zi-jin"]
+    assert "content/projects/wuhua/2025/cheng-xiang-yi-liao-jiu-zhu-zhuan-xiang-zi-jin/" \
+        in result.stdout
+    before = {p: p.read_bytes() for p in folders[0].iterdir()}
+    again = import_into(root, "seed-000-wuhua-2025.txt")  # the same document: nothing changes
+    assert again.returncode == 0, again.stderr
+    assert "unchanged, nothing written" in again.stdout
+    assert {p: p.read_bytes() for p in folders[0].iterdir()} == before
+    assert len(list((root / "content/projects/wuhua/2025").iterdir())) == 1
 
 
 def test_district_and_year_can_be_given(tmp_path):
@@ -299,13 +300,23 @@ def test_bad_arguments_are_refused(tmp_path, args, message):
     assert not (tmp_path / "site" / "content" / "escape").exists()
 
 
-def test_not_utf8_is_refused(tmp_path):
+def test_gb18030_text_imports_as_its_utf8_version_does(tmp_path):
+    """Older Chinese systems save text as GB18030 (GBK): read by its content, the same
+    project as the UTF-8 file."""
     root = empty_site(tmp_path / "site")
     source = tmp_path / "gbk.txt"
     source.write_bytes((IMPORT / "seed-000-wuhua-2025.txt").read_text(encoding="utf-8")
                        .encode("gb18030"))
-    result = run_budgetsite("import", source, "--root", root)
-    assert result.returncode == 1
-    assert "gbk.txt:1:" in result.stderr and "UTF-8" in result.stderr
-    assert "[file.encoding]" in result.stderr
-    assert "Traceback" not in result.stderr
+    result = run_budgetsite("import", source, "--root", root, "--slug", "gbk")
+    assert result.returncode == 0, result.stderr
+    utf8 = run_budgetsite("import", IMPORT / "seed-000-wuhua-2025.txt", "--root",
+                          empty_site(tmp_path / "other"), "--slug", "gbk")
+    assert utf8.returncode == 0, utf8.stderr
+    project = "content/projects/wuhua/2025/gbk/project.yaml"
+    strip = lambda text: [line for line in text.splitlines()  # noqa: E731
+                          if not line.startswith("# Source:")
+                          and "original.txt" not in line]
+    assert strip((root / project).read_text("utf-8")) == \
+        strip((tmp_path / "other" / project).read_text("utf-8"))
+
+

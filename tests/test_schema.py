@@ -82,7 +82,8 @@ def wuhua() -> dict:
     (lambda d: d["unit"].update(code="12530102431280534"), "unit/code"),
     (lambda d: d.update(colour="red"), "colour"),
     (lambda d: d["funding"].update(budget_year="7,968,243.98"), "funding/budget_year"),
-    (lambda d: d["unit"].pop("phone"), "phone"),
+    (lambda d: d["unit"].pop("name"), "name"),
+    (lambda d: d["unit"].update(phone=871), "unit/phone"),
 ])
 def test_schema_catches_mistakes(validator, change, expected):
     data = wuhua()

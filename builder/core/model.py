@@ -105,19 +105,29 @@ class Unit:
     """The implementing unit's card."""
 
     name: Text
-    code: str
-    address: Text
-    phone: str
-    legal_representative: Text
-    source_of_funds: Text
-    overview: Text
+    # Every part but the name may be missing: a department budget (the Shanghai layout)
+    # names the unit and nothing else; nothing is invented.
+    code: str | None
+    address: Text | None
+    phone: str | None
+    legal_representative: Text | None
+    source_of_funds: Text | None
+    overview: Text | None
     duties: tuple[Text, ...] = ()
     # The label the document gives the code (组织机构代码 before an 18-character USCI),
     # when it differs from the label of the code's kind.
     code_label: str | None = None
 
     @property
-    def code_kind(self) -> str:
+    def key(self) -> str:
+        """The unit's code, or for a unit without one (a department budget gives none)
+        its name: the same unit in every listing either way."""
+        return self.code or f"name:{self.name.zh}"
+
+    @property
+    def code_kind(self) -> str | None:
+        if not self.code:
+            return None
         return "usci" if len(self.code) == 18 else "org"
 
 
@@ -174,8 +184,11 @@ class OverallTarget:
 
 @dataclass(frozen=True)
 class Targets:
-    overall: OverallTarget
+    overall: OverallTarget | None  # a one-year disclosure may state none
     budget_year: Text
+    # The document's sentence where its indicator table would be, when it does not
+    # include it ("详见单位的项目绩效目标表").
+    table_note: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -202,6 +215,7 @@ class DocumentSource:
     url: str | None = None
     retrieved: str | None = None  # ISO date
     original: OriginalFile | None = None
+    pages: tuple[int, ...] = ()  # the pages of the original the disclosure is on
 
     @property
     def checkable(self) -> bool:
@@ -254,6 +268,7 @@ class Project:
     # line of project.yaml that names it, for messages about the link.
     continues: str | None = None
     continues_line: int = field(default=0, compare=False)
+    period: Text | None = None  # 实施周期, as written
 
     @property
     def key(self) -> str:

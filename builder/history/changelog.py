@@ -32,7 +32,9 @@ TEXTS: tuple[tuple[Text, Callable[[Project], Any]], ...] = (
     (field_heading("unit.legal_representative"), lambda p: p.unit.legal_representative),
     (field_heading("unit.source_of_funds"), lambda p: p.unit.source_of_funds),
     (field_heading("unit.overview"), lambda p: p.unit.overview),
-    (field_heading("targets.overall.text"), lambda p: p.targets.overall.text),
+    (field_heading("targets.overall.text"), lambda p: p.targets.overall and p.targets.overall.text),
+    (field_heading("targets.table_note"), lambda p: p.targets.table_note),
+    (field_heading("period"), lambda p: p.period),
     (field_heading("targets.budget_year"), lambda p: p.targets.budget_year),
     (field_heading("funding.note"), lambda p: p.funding.note),
     (field_heading("source.title"), lambda p: p.source and p.source.title),
@@ -129,8 +131,8 @@ def _funding_rest(before: Project, after: Project) -> Items:
         label = field_heading(f"funding.previous_year.{name}")
         yield from _text_items(label, getattr(old.previous_year, name, None),
                                getattr(new.previous_year, name, None))
-    period = before.targets.overall, after.targets.overall
-    if (period[0].start, period[0].end) != (period[1].start, period[1].end):
+    period = [t and (t.start, t.end) for t in (before.targets.overall, after.targets.overall)]
+    if period[0] != period[1]:
         yield Text("总体目标期间修改", "Period of the overall objective edited")
 
 

@@ -136,6 +136,14 @@ PROJECTS = Table("projects", Text("项目", "Projects"), (
     _c("original_sha256", "string", "原始文件的 SHA-256", "SHA-256 of the original document"),
     _c("corrections", "integer", "更正次数", "number of corrections"),
     _c("last_correction", "date", "最近一次更正的日期", "date of the latest correction"),
+    *_declared("period"),
+    _c("indicator_table", "string", "项目绩效目标表：included 为本文件载有，elsewhere 为本文件未载（见 "
+       "indicator_table_note）", "performance target table: included, in this document; "
+       "elsewhere, not in this document (see indicator_table_note)",
+       enum=("included", "elsewhere")),
+    *_declared("targets.table_note"),
+    _c("original_pages", "string", "本项目在原始文件中的页码（以空格分隔）",
+       "pages of the original document the project is on (separated by spaces)"),
 ), ("id",), references_projects=False)
 
 INDICATORS = Table("indicators", Text("绩效指标", "Performance indicators"), (
@@ -345,6 +353,10 @@ def source_row(site: Site, project: Project) -> Row:
         "original_sha256": original.sha256 if original else None,
         "corrections": len(project.corrections),
         "last_correction": project.corrections[0].date if project.corrections else None,
+        **both("period", project.period),
+        "indicator_table": "included" if project.indicators else "elsewhere",
+        **both("indicator_table_note", project.targets.table_note),
+        "original_pages": " ".join(map(str, source.pages)) if source and source.pages else None,
     }
 
 
@@ -547,8 +559,12 @@ def project_json(site: Site, project: Project) -> dict:
         "unit": unit_json(project), "funding": funding_json(project),
         "targets": {"overall": {"start": project.targets.overall.start,
                                 "end": project.targets.overall.end,
-                                "text": text_json(project.targets.overall.text)},
-                    "budget_year": text_json(project.targets.budget_year)},
+                                "text": text_json(project.targets.overall.text)}
+                    if project.targets.overall else None,
+                    "budget_year": text_json(project.targets.budget_year),
+                    "table_note": text_json(project.targets.table_note)},
+        "period": text_json(project.period),
+        "indicator_table": "included" if project.indicators else "elsewhere",
         "indicators": [indicator_json(site, project, i) for i in project.indicators],
         "narrative": {lang: [{"id": s.id, "title": s.title, "html": s.html} for s in sections]
                       for lang, sections in sorted(project.narrative.items())},
@@ -566,7 +582,8 @@ def source_json(site: Site, project: Project) -> dict | None:
     return {"title": text_json(source.title), "issuer": text_json(source.issuer),
             "published": source.published, "url": source.url, "retrieved": source.retrieved,
             "original": {"name": original.name, "url": site.urls.absolute(Urls.original(project)),
-                         "bytes": original.size, "sha256": original.sha256}
+                         "bytes": original.size, "sha256": original.sha256,
+                         "pages": list(source.pages)}
             if original else None}
 
 

@@ -205,7 +205,8 @@ def _district_years(projects: Iterable[Project], order: dict[str, int]) -> list[
 
 def _units(projects: Iterable[Project], order: dict[str, int]) -> tuple[ImplementingUnit, ...]:
     units = []
-    for code, ps in _grouped(projects, lambda p: p.unit.code):
+    # A unit is known by its code; one the document gives no code for has no page.
+    for code, ps in _grouped([p for p in projects if p.unit.code], lambda p: p.unit.code):
         ps = newest_first(ps)
         districts = sorted({p.district for p in ps}, key=lambda d: order[d.slug])
         units.append(ImplementingUnit(code, ps[0].unit, ps, tuple(districts)))
@@ -227,12 +228,12 @@ def shares(projects: Iterable[Project], key: Callable[[Project], str],
 
 
 def by_unit(projects: Iterable[Project]) -> tuple[Share, ...]:
-    return shares(projects, lambda p: p.unit.code, lambda p: p.unit.name)
+    return shares(projects, lambda p: p.unit.key, lambda p: p.unit.name)
 
 
 def by_source_of_funds(projects: Iterable[Project]) -> tuple[Share, ...]:
-    return shares(projects, lambda p: p.unit.source_of_funds.zh,
-                  lambda p: p.unit.source_of_funds)
+    return shares([p for p in projects if p.unit.source_of_funds],
+                  lambda p: p.unit.source_of_funds.zh, lambda p: p.unit.source_of_funds)
 
 
 def previous_spending(projects: Iterable[Project]) -> tuple[PreviousSpending, ...]:

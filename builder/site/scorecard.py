@@ -214,7 +214,7 @@ def score_site(projects: tuple[Project, ...], known: dict[str, ProjectScore] | N
     scores = tuple(_known_score(p, known) for p in projects)
     return Scorecard(CRITERIA, scores,
                      _groups(scores, lambda p: p.district.slug, lambda p: p.district.name),
-                     _groups(scores, lambda p: p.unit.code, lambda p: p.unit.name))
+                     _groups(scores, lambda p: p.unit.key, lambda p: p.unit.name))
 
 
 def _known_score(project: Project, known: dict[str, ProjectScore]) -> ProjectScore:

@@ -176,7 +176,8 @@ def district_year_context(budget: DistrictBudget, dy: DistrictYear, lang: str) -
     return {
         "dy": dy, "budget": budget, "year_name": year_label(dy.year),
         "by_unit": share_totals(groupings.by_unit(dy.projects),
-                                lambda code: Urls.unit(lang, code)),
+                                lambda key: Urls.unit(lang, key) if Urls.has_unit_page(key)
+                                else None),
         "by_source": share_totals(groupings.by_source_of_funds(dy.projects), lambda _: None),
         "previous": groupings.previous_spending(dy.projects),
     }

@@ -62,6 +62,11 @@ class Urls:
         return f"{lang}/years/{year}/"
 
     @staticmethod
+    def has_unit_page(key: str) -> bool:
+        """A unit known by its code has a page; one known only by its name does not."""
+        return not key.startswith("name:")
+
+    @staticmethod
     def unit(lang: str, code: str) -> str:
         return f"{lang}/units/{code}/"
 

@@ -109,14 +109,21 @@ def _check_rules(data: Any, district: District | None, malformed: Malformed,
     """Every rule whose fields are well-formed, even where other fields are not."""
     ok = malformed.ok
     year = data["year"] if ok(("year",)) else None
-    if district is not None and ok(("unit", "code")):
+    if district is not None and ok(("unit", "code")) and (data["unit"] or {}).get("code"):
         rules.check_code(data["unit"]["code"], district, checker)
     if year is not None and ok(("funding",)):
         rules.check_funding(mapping.funding(data["funding"]), year, checker)
-    if year is not None and ok(("targets", "overall")):
+    if year is not None and ok(("targets", "overall")) and data["targets"].get("overall"):
         rules.check_period(mapping.overall(data["targets"]["overall"]), year, checker)
     rows = data.get("indicators") if isinstance(data, dict) else None
-    if isinstance(rows, list):
+    if not rows and ok(("indicators",)) and ok(("targets",)) and \
+            not (data.get("targets") or {}).get("table_note"):
+        checker.warn(("indicators",), "no performance indicators and no targets.table_note: "
+                                      "the page says the document does not include its "
+                                      "performance target table; copy the table in, or write "
+                                      "the document's sentence on where it is",
+                     "indicators.none")
+    if isinstance(rows, list) and rows:
         rules.check_indicators([(i, mapping.indicator(row)) for i, row in enumerate(rows)
                                 if ok(("indicators", i))], checker, ok(("indicators",)))
     rules.check_translations(list(mapping.untranslated(schema.PROJECT, data, (), ok)), checker)

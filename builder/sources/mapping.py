@@ -39,14 +39,19 @@ def build_project(data: dict, district: District, folder: Path,
         district=district, year=data["year"], slug=folder.name,
         department=text(data["department"]), heading=text(data["heading"]),
         name=text(data["name"]), basis=text(data["basis"]),
-        unit=Unit(text(unit["name"]), unit["code"], text(unit["address"]), unit["phone"],
-                  text(unit["legal_representative"]), text(unit["source_of_funds"]),
-                  text(unit["overview"]), tuple(text(d) for d in unit.get("duties") or ()),
+        unit=Unit(text(unit["name"]), unit.get("code") or None,
+                  optional_text(unit.get("address")), unit.get("phone") or None,
+                  optional_text(unit.get("legal_representative")),
+                  optional_text(unit.get("source_of_funds")),
+                  optional_text(unit.get("overview")),
+                  tuple(text(d) for d in unit.get("duties") or ()),
                   unit.get("code_label") or None),
         funding=funding(data["funding"]),
-        targets=Targets(overall(data["targets"]["overall"]),
-                        text(data["targets"]["budget_year"])),
-        indicators=tuple(indicator(i) for i in data["indicators"]),
+        targets=Targets(overall(data["targets"].get("overall")),
+                        text(data["targets"]["budget_year"]),
+                        optional_text(data["targets"].get("table_note"))),
+        indicators=tuple(indicator(i) for i in data.get("indicators") or ()),
+        period=optional_text(data.get("period")),
         narrative={lang: sections for lang, sections in narratives.items() if sections},
         source_dir=folder.as_posix(),
         missing_english=tuple(field_name(p) for p in untranslated(schema.PROJECT, data, ())),
@@ -65,7 +70,8 @@ def _source(data: dict | None, original: OriginalFile | None) -> DocumentSource 
     return DocumentSource(
         title=optional_text(data.get("title")), issuer=optional_text(data.get("issuer")),
         published=data.get("published") or None, url=data.get("url") or None,
-        retrieved=data.get("retrieved") or None, original=original)
+        retrieved=data.get("retrieved") or None, original=original,
+        pages=tuple(data.get("pages") or ()))
 
 
 def optional_text(value: str | dict | None) -> Text | None:
@@ -88,8 +94,8 @@ def funding(data: dict) -> Funding:
     )
 
 
-def overall(data: dict) -> OverallTarget:
-    return OverallTarget(data["start"], data["end"], text(data["text"]))
+def overall(data: dict | None) -> OverallTarget | None:
+    return OverallTarget(data["start"], data["end"], text(data["text"])) if data else None
 
 
 def _lines(entries: list | None) -> tuple[FundingLine, ...]:

@@ -193,7 +193,7 @@ def check_continues(projects: list[Project], problems: list[Problem]) -> None:
                    "continues.taken")
         else:
             taken[project.continues] = project
-            if earlier.unit.code != project.unit.code:
+            if earlier.unit.code and project.unit.code and earlier.unit.code != project.unit.code:
                 report(f"{earlier.key} is of another implementing unit "
                        f"({earlier.unit.code}, not {project.unit.code}); check the link",
                        "continues.unit", warning=True)

@@ -1,569 +1,367 @@
-"""Read a disclosure in the official document's text layout and write its project folder.
+"""`budgetsite import`: the office's published files to project folders.
 
-The layout (see tests/fixtures/import/): the disclosing body and the title line,
-then labelled blocks (项目名称, 立项依据, the unit card under 项目实施单位, the five
-narrative sections), then 项目绩效目标表, whose cells are tab-indented lines, rows
-separated by empty lines, empty cells written 空.
-
-Every value written comes from the document as written: what cannot be placed is
-reported with its line number and the field is left empty for `check` to name.
-Chinese only; English is left empty for the translators.
+A file is read by the reader of its format (builder/tools/readers: PDF, workbook, Word,
+web page, text, recognised by content), its layout (builder/tools/layouts) finds the
+projects in it, and each project becomes a folder under content/projects/: project.yaml,
+zh.md and the original file as published, with `source.file` and the pages it came
+from. Several files are read on all cores; one file that cannot be read is reported
+in one line and does not stop the others. Nothing is written with `--dry-run`; a
+project already imported from the same file is left alone when nothing changed, and
+when the document changed, the changes are shown field by field and written only with
+`--update`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
-from builder.core.errors import ConfigError, Problem
-from builder.core.glossary import CODE_LABELS, INDICATOR_TYPES, LEVEL1, LEVEL2
-from builder.core.model import District
-from builder.sources import check, discover, load, narrative, schema
-from builder.tools import scaffold
+import yaml
 
-LABELS = (*(schema.field_at(name).label.zh for name in ("name", "basis", "unit")),
-          "项目绩效目标表", *(t.zh for t in narrative.SECTION_TITLES.values()))
-SECTION_OF = {t.zh: sid for sid, t in narrative.SECTION_TITLES.items()}
-# The unit card's lines by their label, as the fields of `unit` are declared; the code
-# is labelled by its kind (and sometimes with the other kind's label: code_label).
-UNIT = schema.field_at("unit").kind
-CARD = {**{f.label.zh: name for name, f in UNIT.fields.items()
-           if name not in ("code", "code_label")},
-        **{label.zh: "code" for label in CODE_LABELS.values()}}
-CARD_REQUIRED = tuple(name for name, f in UNIT.fields.items() if f.required)
-TABLE_HEADERS = {"绩效指标", "评（扣）分标准", "评(扣)分标准", "指标内容", "绩效指标值设定依据及数据来源",
-                 "指标值设定依据及数据来源", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
-                 "度量单位", "指标属性"}
-EMPTY_CELL = "空"
-ORIGINAL = "original.txt"  # the imported document's text, kept unchanged in the project
-OPERATORS = {"=": "=", "＝": "=", "等于": "=", ">=": ">=", "≥": ">=", "＞＝": ">=", "大于等于": ">=",
-             "<=": "<=", "≤": "<=", "＜＝": "<=", "小于等于": "<=", ">": ">", "＞": ">",
-             "大于": ">", "<": "<", "＜": "<", "小于": "<"}
-TYPES = {t.zh: key for key, t in INDICATOR_TYPES.items()} | \
-        {t.zh.removesuffix("指标"): key for key, t in INDICATOR_TYPES.items()}
-WEIGHT = (re.compile(r"权重(?:为)?\s*(\d+(?:\.\d+)?)\s*分"),   # 本项分值权重为20分 / 本项评分权重10分
-          re.compile(r"满分(?:为)?\s*(\d+(?:\.\d+)?)\s*分"),
-          re.compile(r"得\s*(\d+(?:\.\d+)?)\s*分"))           # …得10分
-DASH = r"\s*(?:-|－|—|–|~|～|至|到)\s*"
-PERIOD = re.compile(r"(\d{4})\s*年?" + DASH + r"(\d{4})\s*年")
-OVERALL = re.compile(r"总体目标\s*(?:[（(]\s*(\d{4})\s*年?" + DASH + r"(\d{4})\s*年?\s*[）)])?")
-BUDGET_TARGET = re.compile(r"(?:预算)?年度\s*(?:[（(]\s*(\d{4})\s*年?\s*[）)])?\s*目标")
-YEAR = re.compile(r"(\d{4})\s*年")
-AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元)")
-SPENT = re.compile(r"支付|支出|使用|拨付|执行|花费|投入")
-NOTE = re.compile(r"列支|资金来源|来源于|从.+(?:安排|解决|拨付)")
-NUMBERED = re.compile(r"^\s*(?:\d+\s*[.．、]|[（(]\d+[）)])\s*")
-CARD_LINE = re.compile(r"^\s*([^：:]{2,12}?)\s*[：:]\s*(.*)$")
+from builder.core.errors import ConfigError, Problem
+from builder.sources import check, discover, load, schema
+from builder.tools import layouts as layout_registry, readers, scaffold
+from builder.tools.layouts import Found, Hints, Note
+from builder.tools.readers import DocumentError, Place
+
+MAX_SLUG = 60
+EXTENSIONS = {"pdf": "pdf", "xlsx": "xlsx", "xls": "xls", "xlsb": "xlsx", "docx": "docx",
+              "doc": "doc", "html": "html", "text": "txt"}
+KIND_NAMES = {"pdf": "PDF", "xlsx": "workbook", "xls": "workbook (.xls)",
+              "xlsb": "workbook (.xlsb)", "docx": "Word file", "doc": "Word file (.doc)",
+              "html": "web page", "text": "text"}
 
 
 @dataclass(frozen=True)
-class Line:
-    number: int
-    text: str
+class Options:
+    district: str | None = None
+    year: int | None = None
+    slug: str | None = None
+    name: str | None = None
+    layout: str | None = None
+    dry_run: bool = False
+    update: bool = False
 
 
 @dataclass
-class Document:
-    """The document cut into its parts, each line still carrying its number."""
+class Planned:
+    """One project of a document, ready to be written."""
 
-    header: list[Line] = field(default_factory=list)
-    blocks: dict[str, list[Line]] = field(default_factory=dict)
-    label_lines: dict[str, int] = field(default_factory=dict)
-    table: list[list[Line]] = field(default_factory=list)
+    found: Found
+    slug: str
+    folder: Path
+    files: dict[str, str | bytes]
+    state: str = "new"           # new, unchanged, changed, clash
+    changes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # `check` of what was written
+    continues: str | None = None
 
 
 @dataclass
-class Imported:
-    data: dict[str, Any]
-    sections: dict[str, list[str]]
-    notes: list[Problem]
+class FileReport:
+    path: Path
+    kind: str = ""
+    layout: str = ""
+    pages: int | None = None
+    error: str | None = None
+    projects: list[Planned] = field(default_factory=list)
 
 
-class Reader:
-    """Turns one document into project values, noting what it cannot place."""
+# -- reading (in worker processes) --------------------------------------------------
 
-    def __init__(self, source: str, districts: tuple[District, ...]):
-        self.source = source
-        self.districts = districts
-        self.notes: list[Problem] = []
-        self.level_texts: tuple[str | None, str | None] = (None, None)  # as written
+@dataclass
+class _Read:
+    path: Path
+    data: bytes = b""
+    kind: str = ""
+    layout: str = ""
+    pages: int | None = None
+    found: list[Found] = field(default_factory=list)
+    error: str | None = None
 
-    def note(self, line: int, where: str, message: str, code: str) -> None:
-        self.notes.append(Problem(self.source, line, 1, where, message, code=code))
 
-    # -- the parts of the document ------------------------------------------------
+def _read(path: Path, hints: Hints, layout: str | None) -> _Read:
+    """One file to its projects; every refusal is one line, never a traceback."""
+    result = _Read(path)
+    try:
+        result.data = readers._file_bytes(path)
+        document = readers.read(path, result.data)
+        result.kind, result.pages = document.kind, document.pages
+        chosen = layout_registry.choose(document, layout)
+        result.layout = chosen.NAME
+        result.found = chosen.projects(document, hints)
+        if not result.found:
+            raise DocumentError(f"the {chosen.NAME} layout found no project in it")
+    except (DocumentError, ConfigError) as err:
+        result.error = str(err).removeprefix(f"{path.name}: ")
+    except Exception as err:  # a library failing on a damaged file: one line, no traceback
+        result.error = (f"the file could not be read ({type(err).__name__}: {err}); it may "
+                        f"be damaged: download it again")
+    return result
 
-    def split(self, text: str) -> Document:
-        doc = Document()
-        current: list[Line] = doc.header
-        table: list[Line] = []
-        in_table = False
-        for number, raw in enumerate(text.splitlines(), 1):
-            label, rest = _label(raw)
-            if in_table:
-                table.append(Line(number, raw))
-            elif label and label not in doc.blocks:
-                current = doc.blocks.setdefault(label, [])
-                doc.label_lines[label] = number
-                in_table = label == "项目绩效目标表"
-                if rest:
-                    current.append(Line(number, rest))
-            elif raw.strip():
-                current.append(Line(number, raw.strip()))
-        doc.table = _groups(table)
-        return doc
 
-    def read(self, text: str, district: str | None, year: int | None) -> Imported:
-        doc = self.split(text)
-        department, heading = self.header(doc)
-        data: dict[str, Any] = {"department": department, "heading": heading}
-        data["name"] = self.text_block(doc, "项目名称", "name")
-        data["basis"] = self.text_block(doc, "立项依据", "basis")
-        data["unit"] = self.unit_card(doc.blocks.get("项目实施单位", []),
-                                      doc.label_lines.get("项目实施单位", 1))
-        data["year"] = year or self.budget_year(heading)
-        data["district"] = district or self.district(data)
-        sections = {SECTION_OF[label]: [escape_markdown(ln.text) for ln in doc.blocks[label]]
-                    for label in SECTION_OF if label in doc.blocks}
-        for label in SECTION_OF:
-            if label not in doc.blocks:
-                self.note(1, "sections", f"no “{label}” section found; zh.md leaves it empty",
-                          "import.missing")
-        data["funding"] = self.funding(doc, data["year"])
-        data["targets"], data["indicators"] = self.table(doc.table, data["year"])
-        return Imported(data, sections, sorted(self.notes))
-
-    def header(self, doc: Document) -> tuple[str | None, str | None]:
-        lines = doc.header
-        titled = [ln for ln in lines if YEAR.search(ln.text)]
-        heading = titled[-1] if titled else None
-        others = [ln for ln in lines if ln is not heading]
-        if not heading:
-            self.note(lines[0].number if lines else 1, "heading",
-                      "no title line with a year (such as 2025年预算重点领域财政项目) before "
-                      "项目名称", "import.missing")
-        if not others:
-            self.note(1, "department", "no disclosing body above the title line",
-                      "import.missing")
-        for extra in others[1:]:
-            self.note(extra.number, "department", f"not placed: {extra.text!r}",
-                      "import.unplaced")
-        return (others[0].text if others else None), (heading.text if heading else None)
-
-    def text_block(self, doc: Document, label: str, where: str) -> str | None:
-        lines = doc.blocks.get(label)
-        if not lines:
-            self.note(doc.label_lines.get(label, 1), where, f"no text under “{label}”",
-                      "import.missing")
-            return None
-        return "\n".join(ln.text for ln in lines)
-
-    # -- the unit card ------------------------------------------------------------
-
-    def unit_card(self, lines: list[Line], label_line: int) -> dict[str, Any]:
-        card: dict[str, Any] = {}
-        key = None
-        for line in lines:
-            match = CARD_LINE.match(line.text)
-            if match and match[1].replace(" ", "") in CARD:
-                label = match[1].replace(" ", "")
-                key = CARD[label]
-                value = match[2].strip()
-                if key == "code":
-                    card["code_label"] = label
-                if key == "duties":
-                    card.setdefault("duties", [])
-                    if value:
-                        card["duties"].append(NUMBERED.sub("", value))
-                elif key in card:
-                    self.note(line.number, f"unit.{key}", f"given twice; kept the first: "
-                                                          f"{card[key]!r}",
-                              "import.unplaced")
-                elif value:
-                    card[key] = _code(value) if key == "code" else value
-            elif key == "duties":
-                if NUMBERED.match(line.text) or not card["duties"]:
-                    card["duties"].append(NUMBERED.sub("", line.text))
-                else:
-                    card["duties"][-1] += line.text
-            elif key in ("overview",) and key in card:
-                card[key] += "\n" + line.text
-            else:
-                self.note(line.number, "unit", f"not placed: {line.text!r} (expected "
-                                               f"“label：value”, e.g. 单位名称：…)",
-                          "import.unplaced")
-        for name in CARD_REQUIRED:
-            if name not in card:
-                self.note(label_line, f"unit.{name}", "not found in the unit card",
-                          "import.missing")
-        _keep_code_label(card)
-        return card
-
-    # -- district and year --------------------------------------------------------
-
-    def budget_year(self, heading: str | None) -> int:
-        match = YEAR.search(heading or "")
-        if not match:
-            raise ConfigError(f"{self.source}: no year in the title line; give it with --year")
-        return int(match[1])
-
-    def district(self, data: dict[str, Any]) -> str:
-        found = {d.slug for d in self.districts for text in _place_texts(data)
-                 if d.name.zh in text}
-        code = data["unit"].get("code") or ""
-        if len(code) == 18:
-            found |= {d.slug for d in self.districts if code[2:8] in d.area_codes}
-        if len(found) == 1:
-            return found.pop()
-        if found:
-            raise ConfigError(f"{self.source}: the document names several districts "
-                              f"({', '.join(sorted(found))}); give one with --district")
-        raise ConfigError(f"{self.source}: could not tell the district from the heading or "
-                          f"the unit's code; give it with --district")
-
-    # -- money --------------------------------------------------------------------
-
-    def funding(self, doc: Document, year: int) -> dict[str, Any]:
-        funding: dict[str, Any] = {}
-        notes: list[str] = []
-        for line in doc.blocks.get("资金安排情况", []):
-            for sentence in _sentences(line.text):
-                self.funding_sentence(funding, notes, sentence, line.number, year)
-        for line in doc.blocks.get("项目实施成效", []):
-            for sentence in _sentences(line.text):
-                if SPENT.search(sentence) and "previous_year" not in funding:
-                    self.spending_sentence(funding, sentence, line.number, year, "results")
-        if notes:
-            funding["note"] = "，".join(notes)
-        if "budget_year" not in funding:
-            self.note(doc.label_lines.get("资金安排情况", 1), "funding.budget_year",
-                      f"no amount for {year}年 found under 资金安排情况", "import.missing")
-        return funding
-
-    def funding_sentence(self, funding: dict, notes: list[str], sentence: str, number: int,
-                         year: int) -> None:
-        amounts = list(AMOUNT.finditer(sentence))
-        if not amounts:
-            notes.extend(c for c in _clauses(sentence) if NOTE.search(c))
-            return
-        main, parts = _main_and_parts(sentence, amounts)
-        period = PERIOD.search(sentence[:main.start()])
-        mentioned = _last_year(sentence[:main.start()])
-        if period and "multi_year" not in funding:
-            funding["multi_year"] = {"start": int(period[1]), "end": int(period[2]),
-                                     "total": amount(main)}
-        elif mentioned == year and "budget_year" not in funding:
-            funding["budget_year"] = amount(main)
-            funding["components"] = self.components(parts, sentence, number, "funding")
-        elif mentioned and mentioned < year and "previous_year" not in funding:
-            self.spending_sentence(funding, sentence, number, year, "funding-arrangement")
-            return
+def _files(paths: list[Path]) -> list[Path]:
+    """The files named, and the files under the folders named (hidden ones skipped)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*")
+                              if p.is_file() and not any(part.startswith(".")
+                                                         for part in p.relative_to(path).parts)))
         else:
-            self.note(number, "funding", f"the amount {main[0]} was not placed (no budget "
-                                         f"year or period next to it); it stays in the text",
-                      "import.unplaced")
-            return
-        notes.extend(c for c in _clauses(sentence) if NOTE.search(c) and not AMOUNT.search(c))
+            out.append(path)
+    return out
 
-    def spending_sentence(self, funding: dict, sentence: str, number: int, year: int,
-                          section: str) -> None:
-        """Last year's figure, from a sentence of the narrative: kept with that sentence
-        and its section, since the page says where the figure comes from."""
-        amounts = list(AMOUNT.finditer(sentence))
-        mentioned = _last_year(sentence[:amounts[0].start()]) if amounts else None
-        if not amounts or not mentioned or mentioned >= year:
-            return
-        main, parts = _main_and_parts(sentence, amounts)
-        funding["previous_year"] = {
-            "year": mentioned, "amount": amount(main),
-            "components": self.components(parts, sentence, number, "funding.previous_year"),
-            "quote": sentence + "。", "section": section}
 
-    def components(self, parts: list[re.Match], sentence: str, number: int,
-                   where: str) -> list[dict[str, Any]]:
-        lines = []
-        start = sentence.find("其中")
-        for part in parts:
-            label = _label_before(sentence, start, part.start())
-            if not label:
-                self.note(number, f"{where}.components", f"the amount {part[0]} has no "
-                                                         f"label before it; not placed",
-                          "import.unplaced")
-            else:
-                lines.append({"label": label, "amount": amount(part)})
-            start = part.end()
-        return lines
+def read_all(paths: list[Path], hints: Hints, layout: str | None,
+             progress: bool = False) -> Iterator[_Read]:
+    """Each file read, in the order given; on all cores when there are several."""
+    if len(paths) == 1 or (os.cpu_count() or 1) == 1:
+        for path in paths:
+            yield _read(path, hints, layout)
+        return
+    workers = min(len(paths), os.cpu_count() or 1)
+    with ProcessPoolExecutor(workers) as pool:
+        futures = [pool.submit(_read, path, hints, layout) for path in paths]
+        for done, future in enumerate(futures, 1):
+            yield future.result()
+            if progress:
+                _progress(done, len(paths))
+    if progress:
+        print(file=sys.stderr)
 
-    # -- the performance target table ---------------------------------------------
 
-    def table(self, groups: list[list[Line]], year: int) -> tuple[dict, list[dict]]:
-        """The targets come first; the column headings (绩效指标, 一级指标, …) start the
-        indicators, one row per group of cells."""
-        target_cells: list[Line] = []
-        rows: list[list[Line]] = []
-        in_indicators = False
-        for group in groups:
-            in_indicators = in_indicators or _is_header_group(group)
-            cells = _strip_headers(group)
-            if not in_indicators:
-                target_cells += group
-            elif any(_cell(c) for c in cells):  # not just the headings' empty cells
-                rows.append(cells)
-        return self.targets(target_cells, year), self.indicators(rows)
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // total
+    print(f"\rbudgetsite: reading [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+          end="", file=sys.stderr, flush=True)
 
-    def targets(self, cells: list[Line], year: int) -> dict[str, Any]:
-        targets: dict[str, Any] = {}
-        slot: list[str] | None = None
-        overall: dict[str, Any] = {}
-        budget: list[str] = []
-        for cell in cells:
-            text = _cell(cell)
-            if text in ("", "项目绩效目标表", "项目目标"):
-                continue
-            if (match := OVERALL.fullmatch(text)):
-                slot = overall.setdefault("lines", [])
-                if match[1]:
-                    overall["start"], overall["end"] = int(match[1]), int(match[2])
-                else:
-                    self.note(cell.number, "targets.overall", "总体目标 has no period "
-                                                              "(such as 2025年-2027年)",
-                              "import.missing")
-            elif (match := BUDGET_TARGET.fullmatch(text)):
-                slot = budget
-                if match[1] and int(match[1]) != year:
-                    self.note(cell.number, "targets.budget_year", f"the target is for "
-                                                                  f"{match[1]}, not {year}",
-                              "import.year")
-            elif slot is not None:
-                slot.append(text)
-            else:
-                self.note(cell.number, "targets", f"not placed: {text!r}",
-                          "import.unplaced")
-        if overall.get("lines"):
-            targets["overall"] = {"start": overall.get("start"), "end": overall.get("end"),
-                                  "text": "\n".join(overall["lines"])}
+
+# -- planning and writing ----------------------------------------------------------------
+
+def run(root: Path, paths: list[Path], options: Options) -> list[FileReport]:
+    """Read every file, plan its projects, and write them (unless --dry-run)."""
+    districts = discover.read_districts(root)
+    hints = Hints(districts, options.district, options.year, options.name)
+    files = _files(paths)
+    if not files:
+        raise ConfigError("no file to import: name one or more documents, or a folder")
+    if options.slug and len(files) > 1:
+        raise ConfigError("--slug names one project: give it with one file only")
+    if options.slug and (not re.fullmatch(schema.SLUG, options.slug)
+                         or len(options.slug) > MAX_SLUG):
+        raise ConfigError(f"the slug {options.slug!r} is not safe: use lowercase letters, "
+                          f"digits and single hyphens, at most {MAX_SLUG} characters (e.g. "
+                          f"urban-rural-medical-assistance)")
+    known = {d.slug for d in districts}
+    if options.district and options.district not in known:
+        raise ConfigError(f"unknown district {options.district!r}; known districts: "
+                          f"{', '.join(sorted(known))}")
+    if options.year is not None and not 1949 <= options.year <= 2100:
+        raise ConfigError(f"the year {options.year} is out of range (1949–2100)")
+    reports = []
+    taken: set[Path] = set()
+    for read in read_all(files, hints, options.layout, progress=len(files) > 1):
+        report = FileReport(read.path, read.kind, read.layout, read.pages, read.error)
+        reports.append(report)
+        if read.error:
+            continue
+        if options.slug and len(read.found) > 1:
+            report.error = (f"--slug names one project, but the document holds "
+                            f"{len(read.found)}: import without --slug")
+            continue
+        for found in read.found:
+            planned = plan(root, read, found, options, taken)
+            taken.add(planned.folder)
+            report.projects.append(planned)
+            if planned.state == "new" or (planned.state == "changed" and options.update):
+                if not options.dry_run:
+                    write(root, planned)
+    return reports
+
+
+def plan(root: Path, read: _Read, found: Found, options: Options,
+         taken: set[Path]) -> Planned:
+    data = dict(found.data)
+    if options.name and not data.get("name"):
+        data["name"] = options.name
+    original = f"original.{EXTENSIONS.get(read.kind, 'txt')}"
+    data["source"] = {"title": data.get("heading"), "issuer": data.get("department"),
+                      "file": original}
+    if found.pages and read.kind == "pdf":
+        data["source"]["pages"] = list(found.pages)
+    district, year = data.get("district"), data.get("year")
+    if not district or not year:
+        raise ConfigError(f"{read.path.name}: no district or year for the project at "
+                          f"{found.place}; give --district and --year")
+    if not 1949 <= int(year) <= 2100:
+        raise ConfigError(f"{read.path.name}: the year {year} is out of range (1949–2100); "
+                          f"give --year")
+    base = options.slug or propose_slug(data.get("name") or "")
+    slug, folder, existing = _free_folder(root, district, int(year), base, data, taken,
+                                          fixed=bool(options.slug))
+    continues = previous_project(root, data)
+    if continues:
+        data["continues"] = continues
+    header = (f"# Source: {_comment(data.get('department') or '')}"
+              f"《{_comment(data.get('heading') or '')}》, imported from "
+              f"{_comment(read.path.name)} ({_comment(str(found.place))}) with budgetsite "
+              f"import.", *scaffold.GUIDE)
+    files: dict[str, str | bytes] = {
+        "project.yaml": scaffold.project_yaml(data, header),
+        "zh.md": scaffold.narrative_md("zh", {k: [escape_markdown(p) for p in v]
+                                              for k, v in found.sections.items()}),
+        original: read.data,
+    }
+    planned = Planned(found, slug, folder, files, continues=continues)
+    if existing:
+        planned.changes = _changes(folder, files)
+        planned.state = "changed" if planned.changes else "unchanged"
+    return planned
+
+
+def _free_folder(root: Path, district: str, year: int, base: str, data: dict,
+                 taken: set[Path], fixed: bool) -> tuple[str, Path, bool]:
+    """The folder for the project: the one already holding it (imported before, even
+    when staff renamed the folder since), else its slug's when free, else the slug with
+    a number added."""
+    projects = root / "content" / "projects" / district / str(year)
+    if not fixed and projects.is_dir():
+        for folder in sorted(p for p in projects.iterdir() if p.is_dir()):
+            if folder not in taken and _same_project(folder, data):
+                return folder.name, folder, True
+    for n in range(1, 1000):
+        slug = base if n == 1 else f"{base[:MAX_SLUG - len(str(n)) - 1]}-{n}"
+        folder = projects / slug
+        if folder in taken:
+            continue
+        if not folder.exists():
+            return slug, folder, False
+        if _same_project(folder, data):
+            return slug, folder, True
+        if fixed:
+            raise ConfigError(f"{folder.relative_to(root).as_posix()} already holds another "
+                              f"project; choose another --slug")
+    raise ConfigError(f"no free slug for {base!r}")
+
+
+def _same_project(folder: Path, data: dict) -> bool:
+    try:
+        existing = load.load_yaml(folder / "project.yaml", "project.yaml").data
+    except (load.LoadError, FileNotFoundError):
+        return False
+    if not isinstance(existing, dict):
+        return False
+    name = existing.get("name")
+    name = name.get("zh") if isinstance(name, dict) else name
+    return name == data.get("name")
+
+
+def _changes(folder: Path, files: dict[str, str | bytes]) -> list[str]:
+    """What writing `files` would change in `folder`, field by field for project.yaml."""
+    changes = []
+    for name, content in sorted(files.items()):
+        path = folder / name
+        old = path.read_bytes() if path.is_file() else None
+        new = content.encode("utf-8") if isinstance(content, str) else content
+        if old == new:
+            continue
+        if name == "project.yaml" and old is not None:
+            changes += [f"project.yaml: {line}" for line in
+                        _field_changes(yaml.safe_load(old), yaml.safe_load(new))]
+        elif old is None:
+            changes.append(f"{name}: new file")
         else:
-            self.note(cells[0].number if cells else 1, "targets.overall", "no 总体目标 found",
-                      "import.missing")
-        if budget:
-            targets["budget_year"] = "\n".join(budget)
-        else:
-            self.note(cells[0].number if cells else 1, "targets.budget_year",
-                      "no 预算年度目标 found", "import.missing")
-        return targets
-
-    def indicators(self, rows: list[list[Line]]) -> list[dict[str, Any]]:
-        level1 = level2 = None
-        indicators: list[dict[str, Any]] = []
-        for cells in rows:
-            values = [_cell(c) for c in cells]
-            at = next((i for i, v in enumerate(values) if v in TYPES), None)
-            filled = [i for i, v in enumerate(values) if v]
-            if at is None and filled and max(filled) <= 1:
-                level1, level2 = self.levels(cells, values, level1, level2)
-                continue
-            if at not in (5, 6):
-                self.note(cells[0].number, "indicators", "could not read this row of the "
-                                                         "table (expected level, name, "
-                                                         "comparator, value, unit, type, …)",
-                          "import.unplaced")
-                continue
-            level1, level2 = self.levels(cells, values, level1, level2)
-            indicators.append(self.indicator(cells, values, at, level1, level2, indicators))
-        return indicators
-
-    def levels(self, cells: list[Line], values: list[str], level1: str | None,
-               level2: str | None) -> tuple[str | None, str | None]:
-        if values[0]:
-            level1, level2 = _level1(values[0]), None
-            self.level_texts = (values[0], None)
-            if level1 is None:
-                self.note(cells[0].number, "indicators.level1",
-                          f"{values[0]!r} is not a level-1 indicator (产出指标, 效益指标, "
-                          f"满意度指标 or 成本指标)", "import.vocabulary")
-        if len(values) > 1 and values[1]:
-            level2 = _level2(level1, values[1])
-            self.level_texts = (self.level_texts[0], values[1])
-            if level2 is None:
-                self.note(cells[1].number, "indicators.level2",
-                          f"{values[1]!r} is not a level-2 indicator under "
-                          f"{LEVEL1[level1].zh if level1 else 'this level 1'}",
-                          "import.vocabulary")
-        return level1, level2
-
-    def indicator(self, cells: list[Line], values: list[str], at: int, level1: str | None,
-                  level2: str | None, before: list[dict]) -> dict[str, Any]:
-        name, operator, value = values[2:5]
-        unit = values[5] if at == 6 else ""
-        scoring, content, source = (values[at + 1:] + ["", "", ""])[:3]
-        row = cells[2].number
-        for extra in cells[at + 4:]:
-            self.note(extra.number, "indicators", f"an extra cell was not placed: "
-                                                  f"{extra.text.strip()!r}",
-                      "import.unplaced")
-        if operator and operator not in OPERATORS:
-            self.note(cells[3].number, "indicators.operator",
-                      f"{operator!r} is not a comparator (=, >=, <=, >, <, ≥, ≤)",
-                      "import.vocabulary")
-        prefix = level2 or "indicator"
-        number = 1 + sum(1 for i in before if i["id"].rsplit("-", 1)[0] == prefix)
-        entry = {"id": f"{prefix}-{number}", "level1": level1, "level2": level2,
-                 "as_written": self.as_written(level1, level2, operator), "name": name,
-                 "operator": OPERATORS.get(operator), "value": _value(value), "unit": unit,
-                 "type": TYPES[values[at]],
-                 "weight": self.weight(scoring, cells[min(at + 1, len(cells) - 1)].number),
-                 "scoring": scoring, "content": content, "source": source}
-        for key in ("name", "scoring", "source"):
-            if not entry[key]:
-                self.note(row, f"indicators.{key}", f"the row {name!r} has no {key}",
-                          "import.missing")
-        return entry
-
-    def as_written(self, level1: str | None, level2: str | None,
-                   operator: str) -> dict[str, str]:
-        """The document's wording where it differs from the names the site shows (社会效益
-        for 社会效益指标, ≥ for >=): the page shows both."""
-        written = {}
-        if level1 and self.level_texts[0] != LEVEL1[level1].zh:
-            written["level1"] = self.level_texts[0]
-        if level1 and level2 and self.level_texts[1] != LEVEL2[level1][level2].zh:
-            written["level2"] = self.level_texts[1]
-        if OPERATORS.get(operator) not in (None, operator):
-            written["operator"] = operator
-        return written
-
-    def weight(self, scoring: str, line: int) -> int | Decimal | None:
-        for pattern in WEIGHT:
-            if (match := pattern.search(scoring)):
-                return _number(match[1])
-        self.note(line, "indicators.weight", "the scoring rule states no points (such as "
-                                             "本项分值权重为20分 or 得10分); fill in weight",
-                  "import.missing")
-        return None
+            changes.append(f"{name}: changed" + (" (the document is another version: "
+                                                 "SHA-256 differs)" if name.startswith(
+                                                     "original.") else ""))
+    return changes
 
 
-# -- small readers -----------------------------------------------------------------
-
-def _label(raw: str) -> tuple[str | None, str]:
-    """A block label on a line of its own (not a table cell), or 'label：text'."""
-    if raw.lstrip(" ").startswith("\t"):
-        return None, ""
-    text = raw.strip()
-    if text in LABELS:
-        return text, ""
-    match = re.match(r"^(项目名称|立项依据)\s*[：:]\s*(.+)$", text)
-    return (match[1], match[2]) if match else (None, "")
-
-
-def _groups(lines: list[Line]) -> list[list[Line]]:
-    """Table cells, grouped into rows by the empty lines between them."""
-    groups: list[list[Line]] = [[]]
-    for line in lines:
-        if not line.text.strip() and "\t" not in line.text:
-            groups.append([])
-        elif line.text.lstrip(" ").startswith("\t") or not groups[-1]:
-            groups[-1].append(line)
-        else:  # a cell's text that wrapped onto a line of its own
-            last = groups[-1][-1]
-            groups[-1][-1] = Line(last.number, last.text + line.text.strip())
-    return [g for g in groups if g]
+def _field_changes(old: Any, new: Any, path: str = "") -> Iterator[str]:
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new), key=str):
+            yield from _field_changes(old.get(key), new.get(key),
+                                      f"{path}.{key}" if path else str(key))
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for i, (a, b) in enumerate(zip(old, new)):
+            yield from _field_changes(a, b, f"{path}[{i}]")
+    elif old != new:
+        yield f"{path}: {_short(old)} → {_short(new)}"
 
 
-def _cell(line: Line) -> str:
-    text = line.text.strip()
-    return "" if text == EMPTY_CELL else text
+def _short(value: Any) -> str:
+    text = "(none)" if value is None else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _strip_headers(group: list[Line]) -> list[Line]:
-    cells = list(group)
-    while cells and _cell(cells[0]) in TABLE_HEADERS:
-        cells.pop(0)
-    return cells
+def write(root: Path, planned: Planned) -> None:
+    """Write the folder whole or not at all: into a scratch folder beside it, then
+    moved into place (an update replaces the files it changes, each atomically)."""
+    folder = planned.folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    if folder.exists():
+        for name, content in planned.files.items():
+            _atomic_write(folder / name, content)
+    else:
+        scratch = Path(tempfile.mkdtemp(prefix=".import-", dir=folder.parent))
+        try:
+            for name, content in planned.files.items():
+                (scratch / name).write_bytes(content.encode("utf-8")
+                                             if isinstance(content, str) else content)
+            os.rename(scratch, folder)
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+    problems: list[Problem] = []
+    districts = {d.slug: d for d in discover.read_districts(root)}
+    check.read_project(root, folder, districts, problems)
+    planned.problems = sorted(p for p in problems if not p.warning)
 
 
-def _is_header_group(group: list[Line]) -> bool:
-    return _cell(group[0]) in TABLE_HEADERS
+def _atomic_write(path: Path, content: str | bytes) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    scratch = path.with_name(f".{path.name}.import")
+    scratch.write_bytes(data)
+    os.replace(scratch, path)
 
 
-def _level1(text: str) -> str | None:
-    return next((key for key, t in LEVEL1.items()
-                 if text in (t.zh, t.zh.removesuffix("指标"))), None)
+# -- names ---------------------------------------------------------------------------
+
+def propose_slug(name: str) -> str:
+    """A URL slug from the project's Chinese name: its pinyin, lower case, hyphens
+    between syllables and words, at most 60 characters (cut at a hyphen). Staff may
+    rename the folder; a number is added on a clash."""
+    from pypinyin import Style, lazy_pinyin
+
+    words = lazy_pinyin(name, style=Style.NORMAL, errors=lambda text: list(text))
+    parts = []
+    for word in words:
+        for piece in re.split(r"[^0-9A-Za-z]+", word.lower().replace("ü", "v")):
+            if piece:
+                parts.append(piece)
+    slug = ""
+    for part in parts:
+        candidate = f"{slug}-{part}" if slug else part
+        if len(candidate) > MAX_SLUG:
+            break
+        slug = candidate
+    return slug or "project"
 
 
-def _level2(level1: str | None, text: str) -> str | None:
-    return next((key for key, t in LEVEL2.get(level1 or "", {}).items()
-                 if text in (t.zh, t.zh.removesuffix("指标"))), None)
-
-
-def _number(text: str) -> int | Decimal:
-    return int(text) if text.isdigit() else Decimal(text)
-
-
-def _value(text: str) -> int | Decimal | str | None:
-    if not text:
-        return None
-    return _number(text) if re.fullmatch(r"\d+(?:\.\d+)?", text) else text
-
-
-def _keep_code_label(card: dict[str, Any]) -> None:
-    """The code's label only where it is not that of the code's kind (the Wuhua
-    document labels an 18-character USCI 组织机构代码)."""
-    label = card.pop("code_label", None)
-    code = card.get("code") or ""
-    kind = "统一社会信用代码" if len(code) == 18 else "组织机构代码"
-    if label and code and label != kind:
-        card["code_label"] = label
-
-
-def _code(text: str) -> str:
-    """The code as written, without spaces; 'XXXXXXXX-X' is the 9-character code's usual
-    printed form, so its hyphen goes."""
-    code = re.sub(r"\s", "", text)
-    return code.replace("-", "") if re.fullmatch(r"[0-9A-Z]{8}-[0-9X]", code) else code
-
-
-def amount(match: re.Match) -> Decimal | dict[str, Any]:
-    value = Decimal(match[1].replace(",", ""))
-    return value if match[2] == "元" else {"value": value, "unit": match[2]}
-
-
-def _sentences(text: str) -> Iterator[str]:
-    for sentence in re.split(r"[。；;]", text):
-        if sentence.strip():
-            yield sentence.strip()
-
-
-def _clauses(sentence: str) -> list[str]:
-    return [c.strip() for c in re.split(r"，|,(?!\d)", sentence) if c.strip()]
-
-
-def _last_year(text: str) -> int | None:
-    years = YEAR.findall(text)
-    return int(years[-1]) if years else None
-
-
-def _main_and_parts(sentence: str, amounts: list[re.Match]) -> tuple[re.Match, list[re.Match]]:
-    """The sentence's amount and, after a 其中 that follows it, the amounts of its parts."""
-    main = amounts[0]
-    at = sentence.find("其中", main.end())
-    return main, [a for a in amounts[1:] if at >= 0 and a.start() > at]
-
-
-def _label_before(sentence: str, start: int, end: int) -> str:
-    text = sentence[max(start, 0):end]
-    text = re.split(r"[、，,：:；]", text)[-1]
-    text = re.sub(r"^(?:其中|包含|包括|分别为|分别是)+", "", text.strip())
-    return re.sub(r"(?:为|是|共计|合计|计|约)$", "", text).strip()
-
-
-def _place_texts(data: dict[str, Any]) -> list[str]:
-    unit = data.get("unit") or {}
-    return [t for t in (data.get("department"), data.get("heading"), unit.get("name"),
-                        unit.get("address")) if t]
+def _comment(text: str) -> str:
+    """A text for a YAML comment line: no line break or control character can end the
+    comment and start YAML of its own."""
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
 
 
 def escape_markdown(line: str) -> str:
@@ -574,68 +372,13 @@ def escape_markdown(line: str) -> str:
     return re.sub(r"^([#>+-])", r"\\\1", text)       # so would '-' or '+'; '#' a heading
 
 
-# -- the command ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ImportResult:
-    folder: Path
-    slug: str
-    slug_chosen: bool
-    notes: list[Problem]
-    problems: list[Problem]
-    continues: str | None = None  # last year's project, proposed as `continues:`
-
-
-def read_document(text: str, source: str, districts: tuple[District, ...],
-                  district: str | None = None, year: int | None = None) -> Imported:
-    return Reader(source, districts).read(text, district, year)
-
-
-def chosen_slug(data: dict[str, Any]) -> str:
-    """A slug when none is given: Chinese names cannot be turned into pinyin offline, so
-    the district and year plus a short hash of the project name."""
-    digest = hashlib.sha256((data.get("name") or "").encode("utf-8")).hexdigest()[:6]
-    return f"{data['district']}-{data['year']}-{digest}"
-
-
-def import_file(root: Path, path: Path, district: str | None = None, year: int | None = None,
-                slug: str | None = None) -> ImportResult:
-    """`budgetsite import`: write the project folder for one document."""
-    if not path.is_file():
-        raise ConfigError(f"{path}: no such file")
-    try:
-        text = load.read_text(path, path.name).text
-    except load.LoadError as err:
-        raise ConfigError(str(err.problem)) from None
-    districts = discover.read_districts(root)
-    imported = read_document(text, path.name, districts, district, year)
-    data = imported.data
-    earlier = previous_project(root, data)
-    if earlier is not None:
-        data = {**data, "continues": earlier}
-    folder = scaffold.project_folder(root, data["district"], data["year"],
-                                     slug or chosen_slug(data))
-    data["source"] = {"title": data.get("heading"), "issuer": data.get("department"),
-                      "file": ORIGINAL}
-    header = (f"# Source: {data.get('department') or ''}《{data.get('heading') or ''}》, "
-              f"imported from {path.name} with budgetsite import.", *scaffold.GUIDE)
-    scaffold.write_project(folder, {
-        "project.yaml": scaffold.project_yaml(data, header),
-        "zh.md": scaffold.narrative_md("zh", imported.sections),
-        ORIGINAL: path.read_bytes(),  # the document as it was imported, kept unchanged
-    })
-    problems: list[Problem] = []
-    check.read_project(root, folder, {d.slug: d for d in districts}, problems)
-    return ImportResult(folder, folder.name, slug is None, imported.notes,
-                        sorted(p for p in problems if not p.warning), earlier)
-
-
 def previous_project(root: Path, data: dict[str, Any]) -> str | None:
     """The key of last year's project of the same unit with the same name (a year
     written in the name aside), which this one likely continues; None when there is
     not exactly one."""
-    code, name = (data.get("unit") or {}).get("code"), _without_years(data.get("name"))
-    if not (code and name and data.get("district") and data.get("year")):
+    unit = data.get("unit") or {}
+    code, name = unit.get("code"), _without_years(data.get("name"))
+    if not (name and data.get("district") and data.get("year")):
         return None
     year = int(data["year"]) - 1
     found = []
@@ -645,12 +388,134 @@ def previous_project(root: Path, data: dict[str, Any]) -> str | None:
             other = load.load_yaml(path, path.name).data
         except load.LoadError:
             continue
-        other_name = other.get("name") if isinstance(other, dict) else None
+        if not isinstance(other, dict):
+            continue
+        other_name = other.get("name")
         other_name = other_name.get("zh") if isinstance(other_name, dict) else other_name
-        if (other.get("unit") or {}).get("code") == code and _without_years(other_name) == name:
+        other_unit = other.get("unit") or {}
+        same_unit = (other_unit.get("code") == code) if code else \
+            (_zh(other_unit.get("name")) == _zh(unit.get("name")))
+        if same_unit and _without_years(other_name) == name:
             found.append(f"{data['district']}/{year}/{path.parent.name}")
     return found[0] if len(found) == 1 else None
 
 
+def _zh(value: Any) -> Any:
+    return value.get("zh") if isinstance(value, dict) else value
+
+
 def _without_years(name: Any) -> str | None:
     return re.sub(r"(19|20)\d\d年?(度)?", "", name).strip() if isinstance(name, str) else None
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- the report ------------------------------------------------------------------------
+
+def note_line(file: str, note: Note) -> str:
+    """A note as the terminal and editors show problems: `file:line:col: field: …` for a
+    text file; `file (page 23, line 4): field: …` for the others."""
+    kind = "warning: " if _is_warning(note.code) else ""
+    place = note.place
+    where = f"{file}:{place.line or 1}:1" if place.page is None and place.sheet is None and \
+        place.paragraph is None else f"{file} ({place})"
+    return f"{where}: {note.field}: {kind}{note.message} [{note.code}]"
+
+
+def _is_warning(code: str) -> bool:
+    from builder.core import codes
+    return codes.is_warning(code)
+
+
+class Diagnostic(str):
+    """A line of the report that is a problem: the command prints it to stderr."""
+
+
+def report_lines(root: Path, reports: list[FileReport], options: Options) -> list[str]:
+    """The report: per file, per project, what was placed and written; the lines that
+    are problems (notes of the document, `check` of what was written) are Diagnostics."""
+    lines: list[str] = []
+    for report in reports:
+        name = report.path.name
+        if report.error:
+            lines.append(Diagnostic(f"{name}: {report.error} [import.document]"))
+            continue
+        kind = KIND_NAMES.get(report.kind, report.kind)
+        pages = f", {report.pages} pages" if report.pages else ""
+        lines.append(f"{name} ({kind}{pages}, layout {report.layout}): "
+                     f"{len(report.projects)} project(s)")
+        for planned in report.projects:
+            shown = planned.folder.relative_to(root).as_posix()
+            data = planned.found.data
+            where = (f"page {', '.join(map(str, planned.found.pages))}"
+                     if planned.found.pages else str(planned.found.place))
+            verb = {"new": "would write" if options.dry_run else "wrote",
+                    "unchanged": "unchanged, nothing written",
+                    "changed": ("would update" if options.dry_run else "updated")
+                    if options.update else "changed in the document; not written "
+                                           "(import again with --update)"}[planned.state]
+            lines.append(f"  {shown}/  {data.get('name') or '(no name)'}  ({where}): {verb}")
+            lines.append(f"    placed: {', '.join(placed(planned.found))}")
+            amount = (data.get("funding") or {}).get("budget_year")
+            if isinstance(amount, dict):
+                lines.append(f"    amount: {amount['value']}{amount['unit']} as written = "
+                             f"{_yuan(amount)}元")
+            for change in planned.changes:
+                lines.append(f"    {change}")
+            for note in planned.found.notes:
+                lines.append(Diagnostic(note_line(name, note)))
+            for problem in planned.problems:
+                lines.append(Diagnostic(str(problem)))
+            if planned.continues:
+                lines.append(f"    continues: {planned.continues} (last year's project of "
+                             f"the same unit and name; check it, or delete the line)")
+    return lines
+
+
+def _yuan(amount: dict) -> str:
+    from decimal import Decimal
+    factor = {"万元": Decimal(10_000), "亿元": Decimal(100_000_000)}[amount["unit"]]
+    return f"{(Decimal(str(amount['value'])) * factor).quantize(Decimal('0.01')):,}"
+
+
+def placed(found: Found) -> list[str]:
+    """The fields the document filled, in the order of project.yaml."""
+    out = []
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(inner, f"{path}.{key}" if path else key)
+        elif isinstance(value, list):
+            if value:
+                out.append(f"{path} ({len(value)})")
+        elif value not in (None, ""):
+            out.append(path)
+
+    for key in ("name", "basis", "unit", "period", "funding", "targets", "indicators"):
+        if key in found.data:
+            before = len(out)
+            walk(found.data[key], key)
+            if key == "unit" and len(out) - before > 3:
+                out[before:] = [f"unit ({len(out) - before} fields)"]
+    sections = [sid for sid, paragraphs in found.sections.items() if paragraphs]
+    if sections:
+        out.append("zh.md: " + ", ".join(sections))
+    return out
+
+
+def summary_lines(reports: list[FileReport]) -> list[str]:
+    projects = [p for r in reports for p in r.projects]
+    count = lambda state: sum(1 for p in projects if p.state == state)  # noqa: E731
+    warnings = sum(1 for p in projects for n in p.found.notes if _is_warning(n.code))
+    errors = sum(1 for p in projects for n in p.found.notes if not _is_warning(n.code)) + \
+        sum(len(p.problems) for p in projects) + sum(1 for r in reports if r.error)
+    header = ("documents", "unreadable", "projects", "new", "unchanged", "changed",
+              "warnings", "errors")
+    values = (len(reports), sum(1 for r in reports if r.error), len(projects), count("new"),
+              count("unchanged"), count("changed"), warnings, errors)
+    widths = [max(len(h), len(str(v))) for h, v in zip(header, values)]
+    return ["", "  ".join(h.rjust(w) for h, w in zip(header, widths)),
+            "  ".join(str(v).rjust(w) for v, w in zip(values, widths))]

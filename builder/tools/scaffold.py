@@ -70,6 +70,9 @@ def _field(lines: list[str], name: str, kind: schema.Kind, value: Any, indent: i
     if isinstance(kind, schema.Record):
         lines.append(f"{pad}{name}:")
         _record(lines, kind, value or {}, indent + 2, comments)
+    elif isinstance(kind, schema.ListOf) and not isinstance(kind.item,
+                                                            (schema.Record, schema.BiText)):
+        lines.append(f"{pad}{name}: [{', '.join(_scalar(v) for v in value or ())}]")
     elif isinstance(kind, schema.ListOf):
         lines.append(f"{pad}{name}:")
         for i, item in enumerate(value or [None]):
