@@ -26,7 +26,7 @@ from builder.core.glossary import CODE_LABELS, INDICATOR_TYPES, LEVEL1, LEVEL2
 from builder.core.model import District
 from builder.sources import narrative, schema
 from builder.tools.layouts import Found, Hints, Note
-from builder.tools.readers import Document, Paragraph, Place, Table
+from builder.tools.readers import Cell, Document, Paragraph, Place
 
 NAME = "kunming"
 TITLE = "Kunming: one project a document, with its 项目绩效目标表 (预算重点领域财政项目)"
@@ -584,6 +584,7 @@ def escape_markdown(line: str) -> str:
 # -- the layout ---------------------------------------------------------------------
 
 TABLE_TITLE = "项目绩效目标表"
+NUMBER_CELL = re.compile(r"[\d,.]+")
 
 
 def recognises(document: Document) -> bool:
@@ -632,30 +633,27 @@ def as_text(document: Document) -> list[tuple[str, Place]]:
     out: list[tuple[str, Place]] = []
     in_table = False
     for block in document.with_tables(pages):
-        if isinstance(block, Paragraph):
-            if block.text.strip() == TABLE_TITLE and not in_table:
-                in_table = True
-            for line in block.text.split("\n"):
-                out.append((("\t" + line) if in_table and line.strip() != TABLE_TITLE
-                             else line, block.place))
-            continue
-        if not in_table and _first_text(block) == TABLE_TITLE:
-            in_table = True
-            out.append((TABLE_TITLE, block.place))
-        for row in block.rows:
-            if in_table:
+        rows = [[Cell(block.text, block.place)]] if isinstance(block, Paragraph) else block.rows
+        for row in rows:
+            filled = [cell for cell in row if cell.text.strip()]
+            if not in_table and [c.text.strip() for c in filled] == [TABLE_TITLE]:
+                in_table = True  # the table's title, on a line of its own or as its first row
+                out.append((TABLE_TITLE, filled[0].place))
+            elif in_table:
                 out.append(("", row[0].place if row else block.place))
                 for cell in row:
                     lines = cell.text.split("\n") or [""]
                     out.append(("\t" + lines[0], cell.place))
                     out.extend((line, cell.place) for line in lines[1:] if line.strip())
-            else:
-                filled = [cell for cell in row if cell.text.strip()]
-                if len(filled) == 2 and not re.search(r"[：:]\s*$", filled[1].text):
-                    label = filled[0].text.strip().rstrip("：:")
-                    out.append((f"{label}：{filled[1].text.strip()}", filled[0].place))
-                else:
-                    out.extend((cell.text.strip(), cell.place) for cell in filled)
+            elif isinstance(block, Paragraph):
+                out.extend((line, block.place) for line in block.text.split("\n"))
+            elif len(filled) == 2 and not NUMBER_CELL.fullmatch(filled[1].text.strip()):
+                # a unit card laid out as a table: label | value
+                label = filled[0].text.strip().rstrip("：:")
+                out.append((f"{label}：{filled[1].text.strip()}", filled[0].place))
+            elif filled:
+                # a sentence cut into cells (an amount kept as a number of its own)
+                out.append(("".join(cell.text.strip() for cell in filled), filled[0].place))
     return out
 
 

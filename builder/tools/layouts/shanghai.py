@@ -128,9 +128,8 @@ def _project(lines: list[Paragraph], cover: dict[str, Any], hints: Hints,
         targets["budget_year"] = targets_text
     data["targets"] = targets
     data["indicators"] = []
-    data["indicator_table"] = {"included": False}
     if elsewhere:
-        data["indicator_table"]["note"] = elsewhere[0].strip()
+        targets["table_note"] = elsewhere[0].strip()
     else:
         notes.append(Note(title.place, "indicators", "the document has no 项目绩效目标表 for "
                           "this project (the unit publishes it in its own document); the page "
@@ -201,7 +200,6 @@ def _funding(lines: list[Paragraph], place: Place, notes: list[Note]) -> dict[st
     amounts = list(AMOUNT.finditer(text))
     funding: dict[str, Any] = {}
     if not amounts:
-        funding["budget_year_stated"] = False
         notes.append(Note(lines[0].place if lines else place, "funding.budget_year",
                           "六、年度预算安排 states no amount; none is written (the page says "
                           "the document states none)", "import.no-amount"))
@@ -215,8 +213,7 @@ def _funding(lines: list[Paragraph], place: Place, notes: list[Note]) -> dict[st
     parts = _components(text, amounts)
     unit = {m["unit"] for m in amounts}
     total = sum((in_yuan(m) for m in amounts), Decimal(0))
-    funding["budget_year"] = total
-    funding["budget_year_derived"] = True
+    funding["budget_year"] = total.quantize(Decimal("0.01"))
     funding["components"] = parts
     notes.append(Note(lines[0].place, "funding.budget_year", f"六、年度预算安排 gives "
                                                              f"{len(amounts)} amounts and no "

@@ -79,6 +79,10 @@ class Table:
 
     rows: tuple[tuple[Cell, ...], ...]
     place: Place
+    # A PDF's table cut by a page break: it starts at the top of its page (its first
+    # row continues the last row before the break) or runs to the foot of its page.
+    cut_above: bool = False
+    cut_below: bool = False
 
 
 Block = Union[Paragraph, Table]

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from builder.tools.readers import Block, Cell, Document, DocumentError, Paragraph, Place, Table
+from builder.tools.readers.characters import repaired
 
 # A line that starts one of these is a new item, never the rest of the line before.
 ITEM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[）)、.．]|[（(]\d+[）)]|\d+\s*[、.．)）]"
@@ -73,7 +74,7 @@ def _page_lines(page) -> list[_Line]:
         count = textpage.count_chars()
         if count == 0:
             return []
-        text = textpage.get_text_range(0, count)
+        text = repaired(textpage.get_text_range(0, count))
         lines: list[_Line] = []
         start = 0
         # pdfium's text has one character per index, its generated line breaks included.
@@ -119,13 +120,17 @@ def _paragraphs(page: int, lines: list[_Line]) -> list[Paragraph]:
     # A Chinese character is about as wide as the line is high.
     heights = sorted(line.top - line.bottom for line in lines)
     char = max(1.0, heights[len(heights) // 2])
+    left = min(line.x0 for line in lines)
     out: list[Paragraph] = []
     previous: _Line | None = None
     for number, line in enumerate(lines, 1):
+        # A wrapped line ends at the margin, or up to two characters short of it where
+        # the next line starts with a figure or with a character that pulls one along
+        # (no line may start with "；" or "。"), and the next line is not indented.
         joins = previous is not None and out and (
             line.text[0] in CLOSING
-            or (previous.x1 >= right - 1.6 * char - _first_word(line.text, char)
-                and not ITEM.match(line.text)
+            or (previous.x1 >= right - 2.6 * char - _first_word(line.text, char)
+                and line.x0 <= left + char and not ITEM.match(line.text)
                 and abs(previous.bottom - line.top) < 2.5 * char))
         if joins:
             last = out[-1]
@@ -148,16 +153,36 @@ def _with_tables(data: bytes, pages: list[list[_Line]], blocks: list[Block],
     """The document's blocks with the tables of the `wanted` pages in place of the lines
     inside them (pdfplumber's finder, on those pages only)."""
     import io
+    import logging
 
     import pdfplumber
+
+    # pdfminer logs a line for every font it finds odd (a CJK font's missing FontBBox):
+    # noise for a clerk, and nothing the import can act on.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
     found: dict[int, list[tuple[float, float, Table]]] = {}  # top, bottom (y up), table
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for number in sorted(wanted):
-            if 1 <= number <= len(pdf.pages):
-                page = pdf.pages[number - 1]
-                found[number] = [(page.height - t.bbox[1], page.height - t.bbox[3],
-                                  _table(number, t)) for t in page.find_tables()]
+            if not 1 <= number <= len(pdf.pages) or not pages[number - 1]:
+                continue
+            page = pdf.pages[number - 1]
+            lines = pages[number - 1]
+            # A table row cut by the page break has no rule above (or below) its part on
+            # this page: the text's first and last lines stand in for those rules, so that
+            # the part is found as a row, and is joined to the row it continues.
+            top = page.height - max(line.top for line in lines) - 1
+            bottom = page.height - min(line.bottom for line in lines) + 1
+            tables = page.find_tables({"explicit_horizontal_lines": [top, bottom]})
+            found[number] = []
+            for table in tables:
+                made = _table(number, table)
+                cut_above = abs(table.bbox[1] - top) < 1.5
+                cut_below = abs(table.bbox[3] - bottom) < 1.5
+                made = Table(made.rows, made.place, cut_above, cut_below)
+                found[number].append((page.height - table.bbox[1], page.height - table.bbox[3],
+                                      made))
+    _join_cut_rows([t for number in sorted(found) for _, _, t in found[number]], found)
     result: list[Block] = []
     done: set[int] = set()
     for block in blocks:
@@ -175,6 +200,30 @@ def _with_tables(data: bytes, pages: list[list[_Line]], blocks: list[Block],
             items += [(-lines[p.place.line].top, p) for p in _paragraphs(page, outside)]
             result.extend(block for _, block in sorted(items, key=lambda item: item[0]))
     return result
+
+
+def _join_cut_rows(tables: list[Table], found: dict) -> None:
+    """A table that starts where its page's text starts continues the table before it
+    on the page before: its first row is the rest of that table's last row, cell by
+    cell, when that table ran to the foot of its page."""
+    for before, after in zip(tables, tables[1:]):
+        if not (after.cut_above and before.cut_below and before.rows and after.rows):
+            continue
+        last, first = before.rows[-1], after.rows[0]
+        if len(last) != len(first):
+            continue
+        joined = tuple(Cell(a.text + b.text, a.place) for a, b in zip(last, first))
+        before_rows = before.rows[:-1] + (joined,)
+        for items in found.values():
+            for i, (top, bottom, table) in enumerate(items):
+                if table is before:
+                    items[i] = (top, bottom, Table(before_rows, before.place, before.cut_above,
+                                                   before.cut_below))
+                    before = items[i][2]
+                elif table is after:
+                    items[i] = (top, bottom, Table(after.rows[1:], after.place, after.cut_above,
+                                                   after.cut_below))
+                    after = items[i][2]
 
 
 def _table(page: int, table) -> Table:
@@ -207,6 +256,7 @@ def _clean(text: str | None) -> str:
     """A cell's lines joined (a cell wraps its text onto lines of its own)."""
     if not text:
         return ""
+    text = repaired(text)
     parts = [part.strip() for part in text.split("\n")]
     out = ""
     for part in parts:

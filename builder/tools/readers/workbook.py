@@ -49,19 +49,20 @@ def read(name: str, data: bytes, kind: str) -> Document:
             while cells and not cells[-1].text:
                 cells.pop()
             table_rows.append(tuple(cells))
-        # A row of one filled cell at the left is a line of text (a heading, a label);
-        # the rest are table rows, grouped while they follow one another.
+        # A row of one filled cell is a line of text (a heading, a label, a merged
+        # title); rows of several cells are table rows, grouped while they follow on.
         current: list[tuple[Cell, ...]] = []
         for cells in table_rows:
             filled = [cell for cell in cells if cell.text]
-            if not filled:
-                continue
-            if len(cells) == 1 and not current:
-                blocks.append(Paragraph(cells[0].text, cells[0].place))
-                continue
-            current.append(cells)
+            if len(filled) == 1 and len(cells) == 1 or (len(filled) == 1 and not current):
+                if current:
+                    blocks.append(Table(tuple(current), current[0][0].place))
+                    current = []
+                blocks.append(Paragraph(filled[0].text, filled[0].place))
+            elif filled:
+                current.append(cells)
         if current:
-            blocks.append(Table(tuple(current), Place(sheet=sheet_name, cell="A1")))
+            blocks.append(Table(tuple(current), current[0][0].place))
     return Document(name, kind, blocks)
 
 
