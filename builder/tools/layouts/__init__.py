@@ -1,7 +1,8 @@
 """Layouts: how the documents of one kind of office map to projects.
 
 A layout is a module with NAME, TITLE (what it reads, for `--layout` and the report),
-`recognises(document) -> bool` and `projects(document, hints) -> list[Found]`. It reads
+`recognises(document) -> int` (how many of its marks the document bears: 0 for none)
+and `projects(document, hints) -> list[Found]`. It reads
 the neutral document of builder/tools/readers and never the file itself, so a layout
 reads its documents in every format. Adding a province's layout is one module here, its
 name in LAYOUTS, a fixture and its tests (docs/staff-guide.md, "A new layout").
@@ -61,9 +62,11 @@ def choose(document: Document, forced: str | None = None):
         if forced not in known:
             raise DocumentError(f"no layout named {forced!r}; known: {', '.join(known)}")
         return known[forced]
-    for layout in known.values():
-        if layout.recognises(document):
-            return layout
+    scores = [(layout.recognises(document), -i, layout)
+              for i, layout in enumerate(known.values())]
+    score, _, layout = max(scores, key=lambda item: item[:2])
+    if score > 0:
+        return layout
     raise DocumentError("no known layout recognises this document (a Kunming disclosure "
                         "with 项目名称 and 项目绩效目标表, or a Shanghai department budget "
                         "with “…经费情况说明” pages); see docs/staff-guide.md, “A new "

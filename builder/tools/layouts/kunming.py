@@ -587,10 +587,12 @@ TABLE_TITLE = "项目绩效目标表"
 NUMBER_CELL = re.compile(r"[\d,.]+")
 
 
-def recognises(document: Document) -> bool:
-    texts = [_first_text(block) for block in document.blocks[:2000]]
-    named = any(t == "项目名称" or t.startswith(("项目名称：", "项目名称:")) for t in texts)
-    return named and (any(TABLE_TITLE in t for t in texts) or "立项依据" in texts)
+def recognises(document: Document) -> int:
+    """The number of projects the document names (项目名称), when it has a target table
+    or a 立项依据 too."""
+    texts = [_first_text(block) for block in document.blocks[:5000]]
+    named = sum(1 for t in texts if t == "项目名称" or t.startswith(("项目名称：", "项目名称:")))
+    return named if any(TABLE_TITLE in t for t in texts) or "立项依据" in texts else 0
 
 
 def _first_text(block) -> str:

@@ -36,11 +36,14 @@ ELSEWHERE = re.compile(r"[^。；]*详见[^。；]*绩效目标表[^。；]*")
 NAME_IN_SENTENCE = re.compile(r"^(?:本项目|该项目)?[为是]?(?P<name>[^，。；、“”]{2,30}?(?:项目|工程|经费|专项资金))")
 
 
-def recognises(document: Document) -> bool:
+def recognises(document: Document) -> int:
+    """The number of project pages (a “…经费情况说明” title, then 一、项目概述), and two
+    more for a department budget's cover."""
     lines = document.lines()
-    return any(TITLE_LINE.match(line.text) and "……" not in line.text for line in lines) and \
-        any(SECTION.match(line.text) and SECTION.match(line.text)["title"] in SECTIONS
-            for line in lines)
+    pages = sum(1 for i, line in enumerate(lines[:-1])
+                if TITLE_LINE.match(line.text) and "……" not in line.text
+                and _section(lines[i + 1].text) == "overview")
+    return pages + 2 * bool(pages and _cover(lines).get("year"))
 
 
 def projects(document: Document, hints: Hints) -> list[Found]:
