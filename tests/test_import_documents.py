@@ -389,3 +389,40 @@ def test_the_file_name_cannot_write_yaml(tmp_path, name):
     assert all(line.startswith("#") or not line.startswith("corrections")
                for line in text.splitlines())
     assert run_budgetsite("check", "--root", root).returncode == 0
+
+
+# -- a PDF's lines ---------------------------------------------------------------------
+
+def test_pdf_lines_join_their_wraps_and_drop_running_headers_and_page_numbers():
+    """Lines as pdfium gives them (text and box): a line reaching the right margin goes
+    on in the next, unless that starts a numbered item; a line of closing punctuation
+    belongs to the one before; a header repeated at the top of every page and the page
+    numbers at the foot go."""
+    from builder.tools.readers import pdf
+
+    def line(text, x1, top, x0=50.0):
+        return pdf._Line(text, x0, x1, top, top - 10)
+
+    pages = []
+    for number in range(1, 5):
+        page = "一二三四"[number - 1]
+        pages.append([
+            line("上海市普陀区司法局2026年部门预算", 300, 800),
+            line(f"第{page}页的第一句话写到了右边", 500, 760),
+            line("界，接着写完。", 200, 745),
+            line(f"1、第{page}页新的一项，写到右边", 500, 730),
+            line("。", 60, 715),
+            line(f"（二）第{page}页下一项", 150, 700),
+            line(f"- {number} -", 260, 40),
+        ])
+    pdf._drop_running_lines(pages)
+    paragraphs = [p.text for p in pdf._paragraphs(1, pages[0])]
+    assert paragraphs == ["第一页的第一句话写到了右边界，接着写完。", "1、第一页新的一项，写到右边。",
+                          "（二）第一页下一项"]
+
+
+def test_pdf_text_keeps_ideographs_not_their_radical_look_alikes():
+    from builder.tools.readers.characters import repaired
+
+    assert repaired("项⽬绩效⽬标表，居⺠⻔诊") == "项目绩效目标表，居民门诊"
+    assert repaired("（一）≥90%，“一站式”") == "（一）≥90%，“一站式”"  # nothing else changes

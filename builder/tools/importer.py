@@ -219,7 +219,8 @@ def plan(root: Path, read: _Read, found: Found, options: Options,
     files: dict[str, str | bytes] = {
         "project.yaml": scaffold.project_yaml(data, header),
         "zh.md": scaffold.narrative_md("zh", {k: [escape_markdown(p) for p in v]
-                                              for k, v in found.sections.items()}),
+                                              for k, v in found.sections.items()},
+                                       found.headings),
         original: read.data,
     }
     planned = Planned(found, slug, folder, files, continues=continues)

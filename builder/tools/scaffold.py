@@ -143,11 +143,15 @@ def yaml_text(text: str) -> str:
     return text if plain and "\n" not in text else json.dumps(text, ensure_ascii=False)
 
 
-def narrative_md(lang: str, sections: Mapping[str, Sequence[str]] | None = None) -> str:
-    """zh.md / en.md: the five headings with their ids, and the paragraphs given."""
+def narrative_md(lang: str, sections: Mapping[str, Sequence[str]] | None = None,
+                 titles: Mapping[str, str] | None = None) -> str:
+    """zh.md / en.md: the five headings with their ids, and the paragraphs given. With
+    `titles` (a document's own headings by section id), only those sections, under
+    the document's headings: a layout whose documents have other sections."""
     out: list[str] = []
-    for sid in narrative.SECTION_IDS:
-        title = narrative.SECTION_TITLES[sid].zh if lang == "zh" else \
+    for sid in narrative.SECTION_IDS if titles is None else titles:
+        title = titles[sid] if titles is not None else \
+            narrative.SECTION_TITLES[sid].zh if lang == "zh" else \
             narrative.SECTION_TITLES[sid].en
         out += [f"## {title} {{#{sid}}}", ""]
         paragraphs = (sections or {}).get(sid) or ()

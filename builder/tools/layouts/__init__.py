@@ -47,6 +47,9 @@ class Found:
     notes: list[Note] = field(default_factory=list)
     pages: tuple[int, ...] = ()
     place: Place = field(default_factory=Place)  # where the project starts
+    # The document's own section headings by section id, when its sections are not the
+    # five of the Kunming form: zh.md then holds those sections under those headings.
+    headings: dict[str, str] | None = None
 
 
 def layouts() -> dict[str, Any]:

@@ -140,13 +140,16 @@ def _project(lines: list[Paragraph], cover: dict[str, Any], hints: Hints,
     sections = {"overview": [p.text for p in parts.get("overview", [])],
                 "plan": [p.text for p in parts.get("plan", [])],
                 "funding-arrangement": [p.text for p in parts.get("funding", [])]}
+    ids = {"overview": "overview", "plan": "plan", "funding": "funding-arrangement"}
+    headings = {ids[SECTIONS[h.text]]: h.text for h in parts.get("_headings", [])
+                if SECTIONS[h.text] in ids and sections[ids[SECTIONS[h.text]]]}
     for key, label in (("overview", "一、项目概述"), ("plan", "四、实施方案"),
                        ("funding", "六、年度预算安排"), ("period", "五、实施周期"),
                        ("targets", "七、绩效目标")):
         if not parts.get(key):
             notes.append(Note(title.place, key, f"no “{label}” section", "import.missing"))
     pages = tuple(sorted({line.place.page for line in lines if line.place.page}))
-    return Found(data, sections, notes, pages, title.place)
+    return Found(data, sections, notes, pages, title.place, headings)
 
 
 def _cut_trailing(parts: dict[str, list[Paragraph]], notes: list[Note]) -> None:
