@@ -300,11 +300,16 @@ def test_init_writes_the_requirement_with_its_comment(tmp_path):
     """The running budgetsite (this checkout, on the import path) is what the new site's
     requirements.txt names; every line but the requirement is a comment."""
     site = tmp_path / "site"
-    assert run_budgetsite("init", site).returncode == 0
+    result = run_budgetsite("init", site)
+    assert result.returncode == 0, result.stderr
     lines = (site / "requirements.txt").read_text("utf-8").splitlines()
     [requirement] = [line for line in lines if not line.startswith("#")]
     assert requirement == init.source(init.PACKAGE)[0] and pinned(requirement)
     assert "budgetsite==" not in requirement  # no index serves this checkout's version
+    # A path of this computer is said on the terminal too, not only in the file.
+    local = requirement.startswith("budgetsite @ file:")
+    assert ("a path on this computer" in result.stdout) == local
+    assert ("cannot install" in "\n".join(lines)) == local
 
 
 def test_the_glossary_every_site_ships_states_rules_not_facts_of_our_disclosures():
