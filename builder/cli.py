@@ -189,6 +189,10 @@ def _init(args) -> int:
           f"  next: in {args.dir}, fill in content/site.yaml and content/districts.yaml "
           f"(replace every 【…】 and [...]), then run budgetsite check; README.md there "
           f"has the steps after that")
+    if init.source(init.PACKAGE)[0].startswith("budgetsite @ file:"):
+        print("  note: requirements.txt names budgetsite by a path on this computer, "
+              "which the publishing workflow cannot install; its comment says what to "
+              "write instead")
     return 0
 
 

@@ -21,7 +21,7 @@ from conftest import REPO, build, copy_site
 
 from builder.core.model import Content
 from builder.outputs import links
-from builder.site.structure import Urls
+from builder.site.urls import Urls
 from builder.sources import discover
 
 UNTRANSLATED = Path("content/projects/wuhua/2025/urban-rural-medical-assistance")

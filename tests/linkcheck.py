@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builder.outputs import links
-from builder.site.structure import Urls
+from builder.site.urls import Urls
 
 # Without the site's base URL, absolute links count as links elsewhere.
 NO_BASE_URL = "https://base-url.invalid"

@@ -14,7 +14,7 @@ from conftest import serve
 from gates import gate_pages, real, untranslated  # noqa: F401  (fixtures)
 
 from builder.core import i18n
-from builder.site.structure import Urls
+from builder.site.urls import Urls
 
 pytestmark = pytest.mark.browser
 

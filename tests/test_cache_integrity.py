@@ -189,13 +189,17 @@ def test_the_cache_removed_while_a_build_runs(tmp_path, monkeypatch, stage):
     cold_edited = tree(build_command(root, tmp_path / "cold-edited", "--no-cache", "--no-search"))
     module = {"load_content": discover, "render_site": render, "check_output": links}[stage]
     original = getattr(module, stage)
+    removed = []
 
     def removing_the_cache(*args, **kwargs):
+        assert (root / ".cache").is_dir()  # the earlier builds made it
         shutil.rmtree(root / ".cache")
+        removed.append(stage)
         return original(*args, **kwargs)
     monkeypatch.setattr(module, stage, removing_the_cache)
     build_here(root)
     monkeypatch.undo()
+    assert removed == [stage]  # the build called the patched stage: the cache went away
     assert_cold(root, cold_edited, f".cache removed before {stage}")
     build_here(root)
     assert_cold(root, cold_edited, f"the build after .cache was removed before {stage}")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from xml.etree import ElementTree
 
-from builder.render.charts import NARROWEST, Bar, bar_chart, text_width, wrap
+from builder.render.charts import NARROWEST, VALUE_GAP, Bar, bar_chart, text_width, wrap
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -50,8 +49,14 @@ def test_bar_lengths_are_proportional_and_leave_room_for_the_figure():
 
 
 def test_values_are_printed_just_past_each_bar():
-    svg = str(bar_chart([Bar("甲", Decimal(2), "2万元"), Bar("乙", Decimal(1), "1万元")],
-                        "c3", "t", "d"))
-    for width, shown in re.findall(r'width="([\d.]+)%" height="16"/><text class="chart-value" '
-                                   r'x="([\d.]+)%"', svg):
-        assert width == shown
+    svg = parse(bar_chart([Bar("甲", Decimal(2), "2万元"), Bar("乙", Decimal(1), "1万元")],
+                          "c3", "t", "d"))
+    rows = svg.findall(f"{SVG}g")
+    assert len(rows) == 2  # one row per bar: the checks below run for each
+    seen = []
+    for row in rows:
+        [bar] = row.findall(f"{SVG}rect")
+        [value] = [t for t in row.findall(f"{SVG}text") if t.get("class") == "chart-value"]
+        assert value.get("x") == bar.get("width") and value.get("dx") == str(VALUE_GAP)
+        seen.append((bar.get("width"), value.text))
+    assert seen == [("80.00%", "2万元"), ("40.00%", "1万元")]

@@ -18,7 +18,7 @@ from gitrepo import commit, init
 from pagetree import page as parsed
 
 from builder.core import glossary
-from builder.site.structure import Urls
+from builder.site.urls import Urls
 from builder.sources import discover
 
 pytestmark = [pytest.mark.browser,

@@ -124,7 +124,15 @@ def test_init_then_build(venv, tmp_path):
         assert name in out and (site / name).is_file(), name
     assert (site / ".github/workflows/publish.yml").read_bytes() == \
         (REPO / ".github/workflows/publish.yml").read_bytes()
-    assert f"budgetsite=={VERSION}" in (site / "requirements.txt").read_text(encoding="utf-8")
+    # Pinned to what installed it (the wheel file here: no index serves budgetsite), and
+    # pip can install what it names.
+    [wheel] = (venv.parent / "dist").glob("budgetsite-*.whl")
+    requirements = (site / "requirements.txt").read_text(encoding="utf-8")
+    assert f"\nbudgetsite @ {wheel.as_uri()}\n" in requirements
+    assert f"budgetsite=={VERSION}" not in requirements
+    would = ok(run([venv / "bin/python", "-m", "pip", "install", "--dry-run", "--no-deps",
+                    "--ignore-installed", "--no-index", "-r", "requirements.txt"], cwd=site))
+    assert f"Would install budgetsite-{VERSION}" in would
     assert ".cache/" in (site / ".gitignore").read_text(encoding="utf-8").split()
     ok(run([venv / "bin/budgetsite", "check"], cwd=site))
     ok(run([venv / "bin/budgetsite", "build", "--root", "site"], cwd=tmp_path))

@@ -15,7 +15,7 @@ from conftest import build, copy_site, run_budgetsite
 
 from builder.outputs import links
 from builder.site import structure as site_stage
-from builder.site.structure import Urls
+from builder.site.urls import Urls
 from builder.sources import discover
 
 NARRATIVE = Path("content/projects/wuhua/2025/urban-rural-medical-assistance/zh.md")

@@ -22,7 +22,7 @@ from gitrepo import commit, init
 from pagetree import page as parsed
 
 from builder.core import glossary, i18n
-from builder.site.structure import Urls
+from builder.site.urls import Urls
 from builder.sources import discover
 
 pytestmark = [pytest.mark.browser,

@@ -6,11 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
+import gitrepo
 import yaml
 from conftest import build, copy_site, run_budgetsite
+from packaging.requirements import Requirement
 
+from builder.core import glossary
 from builder.sources import discover, load, narrative, schema
-from builder.tools import scaffold
+from builder.tools import init, scaffold
 
 FOLDER = "content/projects/wuhua/2026/new-project"
 PROBLEM = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<field>[^:]+): "
@@ -225,3 +228,98 @@ def test_a_new_site_names_every_placeholder_until_it_is_replaced(tmp_path):
     result = run_budgetsite("check", "--root", site, "--strict", "site.placeholder")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "site.placeholder" not in result.stdout + result.stderr
+
+
+# ---- requirements.txt: the budgetsite a new site installs -------------------------------
+
+def pinned(requirement: str) -> Requirement:
+    parsed = Requirement(requirement)  # what pip reads: a valid requirement line
+    assert parsed.name == "budgetsite"
+    return parsed
+
+
+@pytest.mark.parametrize("direct, expected", [
+    ({"url": "https://github.com/owner/budgetsite",
+      "vcs_info": {"vcs": "git", "commit_id": "0123abcd", "requested_revision": "main"}},
+     "budgetsite @ git+https://github.com/owner/budgetsite@0123abcd"),
+    ({"url": "https://example.org/budgetsite-0.1.0-py3-none-any.whl",
+      "archive_info": {"hashes": {"sha256": "ab12"}}},
+     "budgetsite @ https://example.org/budgetsite-0.1.0-py3-none-any.whl#sha256=ab12"),
+    ({}, "budgetsite==0.1.0"),  # no direct_url.json: a package index served it
+])
+def test_requirements_pin_where_the_installed_budgetsite_came_from(monkeypatch, direct,
+                                                                   expected):
+    monkeypatch.setattr(init, "_installed", lambda package: ("0.1.0", direct))
+    requirement, notes = init.source(init.PACKAGE)
+    assert requirement == expected and pinned(requirement)
+    assert notes and "cannot install" not in " ".join(notes)
+
+
+def test_a_budgetsite_from_a_file_or_a_folder_without_remote_is_pinned_there_and_said(
+        monkeypatch, tmp_path):
+    wheel = tmp_path / "budgetsite-0.1.0-py3-none-any.whl"
+    monkeypatch.setattr(init, "_installed", lambda package: (
+        "0.1.0", {"url": wheel.as_uri(), "archive_info": {}}))
+    requirement, notes = init.source(init.PACKAGE)
+    assert pinned(requirement).url == wheel.as_uri()
+    assert str(wheel) in notes[0] and "cannot install" in " ".join(notes)
+
+    monkeypatch.setattr(init, "_installed", lambda package: None)  # a checkout, no git
+    checkout = tmp_path / "budgetsite"
+    (checkout / "builder").mkdir(parents=True)
+    requirement, notes = init.source(checkout / "builder")
+    assert pinned(requirement).url == checkout.as_uri()
+    assert "no git remote" in notes[0] and "cannot install" in " ".join(notes)
+
+
+@pytest.mark.parametrize("remote, url", [
+    ("https://github.com/owner/budgetsite.git", "git+https://github.com/owner/budgetsite.git"),
+    ("git@github.com:owner/budgetsite.git", "git+ssh://git@github.com/owner/budgetsite.git"),
+])
+def test_a_checkout_with_a_remote_is_pinned_to_its_commit(monkeypatch, tmp_path, remote, url):
+    checkout = tmp_path / "budgetsite"
+    (checkout / "builder").mkdir(parents=True)
+    (checkout / "builder/__init__.py").write_text('"""budgetsite."""\n', "utf-8")
+    gitrepo.init(checkout)
+    gitrepo.git(checkout, "remote", "add", "origin", remote)
+    commit = gitrepo.commit(checkout, "budgetsite", "2026-01-05T09:00:00+08:00")
+    monkeypatch.setattr(init, "_installed", lambda package: None)
+    requirement, notes = init.source(checkout / "builder")
+    assert requirement == f"budgetsite @ {url}@{commit}" and pinned(requirement)
+    assert commit in notes[0] and "not committed" not in " ".join(notes)
+
+    (checkout / "builder/__init__.py").write_text('"""changed."""\n', "utf-8")
+    assert "not committed" in " ".join(init.source(checkout / "builder")[1])
+    # Installed (not editable) from that folder: the same commit.
+    monkeypatch.setattr(init, "_installed", lambda package: (
+        "0.1.0", {"url": checkout.as_uri(), "dir_info": {}}))
+    assert init.source(init.PACKAGE)[0] == requirement
+
+
+def test_init_writes_the_requirement_with_its_comment(tmp_path):
+    """The running budgetsite (this checkout, on the import path) is what the new site's
+    requirements.txt names; every line but the requirement is a comment."""
+    site = tmp_path / "site"
+    result = run_budgetsite("init", site)
+    assert result.returncode == 0, result.stderr
+    lines = (site / "requirements.txt").read_text("utf-8").splitlines()
+    [requirement] = [line for line in lines if not line.startswith("#")]
+    assert requirement == init.source(init.PACKAGE)[0] and pinned(requirement)
+    assert "budgetsite==" not in requirement  # no index serves this checkout's version
+    # A path of this computer is said on the terminal too, not only in the file.
+    local = requirement.startswith("budgetsite @ file:")
+    assert ("a path on this computer" in result.stdout) == local
+    assert ("cannot install" in "\n".join(lines)) == local
+
+
+def test_the_glossary_every_site_ships_states_rules_not_facts_of_our_disclosures():
+    """The glossary goes to every site `budgetsite init` starts: its points entry says
+    the rule the checks apply (core/glossary.py EXPECTED_WEIGHTS), nothing about the
+    two Kunming disclosures this repository publishes."""
+    [meaning] = [m for key, _, m in glossary.TERMS if key == "points"]
+    partial, whole = glossary.EXPECTED_WEIGHTS
+    for text in (meaning.zh, meaning.en):
+        assert f"{partial}" in text and f"{whole}" in text and f"{whole - partial}" in text
+    for _, term, meaning in glossary.TERMS:
+        assert not re.search(r"两份|本站公开的|both published|our disclosures",
+                             meaning.zh + meaning.en), term.en

@@ -13,6 +13,8 @@ from builder.core.model import Text
 # The weights of a complete indicator table add up to one of these: 100, or 90 when
 # the remaining 10 points are for the budget execution rate (the table leaves it out).
 EXPECTED_WEIGHTS = (Decimal(90), Decimal(100))
+_PARTIAL, _WHOLE = EXPECTED_WEIGHTS
+_EXECUTION = _WHOLE - _PARTIAL  # the points of the budget execution rate
 
 # First path segments under /<lang>/ that belong to the site's own pages, so no
 # district slug may take them.
@@ -162,10 +164,12 @@ TERMS: tuple[tuple[str, Text, Text], ...] = (
           "How the result is compared with the target value: = (equal to), ≥ (at "
           "least), ≤ (at most) and so on.")),
     ("points", Text("分值、评（扣）分标准", "Points and scoring (deduction) rule"),
-     Text("每个指标在绩效评价中所占的分数，以及未达到指标值时如何扣分。两份公开文件的指标合计90分，另10分为预算执行率。",
+     Text("每个指标在绩效评价中所占的分数，以及未达到指标值时如何扣分。一张完整的绩效目标表，"
+          f"各指标分值合计{_PARTIAL}分（另{_EXECUTION}分为预算执行率）或{_WHOLE}分。",
           "The points an indicator carries in the performance evaluation, and how points "
-          "are deducted when the target is missed. The indicators of both published "
-          "disclosures carry 90 points; the other 10 are for the budget execution rate.")),
+          "are deducted when the target is missed. The indicators of a complete table carry "
+          f"{_PARTIAL} points (the other {_EXECUTION} are for the budget execution rate) or "
+          f"{_WHOLE}.")),
     ("execution-rate", Text("预算执行率", "Budget execution rate"),
      Text("实际支出占预算的比例。",
           "The share of the budget actually spent.")),

@@ -27,12 +27,9 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from builder.core.model import Project, Text
-
-if TYPE_CHECKING:
-    pass
 
 PROJECTS = "content/projects/"
 RECENT = 10  # changes listed on a page; the rest are counted

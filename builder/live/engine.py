@@ -41,7 +41,7 @@ from builder.history import revisions as history_stage
 from builder.publish.build import site_files
 from builder.render import renderer as render
 from builder.site import structure as site_stage
-from builder.site.structure import Site
+from builder.site.model import Site
 from builder.site.urls import Page, Urls, output_file
 from builder.sources import discover, inputs as sources
 

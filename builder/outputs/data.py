@@ -25,7 +25,8 @@ from builder.core.model import Indicator, Money, Project, Text
 from builder.core.parallel import forked_map
 from builder.history.log import ProjectHistory
 from builder.site import scorecard
-from builder.site.structure import Site, Urls
+from builder.site.model import Site
+from builder.site.urls import Urls
 from builder.sources import schema
 
 CENT = Decimal("0.01")

@@ -9,7 +9,8 @@ import json
 from builder.core.model import Text
 from builder.outputs import data
 from builder.site.explorer import Row, rows_by_category
-from builder.site.structure import Site, Urls
+from builder.site.model import Site
+from builder.site.urls import Urls
 
 
 def files(site: Site) -> dict[str, bytes]:

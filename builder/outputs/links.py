@@ -18,7 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from builder.core.cache import Cache, digest
 from builder.core.errors import Problem
-from builder.site.structure import Urls
+from builder.site.urls import Urls
 
 # Attributes that make the browser fetch or navigate to a URL.
 URL_ATTRIBUTES = {"href", "src", "action", "poster", "data", "formaction", "xlink:href"}

@@ -7,7 +7,8 @@ import hashlib
 from pathlib import Path
 
 from builder.core.errors import BuildError
-from builder.site.structure import Site, Urls
+from builder.site.model import Site
+from builder.site.urls import Urls
 from builder.sources.provenance import original_of
 
 

@@ -6,7 +6,8 @@ import xml.etree.ElementTree as ET
 
 from builder.core import i18n
 from builder.core.model import Project
-from builder.site.structure import Page, Site
+from builder.site.model import Site
+from builder.site.urls import Page
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"

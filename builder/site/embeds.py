@@ -13,17 +13,15 @@ that adds either header for the site must leave /<lang>/embed/ out of it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from builder.core.i18n import LANGS
 from builder.core.model import Project
 from builder.history.log import Change
 from builder.site import programmes
+from builder.site.model import Site
 from builder.site.totals import district_year_totals
 from builder.site.urls import Page, Urls, translations, year_label
-
-if TYPE_CHECKING:
-    from builder.site.structure import Site
 
 
 def version(site: Site, projects: Iterable[Project]) -> Change | None:

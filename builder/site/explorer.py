@@ -14,15 +14,13 @@ The pages are made here; the data parts in outputs/explorer_data.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from builder.core import glossary
 from builder.core.i18n import LANGS
 from builder.core.model import Indicator, Project, Text
+from builder.site.model import Site
 from builder.site.urls import Crumb, Page, Urls, home_crumb, translations
-
-if TYPE_CHECKING:
-    from builder.site.structure import Site
 
 PAGE_ROWS = 100  # indicators per static page
 

@@ -12,7 +12,8 @@ from builder.core import i18n
 from builder.core.i18n import LANGS
 from builder.core.model import Project, Text
 from builder.history.log import ProjectHistory
-from builder.site.structure import Page, Site, Urls
+from builder.site.model import Site
+from builder.site.urls import Page, Urls
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -9,21 +9,20 @@ pages link the years before and after.
 An indicator is the same from one year to the next when it keeps its id (staff
 are asked to keep ids), otherwise when it keeps its level-1, level-2 and Chinese
 name: a renamed indicator with a new id reads as one dropped and one new.
+
+Everything here is worked out from projects alone; the site model (model.py) holds
+the programmes of a site, and structure.py makes their pages.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
-from builder.core.i18n import LANGS
 from builder.core.model import Indicator, Project, Text
 from builder.site.totals import totals
-from builder.site.urls import Crumb, Page, Urls, home_crumb, translations, year_label
-
-if TYPE_CHECKING:
-    from builder.site.structure import Site
+from builder.site.urls import Urls, year_label
 
 
 @dataclass(frozen=True)
@@ -166,9 +165,10 @@ class ProgrammeLinks:
     years: int
 
 
-def links_for(site: Site, project: Project, lang: str) -> ProgrammeLinks | None:
-    """The years before and after `project`, or None when it is in no programme."""
-    programme = site.programme_of.get(project.key)
+def links_for(programme: Programme | None, project: Project,
+              lang: str) -> ProgrammeLinks | None:
+    """The years before and after `project` in its `programme`, or None when it is in
+    no programme."""
     if programme is None:
         return None
     at = programme.projects.index(project)
@@ -187,13 +187,3 @@ def timeline_context(programme: Programme, lang: str) -> dict:
             "chart": totals((year_label(p.year), [p], Urls.project(lang, p))
                             for p in programme.projects)}
 
-
-def pages(site: Site) -> list[Page]:
-    """The timeline of each programme, both languages."""
-    return [Page(Urls.programme(lang, prog.first), "pages/programme.html", lang,
-                 translations(lambda lg, prog=prog: Urls.programme(lg, prog.first)),
-                 timeline_context(prog, lang),
-                 (home_crumb(lang), Crumb(prog.last.district.name,
-                                          Urls.district(lang, prog.last.district.slug))),
-                 "districts", derived=("amounts", "lines", "chart"))
-            for prog in site.programmes for lang in LANGS]

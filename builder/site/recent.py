@@ -12,7 +12,8 @@ from builder.core.i18n import LANGS
 from builder.core.model import Text
 from builder.history.log import recent_changes
 from builder.site.feeds import ATOM, ATOM_TYPE, XML_LANG
-from builder.site.structure import Site, Urls
+from builder.site.model import Site
+from builder.site.urls import Urls
 
 FEED_ENTRIES = 50
 

@@ -1,20 +1,23 @@
-"""The site: the pages to write and what each page shows.
+"""The site stage: the site (model.py) and the pages to write, with what each shows.
 
 `pages(site)` lists every page once; nothing after this stage decides what
-exists. URLs are built in urls.py, totals in totals.py.
+exists. The page-making functions are here, and in the modules of the journalists'
+tools (explorer.py, embeds.py) beside it; all of them read the site model below
+them. URLs are built in urls.py, totals in totals.py.
 """
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable
 
 from builder.core.i18n import LANGS
-from builder.core.model import Content, District, Indicator, Project, Text
-from builder.history.log import History, recent_changes
-from builder.site import embeds, explorer, groupings, programmes, scorecard
-from builder.site.groupings import DistrictBudget, DistrictYear, Groupings
+from builder.core.model import District, Indicator, Project, Text
+from builder.history.log import recent_changes
+from builder.site import embeds, explorer, groupings, programmes
+from builder.site.groupings import DistrictBudget, DistrictYear
+# The stage's two steps, as the build calls them: make_site(content), then pages(site).
+from builder.site.model import Site, make_site as make_site
 from builder.site.totals import (
     district_totals,
     district_year_totals,
@@ -31,42 +34,6 @@ class IndicatorRow:
     indicator: Indicator
     level1_span: int
     level2_span: int
-
-
-@dataclass(frozen=True)
-class Site:
-    content: Content
-    urls: Urls
-    groups: Groupings
-    history: History | None = None  # None: not built from a git checkout
-    # Scores of projects by digest, kept by the live engine from one model to the next.
-    scores: dict = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def projects(self) -> tuple[Project, ...]:
-        return self.content.projects
-
-    @functools.cached_property
-    def programmes(self):
-        """Projects followed across years by their `continues:` links (programmes.py)."""
-        return programmes.programmes(self.projects)
-
-    @functools.cached_property
-    def programme_of(self) -> dict:
-        """Each project key in a programme → that programme."""
-        return {p.key: prog for prog in self.programmes for p in prog.projects}
-
-    @functools.cached_property
-    def scorecard(self) -> scorecard.Scorecard:
-        """Scored once: the scorecard pages and the open data both show it."""
-        return scorecard.score_site(self.projects, self.scores)
-
-
-def make_site(content: Content, base_path: str | None = None,
-              history: History | None = None) -> Site:
-    config = content.config
-    return Site(content, Urls(base_path if base_path is not None else config.base_path,
-                              config.base_url), groupings.group(content), history)
 
 
 def indicator_rows(project: Project) -> list[IndicatorRow]:
@@ -119,7 +86,7 @@ def project_pages(site: Site, projects: Iterable[Project] | None = None) -> list
                  translations(lambda lg, p=p: Urls.project(lg, p)),
                  {"project": p, "rows": indicator_rows(p),
                   "history": site.history.get(p.key) if site.history is not None else None,
-                  "programme": programmes.links_for(site, p, lang)},
+                  "programme": programmes.links_for(site.programme_of.get(p.key), p, lang)},
                  project_crumbs(p, lang), "districts", derived=("rows",))
             for p in (site.projects if projects is None else projects) for lang in LANGS]
 
@@ -254,4 +221,15 @@ def pages(site: Site) -> list[Page]:
 
 def tool_pages(site: Site) -> list[Page]:
     """The journalists' tools: indicator explorer, programme timelines, embeds."""
-    return explorer.pages(site) + programmes.pages(site) + embeds.pages(site)
+    return explorer.pages(site) + programme_pages(site) + embeds.pages(site)
+
+
+def programme_pages(site: Site) -> list[Page]:
+    """The timeline of each programme, both languages."""
+    return [Page(Urls.programme(lang, prog.first), "pages/programme.html", lang,
+                 translations(lambda lg, prog=prog: Urls.programme(lg, prog.first)),
+                 programmes.timeline_context(prog, lang),
+                 (home_crumb(lang), Crumb(prog.last.district.name,
+                                          Urls.district(lang, prog.last.district.slug))),
+                 "districts", derived=("amounts", "lines", "chart"))
+            for prog in site.programmes for lang in LANGS]

@@ -11,13 +11,18 @@ made the site, which only the running installation knows.
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import textwrap
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import builder
 from builder.core.errors import ConfigError
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"
+PACKAGE = Path(builder.__file__).resolve().parent  # the running budgetsite's code
 # Relative to the new site's folder, in the order they are listed to the user.
 FILES = (
     "content/site.yaml",
@@ -56,26 +61,128 @@ def new_site(folder: Path) -> list[str]:
 
 
 def requirements() -> str:
-    """requirements.txt: the budgetsite the publishing workflow installs. Pinned to the
-    commit it came from when it was installed from a git repository (pip records that
-    in direct_url.json), else to its version; the comment says how to change it."""
+    """requirements.txt: the budgetsite the publishing workflow installs, pinned to
+    where the running budgetsite came from (source()), with a comment saying so."""
+    requirement, came_from = source(PACKAGE)
     lines = [
         "# The budgetsite that builds this site: the publishing workflow installs it",
         "# with `python3 -m pip install -r requirements.txt`, and so should you.",
-        "# Name one fixed version, so that the site is built the same way until you",
-        "# choose to upgrade; where budgetsite comes from a git repository, write e.g.",
+        "# It names one fixed budgetsite, so that the site is built the same way until",
+        "# you choose to upgrade; to upgrade, or to install it from elsewhere, write e.g.",
         "#   budgetsite @ git+https://github.com/<owner>/budgetsite@<tag or commit>",
+        "#",
+        *(f"# {line}" for line in came_from),
     ]
-    return "\n".join([*lines, _this_budgetsite()]) + "\n"
+    return "\n".join([*lines, requirement]) + "\n"
 
 
-def _this_budgetsite() -> str:
-    try:
-        direct = json.loads(metadata.distribution("budgetsite").read_text("direct_url.json")
-                            or "{}")
-    except (metadata.PackageNotFoundError, ValueError):
-        direct = {}
-    vcs = direct.get("vcs_info") if isinstance(direct, dict) else None
+LOCAL_ONLY = ("That is a path on the computer that ran `budgetsite init`: the publishing "
+              "workflow on the git host cannot install it. Replace it with the git URL "
+              "of the budgetsite repository and a commit, as above, before you push.")
+
+
+def source(package: Path) -> tuple[str, list[str]]:
+    """The requirement that installs the budgetsite whose code is `package`, and
+    where it came from, in words. pip records where it installed a distribution
+    from in direct_url.json (a git commit, a file or a folder); none means a
+    package index, which serves the version. Code that no installed distribution
+    holds runs from a checkout: its git commit when the checkout has a remote to
+    fetch it from, else its folder."""
+    installed = _installed(package)
+    if installed is None:
+        return _from_folder(package.parent, "a checkout")
+    version, direct = installed
+    url = direct.get("url", "")
+    vcs = direct.get("vcs_info")
     if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
-        return f"budgetsite @ git+{direct['url']}@{vcs['commit_id']}"
-    return f"budgetsite=={builder.version()}"
+        return (f"budgetsite @ git+{url}@{vcs['commit_id']}",
+                [f"It was installed from the git repository {url}."])
+    if isinstance(direct.get("archive_info"), dict) and url:
+        if url.startswith("file:"):
+            return f"budgetsite @ {url}", [f"It was installed from {_local_path(url)}.",
+                                           *_wrapped(LOCAL_ONLY)]
+        return f"budgetsite @ {url}{_hash(direct['archive_info'])}", [
+            f"It was installed from {url}."]
+    if isinstance(direct.get("dir_info"), dict) and url.startswith("file:"):
+        return _from_folder(Path(_local_path(url)), "the folder")
+    return f"budgetsite=={version}", [f"It was installed from a package index "
+                                      f"(version {version})."]
+
+
+def _installed(package: Path) -> tuple[str, dict] | None:
+    """The version and direct_url.json of the installed distribution whose code is
+    `package`, or None: not installed, or another copy is (this one runs from a
+    checkout on the import path)."""
+    try:
+        dist = metadata.distribution("budgetsite")
+        direct = json.loads(dist.read_text("direct_url.json") or "{}")
+    except (metadata.PackageNotFoundError, ValueError, OSError):
+        return None
+    if not isinstance(direct, dict):
+        direct = {}
+    info = direct.get("dir_info")
+    if isinstance(info, dict) and info.get("editable"):
+        holds = Path(_local_path(direct.get("url", ""))).resolve() == package.parent
+    else:
+        holds = Path(dist.locate_file("builder/__init__.py")).resolve() == \
+            package / "__init__.py"
+    return (dist.version, direct) if holds else None
+
+
+def _from_folder(folder: Path, what: str) -> tuple[str, list[str]]:
+    """A budgetsite installed from, or running in, a folder: the commit it has
+    checked out, from the remote it was cloned from, when there is one."""
+    remote, commit, changed = _git(folder)
+    if remote and commit:
+        notes = [f"It runs from {what} {folder}, commit {commit} of {remote}."]
+        if changed:
+            notes += _wrapped("That checkout has changes not committed: the commit named "
+                              "here does not hold them. Commit and push them first if the "
+                              "site needs them.")
+        return f"budgetsite @ git+{remote}@{commit}", notes
+    return (f"budgetsite @ {folder.as_uri()}",
+            [f"It runs from {what} {folder}, which has no git remote to name.",
+             *_wrapped(LOCAL_ONLY)])
+
+
+def _git(folder: Path) -> tuple[str, str, bool]:
+    """The folder's fetchable remote (as pip spells it), HEAD commit and whether it
+    has uncommitted changes; empty strings when it is no git checkout of its own."""
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
+                                  text=True, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.strip() if done.returncode == 0 else ""
+    top = git("rev-parse", "--show-toplevel")
+    if not top or Path(top).resolve() != folder.resolve():
+        return "", "", False
+    return (_pip_url(git("remote", "get-url", "origin")), git("rev-parse", "HEAD"),
+            bool(git("status", "--porcelain", "--untracked-files=no")))
+
+
+def _pip_url(remote: str) -> str:
+    """A git remote as a URL pip can fetch from another computer, or "" (a path)."""
+    scp = re.fullmatch(r"([\w.-]+@[\w.-]+):(?!//)(.+)", remote)
+    if scp:
+        return f"ssh://{scp[1]}/{scp[2]}"
+    return remote if re.match(r"(https?|ssh|git)://", remote) else ""
+
+
+def _hash(archive: dict) -> str:
+    """The archive's digest as pip checks it from a URL's fragment (#sha256=…)."""
+    hashes = archive.get("hashes")
+    if isinstance(hashes, dict) and hashes:
+        name = "sha256" if "sha256" in hashes else sorted(hashes)[0]
+        return f"#{name}={hashes[name]}"
+    digest = archive.get("hash")
+    return f"#{digest}" if isinstance(digest, str) and "=" in digest else ""
+
+
+def _local_path(url: str) -> str:
+    return unquote(urlparse(url).path) if url.startswith("file:") else url
+
+
+def _wrapped(text: str, width: int = 76) -> list[str]:
+    return textwrap.wrap(text, width)
