@@ -28,11 +28,13 @@ import yaml
 
 from builder.core.errors import ConfigError, Problem
 from builder.sources import check, discover, load, schema
-from builder.tools import layouts as layout_registry, readers, scaffold
+from builder.tools import readers, scaffold
+from builder.tools.layouts import registry as layout_registry
 from builder.tools.layouts import Found, Hints, Note
 from builder.tools.readers import DocumentError, Place
 
 MAX_SLUG = 60
+UNREADABLE = "import.document"  # the code of a file that cannot be read as a document
 EXTENSIONS = {"pdf": "pdf", "xlsx": "xlsx", "xls": "xls", "xlsb": "xlsx", "docx": "docx",
               "doc": "doc", "html": "html", "text": "txt"}
 KIND_NAMES = {"pdf": "PDF", "xlsx": "workbook", "xls": "workbook (.xls)",
@@ -441,7 +443,7 @@ def report_lines(root: Path, reports: list[FileReport], options: Options) -> lis
     for report in reports:
         name = report.path.name
         if report.error:
-            lines.append(Diagnostic(f"{name}: {report.error} [import.document]"))
+            lines.append(Diagnostic(f"{name}: {report.error} [{UNREADABLE}]"))
             continue
         kind = KIND_NAMES.get(report.kind, report.kind)
         pages = f", {report.pages} pages" if report.pages else ""

@@ -5,7 +5,8 @@ A layout is a module with NAME, TITLE (what it reads, for `--layout` and the rep
 and `projects(document, hints) -> list[Found]`. It reads
 the neutral document of builder/tools/readers and never the file itself, so a layout
 reads its documents in every format. Adding a province's layout is one module here, its
-name in LAYOUTS, a fixture and its tests (docs/staff-guide.md, "A new layout").
+name in registry.layouts(), a fixture and its tests (docs/staff-guide.md, "A new
+layout"). This module holds what layouts give back; registry.py chooses one.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from builder.core.model import District
-from builder.tools.readers import Document, DocumentError, Place
+from builder.tools.readers.document import Place
 
 
 @dataclass(frozen=True)
@@ -50,27 +51,3 @@ class Found:
     # The document's own section headings by section id, when its sections are not the
     # five of the Kunming form: zh.md then holds those sections under those headings.
     headings: dict[str, str] | None = None
-
-
-def layouts() -> dict[str, Any]:
-    from builder.tools.layouts import kunming, shanghai
-    return {module.NAME: module for module in (kunming, shanghai)}
-
-
-def choose(document: Document, forced: str | None = None):
-    """The layout that reads `document`: the one `--layout` names, else the first that
-    recognises it. Raises DocumentError when none does."""
-    known = layouts()
-    if forced:
-        if forced not in known:
-            raise DocumentError(f"no layout named {forced!r}; known: {', '.join(known)}")
-        return known[forced]
-    scores = [(layout.recognises(document), -i, layout)
-              for i, layout in enumerate(known.values())]
-    score, _, layout = max(scores, key=lambda item: item[:2])
-    if score > 0:
-        return layout
-    raise DocumentError("no known layout recognises this document (a Kunming disclosure "
-                        "with 项目名称 and 项目绩效目标表, or a Shanghai department budget "
-                        "with “…经费情况说明” pages); see docs/staff-guide.md, “A new "
-                        "layout”, or force one with --layout " + "|".join(known))

@@ -26,7 +26,7 @@ from builder.core.glossary import CODE_LABELS, INDICATOR_TYPES, LEVEL1, LEVEL2
 from builder.core.model import District
 from builder.sources import narrative, schema
 from builder.tools.layouts import Found, Hints, Note
-from builder.tools.readers import Cell, Document, Paragraph, Place
+from builder.tools.readers.document import Cell, Document, Paragraph, Place
 
 NAME = "kunming"
 TITLE = "Kunming: one project a document, with its 项目绩效目标表 (预算重点领域财政项目)"

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from builder.tools.layouts import Found, Hints, Note
-from builder.tools.readers import Document, DocumentError, Paragraph, Place
+from builder.tools.readers.document import Document, DocumentError, Paragraph, Place
 
 NAME = "shanghai"
 TITLE = "Shanghai: a department budget, one “…经费情况说明” page per project (amounts in 万)"

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from builder.tools.readers import Block, Cell, Document, DocumentError, Paragraph, Place, Table
+from builder.tools.readers.document import Block, Cell, Document, DocumentError, Paragraph, Place, Table
 from builder.tools.readers.characters import repaired
 
 # A line that starts one of these is a new item, never the rest of the line before.

@@ -4,7 +4,7 @@ that reads such text (the Kunming layout) reads them as they are."""
 
 from __future__ import annotations
 
-from builder.tools.readers import Document, Paragraph, Place
+from builder.tools.readers.document import Document, Paragraph, Place
 
 
 def read(name: str, text: str) -> Document:
