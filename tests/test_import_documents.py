@@ -426,3 +426,27 @@ def test_pdf_text_keeps_ideographs_not_their_radical_look_alikes():
 
     assert repaired("项⽬绩效⽬标表，居⺠⻔诊") == "项目绩效目标表，居民门诊"
     assert repaired("（一）≥90%，“一站式”") == "（一）≥90%，“一站式”"  # nothing else changes
+
+
+def test_an_update_keeps_what_staff_added(putuo, tmp_path):
+    """English, the official address and a renamed folder survive an --update: only the
+    document's own fields change."""
+    root = tmp_path / "site"
+    shutil.copytree(putuo[0] / "content", root / "content")
+    folder = only_project(root)
+    renamed = folder.with_name("people-mediation")
+    folder.rename(renamed)
+    path = renamed / "project.yaml"
+    data = yaml.safe_load(path.read_text("utf-8"))
+    data["name"]["en"] = "People's mediation"
+    data["source"]["url"] = "https://www.shpt.gov.cn/example.pdf"
+    data["funding"]["budget_year"]["value"] = 790
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    result = run_budgetsite("import", PUTUO, "--root", root, "--update")
+    assert result.returncode == 0, result.stderr
+    assert "people-mediation" in result.stdout and "updated" in result.stdout
+    after = yaml.safe_load(path.read_text("utf-8"))
+    assert after["funding"]["budget_year"]["value"] == 795
+    assert after["name"] == {"zh": "人民调解项目", "en": "People's mediation"}
+    assert after["source"]["url"] == "https://www.shpt.gov.cn/example.pdf"
+    assert not (root / "content/projects/putuo/2026/ren-min-tiao-jie-xiang-mu").exists()

@@ -225,11 +225,44 @@ def plan(root: Path, read: _Read, found: Found, options: Options,
                                        found.headings),
         original: read.data,
     }
+    if existing:
+        # What staff added since (English, the official address, corrections) stays:
+        # the document's fields replace theirs, a translation of an unchanged text stays.
+        old = _loaded(folder / "project.yaml")
+        if isinstance(old, dict):
+            data = _merged(old, yaml.safe_load(files["project.yaml"]))
+            files["project.yaml"] = scaffold.project_yaml(data, header)
     planned = Planned(found, slug, folder, files, continues=continues)
     if existing:
         planned.changes = _changes(folder, files)
         planned.state = "changed" if planned.changes else "unchanged"
     return planned
+
+
+def _loaded(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def _merged(old: Any, new: Any) -> Any:
+    """`new` (from the document) over `old` (the folder's project.yaml): fields the
+    document does not fill keep their value; a text whose Chinese is unchanged keeps
+    its English."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        if "zh" in new and set(new) <= {"zh", "en"}:
+            same = old.get("zh") == new.get("zh")
+            return {**new, "en": old.get("en")} if same and not new.get("en") else new
+        # An indicator's id is the link to its row: once given, it is kept.
+        return {**old, **{key: _merged(old.get(key), value) for key, value in new.items()
+                          if (value not in (None, "", [], {}) or key not in old)
+                          and not (key == "id" and old.get("id"))}}
+    if isinstance(new, list) and isinstance(old, list) and len(new) == len(old):
+        return [_merged(a, b) for a, b in zip(old, new)]
+    if new in (None, "") and old not in (None, ""):
+        return old
+    return new
 
 
 def _free_folder(root: Path, district: str, year: int, base: str, data: dict,
@@ -281,6 +314,7 @@ def _changes(folder: Path, files: dict[str, str | bytes]) -> list[str]:
         if name == "project.yaml" and old is not None:
             changes += [f"project.yaml: {line}" for line in
                         _field_changes(yaml.safe_load(old), yaml.safe_load(new))]
+            continue
         elif old is None:
             changes.append(f"{name}: new file")
         else:
