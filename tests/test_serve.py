@@ -76,10 +76,11 @@ class Preview:
         except urllib.error.HTTPError as err:
             return err.code, err.headers["Content-Type"], err.read()
 
-    def raw(self, target: str) -> tuple[int, bytes]:
+    def raw(self, target: str, host: str | None = None) -> tuple[int, bytes]:
         """Send a request line exactly as given, without any client cleaning the path."""
+        host = f"127.0.0.1:{self.port}" if host is None else host
         with socket.create_connection(("127.0.0.1", self.port), timeout=WAIT) as conn:
-            conn.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            conn.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\n"
                          f"Connection: close\r\n\r\n".encode("latin-1"))
             data = b""
             while chunk := conn.recv(65536):
@@ -204,7 +205,9 @@ def test_odd_requests_get_an_answer_not_a_traceback(preview):
 
     async def talk() -> None:
         channel = await websocket.websocket_connect(f"ws://127.0.0.1:{preview.port}/livereload")
-        for message in ("not json", "[1, 2]", '{"command": 5}', '{"command": "info"}', "\x00"):
+        for message in ("not json", "[1, 2]", '{"command": 5}', '{"command": "info"}', "\x00",
+                        '{"command":"info","url":"http://[::1"}', "[" * 100_000,
+                        '{"command":"info","url":"http://a:99999/"}'):
             await channel.write_message(message)
         await channel.write_message('{"command": "hello", "protocols": []}')
         answer = await channel.read_message()
@@ -215,6 +218,60 @@ def test_odd_requests_get_an_answer_not_a_traceback(preview):
     output = "\n".join(preview.lines)
     assert "Traceback" not in output and "ERROR" not in output
     del httpclient
+
+
+def test_answers_only_to_the_host_names_it_serves_on(preview):
+    """DNS rebinding: a page of evil.example whose name is made to point at 127.0.0.1
+    sends `Host: evil.example`; it gets no draft page, nor the reload channel."""
+    assert preview.raw(WUHUA_PAGE)[0] == 200
+    assert preview.raw(WUHUA_PAGE, host=f"localhost:{preview.port}")[0] == 200
+    for host in ("evil.example", f"evil.example:{preview.port}", f"127.0.0.1:{preview.port + 1}",
+                 "127.0.0.1.evil.example", f"a@127.0.0.1:{preview.port}", ""):
+        status, data = preview.raw(WUHUA_PAGE, host=host)
+        assert status in (400, 403), (host, data[:200])
+        assert "城乡医疗救助专项资金".encode() not in data, host
+        assert preview.raw("/livereload.js", host=host)[0] in (400, 403), host
+    from tornado import httpclient, ioloop, websocket
+
+    url = f"ws://127.0.0.1:{preview.port}/livereload"
+
+    async def connect(origin: str | None, host: str | None = None) -> int:
+        headers = {"Origin": origin} if origin else {}
+        if host:
+            headers["Host"] = host
+        try:
+            channel = await websocket.websocket_connect(
+                httpclient.HTTPRequest(url, headers=headers))
+        except httpclient.HTTPClientError as err:
+            return err.code
+        channel.close()
+        return 101
+
+    def status(origin: str | None, host: str | None = None) -> int:
+        return ioloop.IOLoop.current().run_sync(lambda: connect(origin, host), timeout=WAIT)
+
+    assert status(f"http://127.0.0.1:{preview.port}") == 101
+    assert status("http://evil.example") == 403
+    assert status(f"http://evil.example:{preview.port}") == 403
+    assert status("http://evil.example", host="evil.example") == 403
+    assert preview.raw(WUHUA_PAGE)[0] == 200
+
+
+def test_a_link_inside_public_leading_out_is_not_followed(preview, site, tmp_path):
+    """The preview serves the last build's search files from public/; a folder link
+    there (public/pagefind-parts/etc → a folder outside) leads nowhere."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "passwd").write_text("root:x:0:0\n", encoding="utf-8")
+    parts = site / "public" / "pagefind-parts"
+    parts.mkdir(parents=True)
+    (parts / "etc").symlink_to(outside, target_is_directory=True)
+    (parts / "inside.json").write_text("{}", encoding="utf-8")
+    (site / "public" / "pagefind").symlink_to(outside, target_is_directory=True)
+    assert preview.get("/pagefind-parts/inside.json")[0] == 200
+    for path in ("/pagefind-parts/etc/passwd", "/pagefind/passwd"):
+        status, _, body = preview.get(path)
+        assert status == 404 and b"root:" not in body, path
 
 
 # ---- rebuilding -----------------------------------------------------------------------

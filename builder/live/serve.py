@@ -13,8 +13,12 @@ page reloads when what it shows has changed.
   page then shows the error page listing each problem, and the terminal prints the
   same lines. The next good save recovers.
 - The reload channel speaks livereload's protocol (its livereload.js client), from the
-  same origin: the pages' Content-Security-Policy allows scripts from 'self' only.
-  Each open page says which address it shows, so only pages that changed reload.
+  same origin: the pages' Content-Security-Policy allows scripts from 'self' only, and
+  a channel opened from a page of another Origin is refused. Each open page says which
+  address it shows, so only pages that changed reload.
+- Every answer goes only to a request naming the address the preview binds in its Host
+  header (Hosts): the drafts are not for a page of another site whose name was made
+  to point at this computer (DNS rebinding).
 - The preview writes nothing into the site folder (no output folder, no .cache/), so
   it needs no share of the build lock (lock.py): a `budgetsite build` beside it runs
   as if it were not there.
@@ -22,10 +26,13 @@ page reloads when what it shows has changed.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import mimetypes
+import os
 import queue
 import signal
+import socket
 import sys
 import threading
 import time
@@ -91,9 +98,10 @@ def say(text: str, error: bool = False) -> None:
 class Preview:
     """The engine, the outcome of its last update and the changes waiting for the next."""
 
-    def __init__(self, root: Path, port: int):
+    def __init__(self, root: Path, port: int, host: str = "127.0.0.1"):
         self.root = root
         self.port = port
+        self.hosts = Hosts(host, port)
         self.number = 0
         self.failure: Failure | None = None
         self.warnings: tuple[str, ...] = ()
@@ -106,11 +114,15 @@ class Preview:
         return self.engine.files
 
     def published(self, name: str) -> bytes | None:
-        """A file of the last published build (public/), where it is a regular file;
-        `name` has passed safe_parts."""
-        path = self.root / "public" / name
+        """A file of the last published build (public/), where it is a regular file
+        inside public/ once every link on its way is resolved (a link
+        public/pagefind-parts/etc → /etc leads out); `name` has passed safe_parts."""
+        folder = os.path.realpath(self.root / "public")
+        path = os.path.realpath(os.path.join(folder, name))
+        if os.path.commonpath([folder, path]) != folder or path == folder:
+            return None
         try:
-            return path.read_bytes() if path.is_file() and not path.is_symlink() else None
+            return Path(path).read_bytes() if os.path.isfile(path) else None
         except OSError:
             return None
 
@@ -225,25 +237,90 @@ class Preview:
             self.loop.add_callback(ReloadChannel.reload, names)
 
 
+@dataclass(frozen=True)
+class Hosts:
+    """The names a request may give in its Host header: those of the address the
+    preview binds. A page of another site whose name is made to point at 127.0.0.1
+    (DNS rebinding) sends its own name, and so is refused the drafts.
+
+    Bound to one address: that address, and `localhost` when it is a loopback one.
+    Bound to every address (0.0.0.0, ::): any address written as digits, and this
+    computer's own name; a name of the attacker's never passes."""
+
+    bound: str
+    port: int
+
+    def allows(self, host_header: str | None) -> bool:
+        name, port = split_host(host_header or "")
+        if name is None or port not in (None, self.port):
+            return False
+        bound = self.bound.strip("[]").lower()
+        if name == bound:
+            return True
+        wildcard = _address(bound)
+        if wildcard is not None and wildcard.is_unspecified:
+            return _address(name) is not None or name in _own_names()
+        return name == "localhost" and wildcard is not None and wildcard.is_loopback
+
+
+def split_host(value: str) -> tuple[str | None, int | None]:
+    """('127.0.0.1', 8000) from '127.0.0.1:8000', ('::1', None) from '[::1]'; (None,
+    None) when it is not a host."""
+    try:
+        parts = urlsplit("//" + value.strip())
+        port = parts.port
+    except ValueError:
+        return None, None
+    name = (parts.hostname or "").rstrip(".")
+    if not name or parts.username is not None or parts.path or parts.query:
+        return None, None
+    return name.lower(), port
+
+
+def _address(name: str):
+    try:
+        return ipaddress.ip_address(name)
+    except ValueError:
+        return None
+
+
+def _own_names() -> set[str]:
+    return {socket.gethostname().lower(), socket.getfqdn().lower(), "localhost"}
+
+
 class ReloadChannel(websocket.WebSocketHandler):
     """livereload's protocol: the client says hello, then which page it shows."""
 
     open_pages: dict["ReloadChannel", str] = {}
 
+    def initialize(self, hosts: Hosts) -> None:
+        self.hosts = hosts
+
+    def prepare(self) -> None:
+        if not self.hosts.allows(self.request.headers.get("Host")):
+            raise web.HTTPError(403)
+
     def check_origin(self, origin: str) -> bool:
-        return True  # the preview binds the loopback address by default
+        """Only a page of the preview itself: the Origin is the address asked for."""
+        try:
+            parts = urlsplit(origin)
+        except ValueError:
+            return False
+        return (parts.scheme == "http" and self.hosts.allows(parts.netloc)
+                and parts.netloc.lower() == self.request.headers.get("Host", "").lower())
 
     def on_message(self, message) -> None:
         try:
             said = json.loads(message)
             command = said.get("command")
-        except (ValueError, TypeError, AttributeError):
+            url = said.get("url")
+            if command == "info" and isinstance(url, str):
+                self.open_pages[self] = page_file(urlsplit(url).path)
+        except (ValueError, TypeError, AttributeError, RecursionError):
             return  # not the protocol: ignore, as livereload.js ignores what it does not know
         if command == "hello":
             self.write_message({"command": "hello", "serverName": "budgetsite",
                                 "protocols": ["http://livereload.com/protocols/official-7"]})
-        elif command == "info" and isinstance(said.get("url"), str):
-            self.open_pages[self] = page_file(urlsplit(said["url"]).path)
 
     def on_close(self) -> None:
         self.open_pages.pop(self, None)
@@ -308,6 +385,13 @@ class PreviewHandler(web.RequestHandler):
 
     def initialize(self, preview: Preview) -> None:
         self.preview = preview
+
+    def prepare(self) -> None:
+        if not self.preview.hosts.allows(self.request.headers.get("Host")):
+            self.set_header("Cache-Control", "no-store")
+            self.send(403, "text/plain; charset=utf-8",
+                      b"refused: this preview answers only to the address it serves on\n",
+                      self.request.method != "HEAD")
 
     def compute_etag(self) -> None:
         return None
@@ -400,14 +484,25 @@ class Watch(FileSystemEventHandler):
             self.preview.changes.put(path)
 
 
+class HostCheckedScript(LiveReloadJSHandler):
+    """livereload.js, to the preview's own Host names only (as every other answer)."""
+
+    def initialize(self, hosts: Hosts) -> None:
+        self.hosts = hosts
+
+    def prepare(self) -> None:
+        if not self.hosts.allows(self.request.headers.get("Host")):
+            raise web.HTTPError(403)
+
+
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
 def application(preview: Preview) -> web.Application:
     return web.Application([
-        (r"/livereload", ReloadChannel),
-        (r"/livereload\.js", LiveReloadJSHandler),
+        (r"/livereload", ReloadChannel, {"hosts": preview.hosts}),
+        (r"/livereload\.js", HostCheckedScript, {"hosts": preview.hosts}),
         (r".*", PreviewHandler, {"preview": preview}),
     ], log_function=lambda handler: None)
 
@@ -418,7 +513,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1") -> int:
         raise ConfigError(f"{root / 'content'}: no content/ folder here; use --root to "
                           f"point at a site folder")
     root = root.resolve()
-    preview = Preview(root, port)
+    preview = Preview(root, port, host)
     server = httpserver.HTTPServer(application(preview))
     try:
         server.listen(port, address=host)
