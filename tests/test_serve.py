@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -474,3 +475,44 @@ def test_the_search_page_uses_the_last_published_index(site):
         assert server.raw("/pagefind/../../content/site.yaml")[0] == 403
     finally:
         server.stop()
+
+
+def test_content_removed_and_made_again_is_still_watched(preview, site, tmp_path):
+    """content/ deleted and made anew (a `git checkout` of another branch, a copy put
+    back): the page comes back, and so do later edits of the new folder's files."""
+    content = site / "content"
+    aside = tmp_path / "content-aside"
+    shutil.copytree(content, aside)
+    start = len(preview.lines)
+    shutil.rmtree(content)
+    failed = preview.wait_for("budgetsite: build 2 failed", start)
+    shutil.copytree(aside, content)
+    back = preview.wait_for("budgetsite: build 3:", failed)
+    assert preview.get(WUHUA_PAGE)[0] == 200
+    edit(site / WUHUA / "project.yaml", "  zh: 城乡医疗救助专项资金\n",
+         "  zh: 城乡医疗救助专项资金（重建后）\n")
+    preview.wait_for("budgetsite: build 4:", back)
+    assert "（重建后）" in preview.get(WUHUA_PAGE)[2].decode("utf-8")
+
+
+def test_a_file_that_was_a_folder_for_a_while_recovers(preview, site):
+    """zh.md made a folder of that name (a problem of the tree: not in a project folder),
+    then a file again: the site-level problem goes with the folder, without a save of
+    site.yaml."""
+    narrative = site / WUHUA / "zh.md"
+    text = narrative.read_text(encoding="utf-8")
+    start = len(preview.lines)
+    narrative.unlink()
+    narrative.mkdir()
+    failed = preview.wait_for("budgetsite: build", start)
+    while "not in a project folder" not in page_text(preview.get(WUHUA_PAGE)[2]):
+        failed = preview.wait_for("budgetsite: build", failed + 1)
+    narrative.rmdir()
+    narrative.write_text(text + "\n恢复后的一句。\n", encoding="utf-8")
+    deadline = time.monotonic() + WAIT
+    while True:
+        status, _, body = preview.get(WUHUA_PAGE)
+        if status == 200 and "恢复后的一句".encode() in body:
+            break
+        assert time.monotonic() < deadline, page_text(body)[:2000]
+        time.sleep(0.2)

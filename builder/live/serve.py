@@ -457,16 +457,26 @@ class Watch(FileSystemEventHandler):
 
     def __init__(self, preview: Preview, observer, roots: list[Path]):
         self.preview, self.observer = preview, observer
-        self.watching: set[Path] = set()
+        self.watching: dict[Path, Any] = {}  # folder → its watch
         for path in roots:
             self.watch(path)
-        # A site_templates/ made after the start is watched from then on.
+        # A site_templates/ made after the start, or a content/ removed and made anew,
+        # is watched from then on.
         observer.schedule(self, str(preview.root), recursive=False, event_filter=CHANGES)
 
     def watch(self, path: Path) -> None:
-        if path.is_dir() and path not in self.watching:
-            self.observer.schedule(self, str(path), recursive=True, event_filter=CHANGES)
-            self.watching.add(path)
+        """Watch the folder at `path` as it is now. A watch names the folder it was
+        made on, not the name: a folder removed and made again under the same name
+        is another folder, which the old watch never sees, so it is made again."""
+        old = self.watching.pop(path, None)
+        if old is not None:
+            try:
+                self.observer.unschedule(old)
+            except (KeyError, OSError):
+                pass  # its emitter stopped when its folder went
+        if path.is_dir():
+            self.watching[path] = self.observer.schedule(self, str(path), recursive=True,
+                                                         event_filter=CHANGES)
 
     def on_any_event(self, event) -> None:
         if event.event_type not in self.KINDS:
