@@ -519,6 +519,15 @@ def test_yaml_1_1_number_forms_are_refused_where_they_stand(root, field, written
                and m.endswith(" [yaml.number]") for m in messages), messages
 
 
+@pytest.mark.parametrize("field", sorted(NUMBER_FIELDS))
+@pytest.mark.parametrize("written", ["-0.00", "-0.0", '"-0.00"', "-0.000"])
+def test_a_negative_zero_is_refused_where_it_stands(root, field, written):
+    """-0.00 is not below zero, yet the page would print "-0.00元"."""
+    messages = refused(outcome(root, {PROJECT_YAML: with_number(field, written)}))
+    assert any(m.startswith(f"{PROJECT_YAML.as_posix()}:{line_of(field)}:")
+               and "negative" in m and m.endswith(" [schema.range]") for m in messages), messages
+
+
 @pytest.mark.parametrize("field", ["budget year", "component"])
 @pytest.mark.parametrize("written", ["7968243.985", "1.001", "0.125"])
 def test_yuan_amounts_are_exact_to_the_fen(root, field, written):
@@ -736,3 +745,31 @@ def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "could not write" in lines[0] and "a-file" in lines[0], lines
+
+
+# --- the site's contact: one address, never extra mail headers --------------------------------
+
+@pytest.mark.parametrize("contact", [
+    "a@b?bcc=evil.example", "a@b.org?bcc=evil.example", "a@b.org&cc=evil.example",
+    "a@b.org,evil@example.org", "a@b.org%3Fbcc=evil.example", "a b@example.org",
+    "mailto:a@example.org", "javascript:alert(1)//@x.org", "http://example.org/report",
+    "https://example.org/report#x", 'https://example.org/"onclick=x',
+])
+def test_a_contact_with_extra_headers_or_another_scheme_is_refused(root, contact):
+    """`a@b?bcc=evil.example` would become mailto:a@b?bcc=evil.example?subject=… on every
+    project page: a copy of every report to someone else."""
+    site_yaml = Path("content/site.yaml")
+    text = (REPO / site_yaml).read_text(encoding="utf-8") + f"contact: {json.dumps(contact)}\n"
+    line = text.count("\n")
+    messages = refused(outcome(root, {site_yaml: text.encode()}))
+    assert any(m.startswith(f"content/site.yaml:{line}:") and ": contact: " in m
+               and m.endswith(" [schema.pattern]") for m in messages), messages
+
+
+@pytest.mark.parametrize("contact", ["corrections@example.org", "a.b+budget@mail.example.org",
+                                     "https://example.org/report?form=1"])
+def test_an_address_or_an_https_page_is_accepted_as_contact(root, contact):
+    site_yaml = Path("content/site.yaml")
+    text = (REPO / site_yaml).read_text(encoding="utf-8") + f"contact: {json.dumps(contact)}\n"
+    content = outcome(root, {site_yaml: text.encode()})
+    assert isinstance(content, Content) and content.config.contact == contact
