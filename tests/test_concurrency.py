@@ -121,8 +121,8 @@ def test_the_lock_waits_then_refuses_and_is_reentrant(tmp_path):
 
 def test_the_lock_is_taken_where_no_cache_folder_can_be_made(tmp_path):
     """Where ROOT/.cache/ cannot be made (here a file stands in its place; a read-only
-    root is the same) the lock is the output's parent folder, and a second build still
-    finds it taken."""
+    root is the same) the lock is the root folder, and a second build still finds it
+    taken."""
     root = copy_site(tmp_path / "site")
     (root / ".cache").write_text("not a folder")
     out = tmp_path / "out" / "public"
@@ -162,3 +162,21 @@ def test_the_swap_without_an_atomic_exchange_never_leaves_the_output_missing(tmp
     monkeypatch.undo()
     build(root, None, "--no-search")
     assert tree(root / "public") != before
+
+
+def test_the_lock_never_stands_in_for_a_missing_output_parent(tmp_path):
+    """With .cache/ unusable and --out under a folder that does not exist yet, the lock
+    is not made as a file where that folder belongs: the build makes the folder and
+    publishes, and a second build of the root still waits for the first."""
+    root = copy_site(tmp_path / "site")
+    (root / ".cache").write_text("not a folder")
+    out = tmp_path / "new" / "public"
+    with site_lock(root, out, wait=0):
+        assert not (tmp_path / "new").exists()
+        busy = run_budgetsite("build", "--root", root, "--out", tmp_path / "other" / "public",
+                              "--no-cache", "--no-search", "--wait", "0")
+    assert busy.returncode == 1 and "still running" in busy.stderr, busy.stderr
+    result = run_budgetsite("build", "--root", root, "--out", out, "--no-cache",
+                            "--no-search", "--wait", "0")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "new").is_dir() and (out / "zh" / "index.html").is_file()
