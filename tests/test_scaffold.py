@@ -225,3 +225,21 @@ def test_a_new_site_names_every_placeholder_until_it_is_replaced(tmp_path):
     result = run_budgetsite("check", "--root", site, "--strict", "site.placeholder")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "site.placeholder" not in result.stdout + result.stderr
+
+
+def test_init_is_all_or_nothing(tmp_path):
+    """When one file cannot be written (here a file .github stands where its folder
+    belongs), init leaves nothing of its own behind, so a second try, once the cause is
+    gone, is not refused for the files the first one wrote."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "notes.txt").write_text("ours\n", encoding="utf-8")
+    (site / ".github").write_text("in the way\n", encoding="utf-8")
+    result = run_budgetsite("init", site)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "could not write the new site" in result.stderr
+    assert sorted(p.name for p in site.rglob("*")) == [".github", "notes.txt"]
+    (site / ".github").unlink()
+    result = run_budgetsite("init", site)
+    assert result.returncode == 0, result.stderr
+    assert (site / "content/site.yaml").is_file() and (site / "notes.txt").is_file()
