@@ -26,6 +26,8 @@ CODES: dict[str, Code] = {
     "file.empty": Code(ERROR, "the file holds nothing"),
     "file.encoding": Code(ERROR, "the file is not UTF-8 text"),
     "file.character": Code(ERROR, "a control or separator character in the text"),
+    "file.invisible": Code(ERROR, "an invisible character that changes what the text shows "
+                                  "(a bidi override or isolate, a zero-width character)"),
     "file.symlink": Code(ERROR, "a symbolic link where a file or folder should be"),
     "file.not-regular": Code(ERROR, "a folder, device, pipe or socket, not a file"),
     "file.unreadable": Code(ERROR, "the file cannot be opened"),

@@ -19,7 +19,7 @@ from builder.core.model import (
     Project,
     Section,
 )
-from builder.sources import narrative
+from builder.sources import characters, narrative
 
 if TYPE_CHECKING:
     from builder.core.errors import Checker
@@ -158,7 +158,9 @@ def check_duplicates(projects: list[Project], problems: list[Problem]) -> None:
     projects are read (they may be read in parallel or come from a cache)."""
     seen: dict[tuple, Project] = {}
     for project in projects:
-        key = (project.district.slug, project.year, project.name.zh)
+        # Names that look the same are the same name: a full-width letter, an ideographic
+        # space or an invisible character must not let a copy pass.
+        key = (project.district.slug, project.year, characters.comparable(project.name.zh))
         if key in seen:
             problems.append(Problem(f"{project.source_dir}/project.yaml", 1, 1,
                                     "name", f"the same project name and year as "
