@@ -65,6 +65,7 @@ def outcome(root: Path, files: dict[Path, bytes]) -> Content | ContentError:
             (root / path).write_bytes(data)
         try:
             content = discover.load_content(root)
+            site_stage.make_site(content)  # as `check` does: a slug a page of the site takes
         except ContentError as err:
             assert_located(root, err)
             note_outcome("refused")

@@ -14,12 +14,6 @@ from builder.core.model import Text
 # the remaining 10 points are for the budget execution rate (the table leaves it out).
 EXPECTED_WEIGHTS = (Decimal(90), Decimal(100))
 
-# First path segments under /<lang>/ that belong to the site's own pages, so no
-# district slug may take them.
-RESERVED_SLUGS = frozenset({"districts", "years", "units", "search", "data", "static",
-                            "about", "glossary", "indicators", "programmes", "embed",
-                            "changes"})
-
 LEVEL1: dict[str, Text] = {
     "output": Text("产出指标", "Output indicators"),
     "benefit": Text("效益指标", "Benefit indicators"),

@@ -10,6 +10,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from builder.core.errors import ContentError
 from builder.core.i18n import LANGS
 from builder.core.model import Content, District, Indicator, Project, Text
 from builder.history.log import History, recent_changes
@@ -21,7 +22,15 @@ from builder.site.totals import (
     share_totals,
     year_totals,
 )
-from builder.site.urls import Crumb, Page, Urls, home_crumb, translations, year_label
+from builder.site.urls import (
+    Crumb,
+    Page,
+    Urls,
+    district_clashes,
+    home_crumb,
+    translations,
+    year_label,
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,11 @@ class Site:
 
 def make_site(content: Content, base_path: str | None = None,
               history: History | None = None) -> Site:
+    """The site model of `content`. Raises ContentError for a district whose slug one of
+    the site's own pages takes (the sources cannot know the URLs)."""
+    clashes = district_clashes(content.districts)
+    if clashes:
+        raise ContentError(clashes)
     config = content.config
     return Site(content, Urls(base_path if base_path is not None else config.base_path,
                               config.base_url), groupings.group(content), history)
