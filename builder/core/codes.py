@@ -93,6 +93,8 @@ CODES: dict[str, Code] = {
     "narrative.missing-section": Code(WARNING, "one of the five sections is not there"),
     "project.duplicate": Code(WARNING, "two projects of one district and year, one name"),
     "continues.unit": Code(WARNING, "continues: names another unit's project"),
+    "programme.total": Code(WARNING, "a programme's yearly amounts exceed the multi-year "
+                                     "total one of its projects states"),
     "site.placeholder": Code(WARNING, "a value of site.yaml or districts.yaml as init wrote it"),
     "link.broken": Code(WARNING, "a link or #anchor of the built site leads nowhere"),
 }

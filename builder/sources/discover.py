@@ -105,6 +105,7 @@ def assemble(site: SiteSources, entries: Iterable[Entry]) -> Content:
             projects.append(project)
     rules.check_duplicates(projects, problems)
     rules.check_continues(projects, problems)
+    rules.check_programme_totals(projects, problems)
     errors = [p for p in problems if not p.warning]
     if errors or site.config is None or site.city is None:
         raise ContentError(problems)
