@@ -516,3 +516,24 @@ def test_a_file_that_was_a_folder_for_a_while_recovers(preview, site):
             break
         assert time.monotonic() < deadline, page_text(body)[:2000]
         time.sleep(0.2)
+
+
+def test_workers_are_forked_only_while_no_other_thread_runs(monkeypatch):
+    """The preview's web server and file watcher run in threads: a worker forked beside
+    them would inherit their locks as they were at that instant, and hang on one that
+    was held. So work is forked out only from a process that runs one thread (the
+    preview's first build, before they start); with other threads it is done here."""
+    from builder.core import parallel
+    monkeypatch.setenv("BUDGETSITE_WORKERS", "2")
+    items = list(range(40))
+    alone = set(parallel.forked_map(lambda _: os.getpid(), items, at_least=2, batch=4))
+    assert alone - {os.getpid()}, "with one thread the work should be forked out"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        beside = set(parallel.forked_map(lambda _: os.getpid(), items, at_least=2, batch=4))
+    finally:
+        stop.set()
+        other.join()
+    assert beside == {os.getpid()}

@@ -65,6 +65,7 @@ from builder.live.engine import Engine
 from builder.outputs import search
 from builder.render import renderer as render
 from builder.site.urls import output_file
+from builder.sources import inputs as sources
 
 QUIET_SECONDS = 0.03   # a burst of saves is over when the files are quiet this long
 LONGEST_WAIT = 0.3     # ... or when it has lasted this long
@@ -532,11 +533,18 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1") -> int:
                           f"try another --port") from None
     observer = Observer()
     Watch(preview, observer, preview.watched())
-    observer.start()
     signal.signal(signal.SIGTERM, _interrupt)
     worker = threading.Thread(target=preview.run, name="budgetsite-engine", daemon=True)
     try:
+        # The first build, the whole site, before any other thread runs: only then may
+        # it fork render workers (core.parallel.single_threaded); later updates render
+        # in the engine's thread. What changed meanwhile is caught up at once.
+        before = sources.fingerprint(root, "serve")
         preview.update(None)
+        observer.start()
+        if before is None or sources.fingerprint(root, "serve") != before:
+            for path in preview.watched():
+                preview.changes.put(path)
         worker.start()
         preview.loop = ioloop.IOLoop.current()
         say(f"budgetsite: serving http://{host}:{port}/ (watching content/ and "
