@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, copy_site, run_budgetsite
 
-from builder.live.serve import page_file, safe_parts
+from builder.live.serve import Hosts, page_file, safe_parts
 
 WAIT = 120  # seconds; only ever reached when something is wrong
 WUHUA = "content/projects/wuhua/2025/urban-rural-medical-assistance"
@@ -144,6 +144,21 @@ def page_text(body: bytes) -> str:
 ])
 def test_safe_parts(raw, parts):
     assert safe_parts(raw) == parts
+
+
+@pytest.mark.parametrize("bound, allowed, refused", [
+    ("127.0.0.1", ["127.0.0.1:8000", "localhost:8000", "127.0.0.1"],
+     ["evil.example:8000", "127.0.0.2:8000", "127.0.0.1:8001", "[::1]:8000", "", "a@b",
+      "127.0.0.1:8000/x", "127.0.0.1:99999"]),
+    ("0.0.0.0", ["10.0.0.5:8000", "127.0.0.1:8000", "[::1]:8000", "localhost:8000"],
+     ["evil.example:8000", "10.0.0.5.nip.io:8000"]),
+    ("localhost", ["localhost:8000", "127.0.0.1:8000", "[::1]:8000"],
+     ["evil.example:8000", "10.0.0.5:8000"]),
+])
+def test_the_host_names_the_preview_answers(bound, allowed, refused):
+    hosts = Hosts(bound, 8000)
+    assert [h for h in allowed if not hosts.allows(h)] == []
+    assert [h for h in refused if hosts.allows(h)] == []
 
 
 # ---- serving -------------------------------------------------------------------------

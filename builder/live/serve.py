@@ -26,6 +26,7 @@ page reloads when what it shows has changed.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import mimetypes
@@ -244,7 +245,8 @@ class Hosts:
     preview binds. A page of another site whose name is made to point at 127.0.0.1
     (DNS rebinding) sends its own name, and so is refused the drafts.
 
-    Bound to one address: that address, and `localhost` when it is a loopback one.
+    Bound to one address: that address, and `localhost` when it is a loopback one (bound
+    to `localhost`: that name and the loopback addresses).
     Bound to every address (0.0.0.0, ::): any address written as digits, and this
     computer's own name; a name of the attacker's never passes."""
 
@@ -258,10 +260,12 @@ class Hosts:
         bound = self.bound.strip("[]").lower()
         if name == bound:
             return True
-        wildcard = _address(bound)
-        if wildcard is not None and wildcard.is_unspecified:
-            return _address(name) is not None or name in _own_names()
-        return name == "localhost" and wildcard is not None and wildcard.is_loopback
+        asked, address = _address(name), _address(bound)
+        if address is not None and address.is_unspecified:
+            return asked is not None or name in _own_names()
+        if bound == "localhost":
+            return asked is not None and asked.is_loopback
+        return name == "localhost" and address is not None and address.is_loopback
 
 
 def split_host(value: str) -> tuple[str | None, int | None]:
@@ -285,8 +289,9 @@ def _address(name: str):
         return None
 
 
-def _own_names() -> set[str]:
-    return {socket.gethostname().lower(), socket.getfqdn().lower(), "localhost"}
+@functools.cache
+def _own_names() -> frozenset[str]:
+    return frozenset({socket.gethostname().lower(), socket.getfqdn().lower(), "localhost"})
 
 
 class ReloadChannel(websocket.WebSocketHandler):
