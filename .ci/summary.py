@@ -14,11 +14,15 @@ GATES = {
     "test_accessibility": "accessibility: axe WCAG 2.1 AA, keyboard, table headers, 360 px",
     "test_html_valid": "valid HTML: every page through the Nu HTML Checker",
     "test_links": "no broken links: every internal link and #anchor",
-    "test_hostile": "hostile input: generated sources end in a located error",
+    "test_hostile": "hostile input: generated sources end in a located error; bidi and "
+                    "invisible characters, negative zero, mail headers in contact refused",
     "test_xss": "no script from content: Chromium runs nothing, CSP on every page",
     "test_reproducible": "reproducible and atomic: identical bytes, killed builds, preview",
+    "test_serve": "the preview: its own Host and Origin only, nothing outside the site, "
+                  "every change seen (content/ made anew, a folder become a file)",
     "test_incremental": "incremental equals cold: random edits, cached builds and the live engine byte for byte",
-    "test_concurrency": "concurrency: builds started together, one at a time, the cold site",
+    "test_concurrency": "concurrency: builds started together, one at a time, the cold site; "
+                        "Pagefind dies with a build killed alone; the lock never a stray file",
     "test_cache_integrity": "cache integrity: damaged cache files dropped, the cold output",
     "test_stored_output": "stored output: a small site equals tests/expected/ file by file",
     "test_install": "installable: the wheel in a fresh venv builds a content-only site, init",

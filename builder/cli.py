@@ -158,8 +158,10 @@ def _build(args) -> int:
 
 
 def _check(args) -> int:
+    from builder.site import structure
     from builder.sources import discover, translations
     content = discover.load_content(args.root)
+    structure.make_site(content)  # what only the site's URLs show (a reserved slug)
     if args.translations:
         print("\n".join(translations.report(content)))
         return 0

@@ -92,6 +92,25 @@ def test_axe_finds_no_wcag_21_aa_violations(page, pages, servers):
     assert not found, "\n".join(found)
 
 
+LANDMARKS = {"runOnly": {"type": "rule", "values": ["landmark-unique"]},
+             "resultTypes": ["violations"]}
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_every_landmark_has_a_name_of_its_own(page, pages, servers, width):
+    """axe's landmark-unique (a best practice, outside the WCAG tags above): a section
+    and the scrolling table region inside it once shared one name, so a screen reader's
+    list of landmarks named the funding summary, or a scorecard table, twice."""
+    axe = Axe()
+    found = []
+    for site, kind, path in pages:
+        results = axe.run(open_page(page, servers, site, path, width), options=LANDMARKS)
+        for violation in results.response["violations"]:
+            targets = [" ".join(node["target"]) for node in violation["nodes"]][:5]
+            found.append(f"/{kind} (/{path}) at {width} px: {violation['id']} at {targets}")
+    assert not found, "\n".join(found)
+
+
 def test_the_keyboard_reaches_everything_with_a_visible_focus(page, pages, servers):
     problems = []
     for site, kind, path in pages:

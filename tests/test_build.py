@@ -264,3 +264,62 @@ def test_a_broken_site_template_is_named_by_file_and_line_without_a_traceback(tm
     assert "site_templates/pages/home.html:2:1: template:" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (root / "public").exists()
+
+
+# --- one address, one page ------------------------------------------------------------------
+
+def test_every_reserved_segment_is_read_off_the_urls_and_listed_in_the_docs():
+    """The segments are not a list kept by hand: the scorecard, the explorer and the
+    programmes (which a hand-kept list once forgot) are there, and the content model's
+    documentation names exactly these."""
+    from builder.site.urls import reserved_segments
+    reserved = reserved_segments()
+    assert {"scorecard", "indicators", "programmes", "embed", "years", "units", "search",
+            "districts", "changes", "glossary", "about"} <= set(reserved)
+    docs = (REPO / "docs/content-model.md").read_text(encoding="utf-8")
+    paragraph = docs[docs.index("A district's `slug` is the first part"):]
+    paragraph = paragraph[:paragraph.index("\n\n")]
+    listed = re.findall(r"`([a-z-]+)`", paragraph.split("same):", 1)[1])
+    assert tuple(listed) == reserved, listed
+
+
+@pytest.mark.parametrize("slug", ["scorecard", "indicators", "programmes", "embed", "changes"])
+def test_a_district_slug_a_page_of_the_site_uses_is_refused_at_its_line(tmp_path, slug):
+    """A district `scorecard` would make /zh/scorecard/ either the scorecard or the
+    district's page, the other lost, linked from the district list and listed twice in
+    the sitemap; `check` and `build` refuse it where it is written."""
+    root = copy_site(tmp_path / "site")
+    districts = root / "content/districts.yaml"
+    text = districts.read_text(encoding="utf-8")
+    districts.write_text(text.replace("  - slug: panlong\n", f"  - slug: {slug}\n"),
+                         encoding="utf-8")
+    line = text[:text.index("  - slug: panlong\n")].count("\n") + 1
+    expected = f"content/districts.yaml:{line}:5: districts[2].slug: '{slug}' cannot be"
+    for command in ("check", "build"):
+        extra = ("--no-search",) if command == "build" else ()
+        result = run_budgetsite(command, "--root", root, *extra)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert expected in result.stderr and "[district.reserved]" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (root / "public").exists()
+
+
+def test_the_renderer_refuses_two_pages_with_one_path():
+    """Whatever makes them, two pages with one address are an error, never one page
+    silently written over the other."""
+    import dataclasses
+
+    from builder.core.errors import BuildError
+    from builder.render import renderer as render
+    from builder.site import structure as site_stage
+    from builder.sources import discover
+    site = site_stage.make_site(discover.load_content(REPO))
+    pages = site_stage.pages(site)
+    scorecard = next(p for p in pages if p.path == "zh/scorecard/")
+    district = next(p for p in pages if p.path == "zh/wuhua/")
+    clash = dataclasses.replace(district, path=scorecard.path)
+    for run in (lambda: render.render_all(site, pages + [clash], tuple(render.template_dirs(REPO))),
+                lambda: render.page_keys(site, pages + [clash],
+                                         render.Renderer(site, tuple(render.template_dirs(REPO))))):
+        with pytest.raises(BuildError, match="two pages have the address /zh/scorecard/"):
+            run()

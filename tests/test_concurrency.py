@@ -121,8 +121,8 @@ def test_the_lock_waits_then_refuses_and_is_reentrant(tmp_path):
 
 def test_the_lock_is_taken_where_no_cache_folder_can_be_made(tmp_path):
     """Where ROOT/.cache/ cannot be made (here a file stands in its place; a read-only
-    root is the same) the lock is the output's parent folder, and a second build still
-    finds it taken."""
+    root is the same) the lock is the root folder, and a second build still finds it
+    taken."""
     root = copy_site(tmp_path / "site")
     (root / ".cache").write_text("not a folder")
     out = tmp_path / "out" / "public"
@@ -162,3 +162,86 @@ def test_the_swap_without_an_atomic_exchange_never_leaves_the_output_missing(tmp
     monkeypatch.undo()
     build(root, None, "--no-search")
     assert tree(root / "public") != before
+
+
+def test_the_lock_never_stands_in_for_a_missing_output_parent(tmp_path):
+    """With .cache/ unusable and --out under a folder that does not exist yet, the lock
+    is not made as a file where that folder belongs: the build makes the folder and
+    publishes, and a second build of the root still waits for the first."""
+    root = copy_site(tmp_path / "site")
+    (root / ".cache").write_text("not a folder")
+    out = tmp_path / "new" / "public"
+    with site_lock(root, out, wait=0):
+        assert not (tmp_path / "new").exists()
+        busy = run_budgetsite("build", "--root", root, "--out", tmp_path / "other" / "public",
+                              "--no-cache", "--no-search", "--wait", "0")
+    assert busy.returncode == 1 and "still running" in busy.stderr, busy.stderr
+    result = run_budgetsite("build", "--root", root, "--out", out, "--no-cache",
+                            "--no-search", "--wait", "0")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "new").is_dir() and (out / "zh" / "index.html").is_file()
+
+
+# A Pagefind that first says it started (its process id in a file), then waits, then
+# becomes the real one: time to kill the build while it runs.
+SLOW_PAGEFIND = """#!{python}
+import os, sys, time
+with open({marker!r}, "w") as out:
+    out.write(str(os.getpid()))
+time.sleep(30)
+os.execv({real!r}, [{real!r}, *sys.argv[1:]])
+"""
+# The build with that Pagefind: as `budgetsite build`, its indexer replaced.
+WITH_PAGEFIND = ("import sys; from pathlib import Path; from builder.outputs import search; "
+                 "search.extended_binary = lambda: Path(sys.argv[1]); "
+                 "from builder.cli import main; sys.exit(main(sys.argv[2:]))")
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie waiting for its parent to read its end."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_pagefind_dies_with_a_build_killed_alone(tmp_path):
+    """`kill -9` of the build process only, as an out-of-memory kill does: its Pagefind
+    does not go on writing into the folders the next build uses; the next build
+    publishes exactly what a cold build writes."""
+    from builder.outputs import search
+    root = copy_site(tmp_path / "site")
+    build(root)
+    (root / PROJECT).write_text((root / PROJECT).read_text("utf-8") + "\n补充一句。\n", "utf-8")
+    marker = tmp_path / "pagefind.pid"
+    slow = tmp_path / "bin" / "pagefind_extended"
+    slow.parent.mkdir()
+    slow.write_text(SLOW_PAGEFIND.format(python=sys.executable, marker=str(marker),
+                                         real=str(search.extended_binary())), "utf-8")
+    slow.chmod(0o755)
+    process = subprocess.Popen([sys.executable, "-c", WITH_PAGEFIND, str(slow), "build",
+                                "--root", str(root)],
+                               env={**os.environ, "PYTHONPATH": str(REPO)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not marker.is_file() or not marker.read_text():
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    pagefind = int(marker.read_text())
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10  # it sleeps 30 s before it would index
+    while alive(pagefind):
+        if time.monotonic() > deadline:
+            os.kill(pagefind, 9)
+            pytest.fail("Pagefind outlived the build killed alone")
+        time.sleep(0.05)
+    result = run_budgetsite("build", "--root", root)
+    assert result.returncode == 0, result.stderr
+    cold = copy_site(tmp_path / "cold")
+    cold_project = cold / PROJECT
+    cold_project.write_text((root / PROJECT).read_text("utf-8"), "utf-8")
+    assert differences(tree(root / "public"), tree(build(cold))) == []
+    leftovers = [p.name for p in root.iterdir() if ".search-" in p.name]
+    assert leftovers == []

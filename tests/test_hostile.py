@@ -65,6 +65,7 @@ def outcome(root: Path, files: dict[Path, bytes]) -> Content | ContentError:
             (root / path).write_bytes(data)
         try:
             content = discover.load_content(root)
+            site_stage.make_site(content)  # as `check` does: a slug a page of the site takes
         except ContentError as err:
             assert_located(root, err)
             note_outcome("refused")
@@ -519,6 +520,15 @@ def test_yaml_1_1_number_forms_are_refused_where_they_stand(root, field, written
                and m.endswith(" [yaml.number]") for m in messages), messages
 
 
+@pytest.mark.parametrize("field", sorted(NUMBER_FIELDS))
+@pytest.mark.parametrize("written", ["-0.00", "-0.0", '"-0.00"', "-0.000"])
+def test_a_negative_zero_is_refused_where_it_stands(root, field, written):
+    """-0.00 is not below zero, yet the page would print "-0.00元"."""
+    messages = refused(outcome(root, {PROJECT_YAML: with_number(field, written)}))
+    assert any(m.startswith(f"{PROJECT_YAML.as_posix()}:{line_of(field)}:")
+               and "negative" in m and m.endswith(" [schema.range]") for m in messages), messages
+
+
 @pytest.mark.parametrize("field", ["budget year", "component"])
 @pytest.mark.parametrize("written", ["7968243.985", "1.001", "0.125"])
 def test_yuan_amounts_are_exact_to_the_fen(root, field, written):
@@ -736,3 +746,108 @@ def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "could not write" in lines[0] and "a-file" in lines[0], lines
+
+
+# --- the site's contact: one address, never extra mail headers --------------------------------
+
+@pytest.mark.parametrize("contact", [
+    "a@b?bcc=evil.example", "a@b.org?bcc=evil.example", "a@b.org&cc=evil.example",
+    "a@b.org,evil@example.org", "a@b.org%3Fbcc=evil.example", "a b@example.org",
+    "mailto:a@example.org", "javascript:alert(1)//@x.org", "http://example.org/report",
+    "https://example.org/report#x", 'https://example.org/"onclick=x',
+])
+def test_a_contact_with_extra_headers_or_another_scheme_is_refused(root, contact):
+    """`a@b?bcc=evil.example` would become mailto:a@b?bcc=evil.example?subject=… on every
+    project page: a copy of every report to someone else."""
+    site_yaml = Path("content/site.yaml")
+    text = (REPO / site_yaml).read_text(encoding="utf-8") + f"contact: {json.dumps(contact)}\n"
+    line = text.count("\n")
+    messages = refused(outcome(root, {site_yaml: text.encode()}))
+    assert any(m.startswith(f"content/site.yaml:{line}:") and ": contact: " in m
+               and m.endswith(" [schema.pattern]") for m in messages), messages
+
+
+@pytest.mark.parametrize("contact", ["corrections@example.org", "a.b+budget@mail.example.org",
+                                     "https://example.org/report?form=1"])
+def test_an_address_or_an_https_page_is_accepted_as_contact(root, contact):
+    site_yaml = Path("content/site.yaml")
+    text = (REPO / site_yaml).read_text(encoding="utf-8") + f"contact: {json.dumps(contact)}\n"
+    content = outcome(root, {site_yaml: text.encode()})
+    assert isinstance(content, Content) and content.config.contact == contact
+
+
+# --- invisible characters: bidi controls reverse figures, zero-width ones hide copies ---------
+
+INVISIBLE_CHARS = ["\u202e", "\u202d", "\u202a", "\u202b", "\u202c", "\u2066", "\u2067",
+                   "\u2068", "\u2069", "\u200e", "\u200f", "\u061c", "\u200b", "\u200c",
+                   "\u200d", "\u2060", "\ufeff", "\u00ad", "\u3164", "\ufe0f", "\U000e0041"]
+FIGURE = "2025年资金安排7968243.98元。"
+
+
+@pytest.mark.parametrize("char", INVISIBLE_CHARS, ids=lambda c: f"U+{ord(c):04X}")
+def test_invisible_characters_in_a_narrative_are_refused_at_line_and_column(root, char):
+    """`2025年资金安排\u202e7968243.98元。` shows in Chromium as "2025年资金安排。元89.3428697"."""
+    heading, _, rest = ORIGINAL_ZH.decode().partition("\n")
+    written = FIGURE.replace("安排", "安排" + char)
+    text = f"{heading}\n\n{written}\n{rest}"
+    messages = refused(outcome(root, {ZH_MD: text.encode()}))
+    col = written.index(char) + 1
+    assert any(m.startswith(f"{ZH_MD.as_posix()}:3:{col}: file: ") and f"U+{ord(char):04X}" in m
+               and m.endswith(" [file.invisible]") for m in messages), messages
+
+
+@pytest.mark.parametrize("char", INVISIBLE_CHARS, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize("escaped", [False, True])
+def test_invisible_characters_in_a_yaml_value_are_refused_where_they_stand(root, char,
+                                                                           escaped):
+    """In a name, written as the character or as a YAML escape ("\\u202e"), which the
+    file's own check cannot see."""
+    text = ORIGINAL.decode()
+    spot = "  zh: 城乡医疗救助专项资金\n"
+    assert spot in text
+    line = text[:text.index(spot)].count("\n") + 1
+    value = (f'"城乡医疗救助\\U{ord(char):08x}专项资金"' if escaped
+             else f"城乡医疗救助{char}专项资金")
+    messages = refused(outcome(root, {PROJECT_YAML: text.replace(spot, f"  zh: {value}\n")
+                                      .encode()}))
+    col = 3 + len("zh: ") + (0 if escaped else len("城乡医疗救助"))
+    assert any(m.startswith(f"{PROJECT_YAML.as_posix()}:{line}:{col}: ")
+               and f"U+{ord(char):04X}" in m and m.endswith(" [file.invisible]")
+               for m in messages), messages
+
+
+@pytest.mark.parametrize("where", ["content/site.yaml", "content/districts.yaml"])
+def test_invisible_characters_in_the_site_files_are_refused(root, where):
+    text = (REPO / where).read_text(encoding="utf-8")
+    name = "昆明" if where.endswith("site.yaml") else "五华区"
+    at = text.index(name) + 1
+    line = text[:at].count("\n") + 1
+    col = at - text.rfind("\n", 0, at)
+    messages = refused(outcome(root, {Path(where): (text[:at] + "\u2067" + text[at:]).encode()}))
+    assert f"{where}:{line}:{col}: file: " in "\n".join(messages), messages
+
+
+def test_every_invisible_character_of_a_file_is_named(root):
+    """All of them at once, each with its line and column, not only the first."""
+    heading, _, rest = ORIGINAL_ZH.decode().partition("\n")
+    text = f"{heading}\n\n\u202e一\n二\u200b三\u2066\n{rest}"
+    messages = refused(outcome(root, {ZH_MD: text.encode()}))
+    found = sorted(m.split(": ")[0] for m in messages if m.endswith("[file.invisible]"))
+    assert found == [f"{ZH_MD.as_posix()}:3:1", f"{ZH_MD.as_posix()}:4:2",
+                     f"{ZH_MD.as_posix()}:4:4"], messages
+
+
+@pytest.mark.parametrize("copied_name", ["城乡医疗救助　专项资金", "城乡医疗救助专项资金 ",
+                                         " 城乡医疗救助 专项资金"])
+def test_a_copy_whose_name_only_looks_the_same_is_a_duplicate(tmp_path, copied_name):
+    """A copied project whose name differs only by a space, ideographic or not (or,
+    refused anyway, an invisible character) is still one name to the duplicate check."""
+    root = one_project_site(tmp_path / "site")
+    copy = root / PROJECT_DIR.parent / "copied"
+    shutil.copytree(root / PROJECT_DIR, copy)
+    text = (copy / "project.yaml").read_text(encoding="utf-8")
+    (copy / "project.yaml").write_text(text.replace("  zh: 城乡医疗救助专项资金\n",
+                                                    f"  zh: {json.dumps(copied_name)}\n"),
+                                       encoding="utf-8")
+    content = discover.load_content(root)
+    assert any(w.code == "project.duplicate" for w in content.warnings), content.warnings

@@ -323,3 +323,21 @@ def test_the_glossary_every_site_ships_states_rules_not_facts_of_our_disclosures
     for _, term, meaning in glossary.TERMS:
         assert not re.search(r"两份|本站公开的|both published|our disclosures",
                              meaning.zh + meaning.en), term.en
+
+
+def test_init_is_all_or_nothing(tmp_path):
+    """When one file cannot be written (here a file .github stands where its folder
+    belongs), init leaves nothing of its own behind, so a second try, once the cause is
+    gone, is not refused for the files the first one wrote."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "notes.txt").write_text("ours\n", encoding="utf-8")
+    (site / ".github").write_text("in the way\n", encoding="utf-8")
+    result = run_budgetsite("init", site)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "could not write the new site" in result.stderr
+    assert sorted(p.name for p in site.rglob("*")) == [".github", "notes.txt"]
+    (site / ".github").unlink()
+    result = run_budgetsite("init", site)
+    assert result.returncode == 0, result.stderr
+    assert (site / "content/site.yaml").is_file() and (site / "notes.txt").is_file()

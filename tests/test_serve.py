@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, copy_site, run_budgetsite
 
-from builder.live.serve import page_file, safe_parts
+from builder.live.serve import Hosts, page_file, safe_parts
 
 WAIT = 120  # seconds; only ever reached when something is wrong
 WUHUA = "content/projects/wuhua/2025/urban-rural-medical-assistance"
@@ -76,10 +77,11 @@ class Preview:
         except urllib.error.HTTPError as err:
             return err.code, err.headers["Content-Type"], err.read()
 
-    def raw(self, target: str) -> tuple[int, bytes]:
+    def raw(self, target: str, host: str | None = None) -> tuple[int, bytes]:
         """Send a request line exactly as given, without any client cleaning the path."""
+        host = f"127.0.0.1:{self.port}" if host is None else host
         with socket.create_connection(("127.0.0.1", self.port), timeout=WAIT) as conn:
-            conn.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            conn.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\n"
                          f"Connection: close\r\n\r\n".encode("latin-1"))
             data = b""
             while chunk := conn.recv(65536):
@@ -144,6 +146,21 @@ def test_safe_parts(raw, parts):
     assert safe_parts(raw) == parts
 
 
+@pytest.mark.parametrize("bound, allowed, refused", [
+    ("127.0.0.1", ["127.0.0.1:8000", "localhost:8000", "127.0.0.1"],
+     ["evil.example:8000", "127.0.0.2:8000", "127.0.0.1:8001", "[::1]:8000", "", "a@b",
+      "127.0.0.1:8000/x", "127.0.0.1:99999"]),
+    ("0.0.0.0", ["10.0.0.5:8000", "127.0.0.1:8000", "[::1]:8000", "localhost:8000"],
+     ["evil.example:8000", "10.0.0.5.nip.io:8000"]),
+    ("localhost", ["localhost:8000", "127.0.0.1:8000", "[::1]:8000"],
+     ["evil.example:8000", "10.0.0.5:8000"]),
+])
+def test_the_host_names_the_preview_answers(bound, allowed, refused):
+    hosts = Hosts(bound, 8000)
+    assert [h for h in allowed if not hosts.allows(h)] == []
+    assert [h for h in refused if hosts.allows(h)] == []
+
+
 # ---- serving -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path, name", [
@@ -204,7 +221,9 @@ def test_odd_requests_get_an_answer_not_a_traceback(preview):
 
     async def talk() -> None:
         channel = await websocket.websocket_connect(f"ws://127.0.0.1:{preview.port}/livereload")
-        for message in ("not json", "[1, 2]", '{"command": 5}', '{"command": "info"}', "\x00"):
+        for message in ("not json", "[1, 2]", '{"command": 5}', '{"command": "info"}', "\x00",
+                        '{"command":"info","url":"http://[::1"}', "[" * 100_000,
+                        '{"command":"info","url":"http://a:99999/"}'):
             await channel.write_message(message)
         await channel.write_message('{"command": "hello", "protocols": []}')
         answer = await channel.read_message()
@@ -215,6 +234,60 @@ def test_odd_requests_get_an_answer_not_a_traceback(preview):
     output = "\n".join(preview.lines)
     assert "Traceback" not in output and "ERROR" not in output
     del httpclient
+
+
+def test_answers_only_to_the_host_names_it_serves_on(preview):
+    """DNS rebinding: a page of evil.example whose name is made to point at 127.0.0.1
+    sends `Host: evil.example`; it gets no draft page, nor the reload channel."""
+    assert preview.raw(WUHUA_PAGE)[0] == 200
+    assert preview.raw(WUHUA_PAGE, host=f"localhost:{preview.port}")[0] == 200
+    for host in ("evil.example", f"evil.example:{preview.port}", f"127.0.0.1:{preview.port + 1}",
+                 "127.0.0.1.evil.example", f"a@127.0.0.1:{preview.port}", ""):
+        status, data = preview.raw(WUHUA_PAGE, host=host)
+        assert status in (400, 403), (host, data[:200])
+        assert "城乡医疗救助专项资金".encode() not in data, host
+        assert preview.raw("/livereload.js", host=host)[0] in (400, 403), host
+    from tornado import httpclient, ioloop, websocket
+
+    url = f"ws://127.0.0.1:{preview.port}/livereload"
+
+    async def connect(origin: str | None, host: str | None = None) -> int:
+        headers = {"Origin": origin} if origin else {}
+        if host:
+            headers["Host"] = host
+        try:
+            channel = await websocket.websocket_connect(
+                httpclient.HTTPRequest(url, headers=headers))
+        except httpclient.HTTPClientError as err:
+            return err.code
+        channel.close()
+        return 101
+
+    def status(origin: str | None, host: str | None = None) -> int:
+        return ioloop.IOLoop.current().run_sync(lambda: connect(origin, host), timeout=WAIT)
+
+    assert status(f"http://127.0.0.1:{preview.port}") == 101
+    assert status("http://evil.example") == 403
+    assert status(f"http://evil.example:{preview.port}") == 403
+    assert status("http://evil.example", host="evil.example") == 403
+    assert preview.raw(WUHUA_PAGE)[0] == 200
+
+
+def test_a_link_inside_public_leading_out_is_not_followed(preview, site, tmp_path):
+    """The preview serves the last build's search files from public/; a folder link
+    there (public/pagefind-parts/etc → a folder outside) leads nowhere."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "passwd").write_text("root:x:0:0\n", encoding="utf-8")
+    parts = site / "public" / "pagefind-parts"
+    parts.mkdir(parents=True)
+    (parts / "etc").symlink_to(outside, target_is_directory=True)
+    (parts / "inside.json").write_text("{}", encoding="utf-8")
+    (site / "public" / "pagefind").symlink_to(outside, target_is_directory=True)
+    assert preview.get("/pagefind-parts/inside.json")[0] == 200
+    for path in ("/pagefind-parts/etc/passwd", "/pagefind/passwd"):
+        status, _, body = preview.get(path)
+        assert status == 404 and b"root:" not in body, path
 
 
 # ---- rebuilding -----------------------------------------------------------------------
@@ -417,3 +490,65 @@ def test_the_search_page_uses_the_last_published_index(site):
         assert server.raw("/pagefind/../../content/site.yaml")[0] == 403
     finally:
         server.stop()
+
+
+def test_content_removed_and_made_again_is_still_watched(preview, site, tmp_path):
+    """content/ deleted and made anew (a `git checkout` of another branch, a copy put
+    back): the page comes back, and so do later edits of the new folder's files."""
+    content = site / "content"
+    aside = tmp_path / "content-aside"
+    shutil.copytree(content, aside)
+    start = len(preview.lines)
+    shutil.rmtree(content)
+    failed = preview.wait_for("budgetsite: build 2 failed", start)
+    shutil.copytree(aside, content)
+    back = preview.wait_for("budgetsite: build 3:", failed)
+    assert preview.get(WUHUA_PAGE)[0] == 200
+    edit(site / WUHUA / "project.yaml", "  zh: 城乡医疗救助专项资金\n",
+         "  zh: 城乡医疗救助专项资金（重建后）\n")
+    preview.wait_for("budgetsite: build 4:", back)
+    assert "（重建后）" in preview.get(WUHUA_PAGE)[2].decode("utf-8")
+
+
+def test_a_file_that_was_a_folder_for_a_while_recovers(preview, site):
+    """zh.md made a folder of that name (a problem of the tree: not in a project folder),
+    then a file again: the site-level problem goes with the folder, without a save of
+    site.yaml."""
+    narrative = site / WUHUA / "zh.md"
+    text = narrative.read_text(encoding="utf-8")
+    start = len(preview.lines)
+    narrative.unlink()
+    narrative.mkdir()
+    failed = preview.wait_for("budgetsite: build", start)
+    while "not in a project folder" not in page_text(preview.get(WUHUA_PAGE)[2]):
+        failed = preview.wait_for("budgetsite: build", failed + 1)
+    narrative.rmdir()
+    narrative.write_text(text + "\n恢复后的一句。\n", encoding="utf-8")
+    deadline = time.monotonic() + WAIT
+    while True:
+        status, _, body = preview.get(WUHUA_PAGE)
+        if status == 200 and "恢复后的一句".encode() in body:
+            break
+        assert time.monotonic() < deadline, page_text(body)[:2000]
+        time.sleep(0.2)
+
+
+def test_workers_are_forked_only_while_no_other_thread_runs(monkeypatch):
+    """The preview's web server and file watcher run in threads: a worker forked beside
+    them would inherit their locks as they were at that instant, and hang on one that
+    was held. So work is forked out only from a process that runs one thread (the
+    preview's first build, before they start); with other threads it is done here."""
+    from builder.core import parallel
+    monkeypatch.setenv("BUDGETSITE_WORKERS", "2")
+    items = list(range(40))
+    alone = set(parallel.forked_map(lambda _: os.getpid(), items, at_least=2, batch=4))
+    assert alone - {os.getpid()}, "with one thread the work should be forked out"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        beside = set(parallel.forked_map(lambda _: os.getpid(), items, at_least=2, batch=4))
+    finally:
+        stop.set()
+        other.join()
+    assert beside == {os.getpid()}

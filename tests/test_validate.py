@@ -625,3 +625,37 @@ def _with(data, path, value):
         parent = parent[key]
     parent[path[-1]] = value
     return data
+
+
+# --- a programme's years against the multi-year total it states ----------------------------
+
+def continue_chenggong(site: Path, amount: str) -> str:
+    """A 2027 project continuing Chenggong 2026 (16,500,000元 over 2026–2028, 5,500,000元
+    in 2026) with `amount` in its budget year; its project.yaml's path."""
+    source = site / CHENGGONG
+    folder = source.parent.parent / "2027" / source.name
+    shutil.copytree(source, folder)
+    path = f"{CHENGGONG.replace('/2026/', '/2027/')}/project.yaml"
+    text = (site / path).read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^year: 2026$", "year: 2027", text)
+    text = text.replace("  budget_year: 5500000.00\n", f"  budget_year: {amount}\n")
+    (site / path).write_text(text + f"continues: {CHENGGONG.split('projects/')[1]}\n",
+                             encoding="utf-8")
+    return path
+
+
+def test_a_programme_whose_years_exceed_its_stated_total_is_warned(site):
+    path = continue_chenggong(site, "12000000.00")
+    result = check(site)
+    assert result.returncode == 0, result.stderr
+    problem = result.find(path, "continues")
+    assert_reported(problem, site, path, "continues", "\ncontinues:", "17,500,000",
+                    "16,500,000", "2026–2028", code="programme.total", warning=True)
+
+
+def test_a_programme_within_its_stated_total_is_silent(site):
+    path = continue_chenggong(site, "5500000.00")
+    result = check(site)
+    assert result.returncode == 0, result.stderr
+    assert not [p for p in result.problems if p.code == "programme.total"], result.stderr
+    assert path  # the continuing project was read: its own warnings name it

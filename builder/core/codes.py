@@ -26,6 +26,8 @@ CODES: dict[str, Code] = {
     "file.empty": Code(ERROR, "the file holds nothing"),
     "file.encoding": Code(ERROR, "the file is not UTF-8 text"),
     "file.character": Code(ERROR, "a control or separator character in the text"),
+    "file.invisible": Code(ERROR, "an invisible character that changes what the text shows "
+                                  "(a bidi override or isolate, a zero-width character)"),
     "file.symlink": Code(ERROR, "a symbolic link where a file or folder should be"),
     "file.not-regular": Code(ERROR, "a folder, device, pipe or socket, not a file"),
     "file.unreadable": Code(ERROR, "the file cannot be opened"),
@@ -97,6 +99,8 @@ CODES: dict[str, Code] = {
     "narrative.missing-section": Code(WARNING, "one of the five sections is not there"),
     "project.duplicate": Code(WARNING, "two projects of one district and year, one name"),
     "continues.unit": Code(WARNING, "continues: names another unit's project"),
+    "programme.total": Code(WARNING, "a programme's yearly amounts exceed the multi-year "
+                                     "total one of its projects states"),
     "site.placeholder": Code(WARNING, "a value of site.yaml or districts.yaml as init wrote it"),
     "link.broken": Code(WARNING, "a link or #anchor of the built site leads nowhere"),
 }

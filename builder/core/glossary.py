@@ -16,12 +16,6 @@ EXPECTED_WEIGHTS = (Decimal(90), Decimal(100))
 _PARTIAL, _WHOLE = EXPECTED_WEIGHTS
 _EXECUTION = _WHOLE - _PARTIAL  # the points of the budget execution rate
 
-# First path segments under /<lang>/ that belong to the site's own pages, so no
-# district slug may take them.
-RESERVED_SLUGS = frozenset({"districts", "years", "units", "search", "data", "static",
-                            "about", "glossary", "indicators", "programmes", "embed",
-                            "changes"})
-
 LEVEL1: dict[str, Text] = {
     "output": Text("产出指标", "Output indicators"),
     "benefit": Text("效益指标", "Benefit indicators"),

@@ -45,6 +45,9 @@ class District:
     code: str
     name: Text
     former_codes: tuple[str, ...] = ()
+    # Where its slug is written in districts.yaml, (line, column, field path), for a
+    # problem only a later stage can see (a slug that one of the site's own pages uses).
+    slug_at: tuple[int, int, str] = field(default=(1, 1, "slug"), compare=False)
 
     @property
     def area_codes(self) -> tuple[str, ...]:

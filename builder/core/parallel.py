@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from typing import Callable, Iterator, Sequence, TypeVar
 
 MAX_WORKERS = 8
@@ -27,6 +28,14 @@ def worker_count() -> int:
 _JOB: tuple[Callable, Sequence] | None = None  # what the forked workers work on
 
 
+def single_threaded() -> bool:
+    """Whether this process runs no other thread, and so may fork. A child gets a copy
+    of every lock in the state it had at the fork: one that another thread held (the
+    preview's web server, its file watcher) stays held in the child, and a child that
+    needs it waits for ever. With other threads running, the work is done here."""
+    return threading.active_count() == 1
+
+
 def forked_map(function: Callable[[Item], Result], items: Sequence[Item], *,
                at_least: int, batch: int) -> Iterator[Result]:
     """function(item) for each item, in order, yielded as the results come. With
@@ -35,7 +44,7 @@ def forked_map(function: Callable[[Item], Result], items: Sequence[Item], *,
     and the items are never pickled; the results are), so the results are the ones
     this process alone would get."""
     workers = worker_count()
-    if workers < 2 or len(items) < at_least:
+    if workers < 2 or len(items) < at_least or not single_threaded():
         yield from map(function, items)
         return
     global _JOB

@@ -121,7 +121,8 @@ class Engine:
                 parts = path.relative_to(projects).parts
                 if len(parts) >= PROJECT_DEPTH:
                     changes.folders.add(projects.joinpath(*parts[:PROJECT_DEPTH]))
-                if len(parts) != PROJECT_DEPTH + 1 or path.is_dir():
+                if len(parts) != PROJECT_DEPTH + 1 or not path.is_file() \
+                        or self._named_by_site_problem(path):
                     changes.rediscover = True
             elif path.is_relative_to(content):
                 changes.site = True
@@ -130,6 +131,15 @@ class Engine:
             else:
                 changes.templates = True
         return changes
+
+    def _named_by_site_problem(self, path: Path) -> bool:
+        """Whether a problem of the tree (a folder where a file belongs...) names `path`:
+        then the tree is looked at again, or the problem would outlive its cause (zh.md
+        made a folder, then a file again)."""
+        if self.sources is None or not self.sources.problems:
+            return False
+        shown = path.relative_to(self.root).as_posix()
+        return any(p.path == shown for p in self.sources.problems)
 
     def _template_dirs(self) -> tuple[Path, ...]:
         return self.dirs + (self.root / "site_templates",)

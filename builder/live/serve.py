@@ -13,8 +13,12 @@ page reloads when what it shows has changed.
   page then shows the error page listing each problem, and the terminal prints the
   same lines. The next good save recovers.
 - The reload channel speaks livereload's protocol (its livereload.js client), from the
-  same origin: the pages' Content-Security-Policy allows scripts from 'self' only.
-  Each open page says which address it shows, so only pages that changed reload.
+  same origin: the pages' Content-Security-Policy allows scripts from 'self' only, and
+  a channel opened from a page of another Origin is refused. Each open page says which
+  address it shows, so only pages that changed reload.
+- Every answer goes only to a request naming the address the preview binds in its Host
+  header (Hosts): the drafts are not for a page of another site whose name was made
+  to point at this computer (DNS rebinding).
 - The preview writes nothing into the site folder (no output folder, no .cache/), so
   it needs no share of the build lock (lock.py): a `budgetsite build` beside it runs
   as if it were not there.
@@ -22,10 +26,14 @@ page reloads when what it shows has changed.
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import json
 import mimetypes
+import os
 import queue
 import signal
+import socket
 import sys
 import threading
 import time
@@ -58,6 +66,7 @@ from builder.live.engine import Engine
 from builder.outputs import search
 from builder.render import renderer as render
 from builder.site.urls import output_file
+from builder.sources import inputs as sources
 
 QUIET_SECONDS = 0.03   # a burst of saves is over when the files are quiet this long
 LONGEST_WAIT = 0.3     # ... or when it has lasted this long
@@ -91,9 +100,10 @@ def say(text: str, error: bool = False) -> None:
 class Preview:
     """The engine, the outcome of its last update and the changes waiting for the next."""
 
-    def __init__(self, root: Path, port: int):
+    def __init__(self, root: Path, port: int, host: str = "127.0.0.1"):
         self.root = root
         self.port = port
+        self.hosts = Hosts(host, port)
         self.number = 0
         self.failure: Failure | None = None
         self.warnings: tuple[str, ...] = ()
@@ -106,11 +116,15 @@ class Preview:
         return self.engine.files
 
     def published(self, name: str) -> bytes | None:
-        """A file of the last published build (public/), where it is a regular file;
-        `name` has passed safe_parts."""
-        path = self.root / "public" / name
+        """A file of the last published build (public/), where it is a regular file
+        inside public/ once every link on its way is resolved (a link
+        public/pagefind-parts/etc → /etc leads out); `name` has passed safe_parts."""
+        folder = os.path.realpath(self.root / "public")
+        path = os.path.realpath(os.path.join(folder, name))
+        if os.path.commonpath([folder, path]) != folder or path == folder:
+            return None
         try:
-            return path.read_bytes() if path.is_file() and not path.is_symlink() else None
+            return Path(path).read_bytes() if os.path.isfile(path) else None
         except OSError:
             return None
 
@@ -225,25 +239,94 @@ class Preview:
             self.loop.add_callback(ReloadChannel.reload, names)
 
 
+@dataclass(frozen=True)
+class Hosts:
+    """The names a request may give in its Host header: those of the address the
+    preview binds. A page of another site whose name is made to point at 127.0.0.1
+    (DNS rebinding) sends its own name, and so is refused the drafts.
+
+    Bound to one address: that address, and `localhost` when it is a loopback one (bound
+    to `localhost`: that name and the loopback addresses).
+    Bound to every address (0.0.0.0, ::): any address written as digits, and this
+    computer's own name; a name of the attacker's never passes."""
+
+    bound: str
+    port: int
+
+    def allows(self, host_header: str | None) -> bool:
+        name, port = split_host(host_header or "")
+        if name is None or port not in (None, self.port):
+            return False
+        bound = self.bound.strip("[]").lower()
+        if name == bound:
+            return True
+        asked, address = _address(name), _address(bound)
+        if address is not None and address.is_unspecified:
+            return asked is not None or name in _own_names()
+        if bound == "localhost":
+            return asked is not None and asked.is_loopback
+        return name == "localhost" and address is not None and address.is_loopback
+
+
+def split_host(value: str) -> tuple[str | None, int | None]:
+    """('127.0.0.1', 8000) from '127.0.0.1:8000', ('::1', None) from '[::1]'; (None,
+    None) when it is not a host."""
+    try:
+        parts = urlsplit("//" + value.strip())
+        port = parts.port
+    except ValueError:
+        return None, None
+    name = (parts.hostname or "").rstrip(".")
+    if not name or parts.username is not None or parts.path or parts.query:
+        return None, None
+    return name.lower(), port
+
+
+def _address(name: str):
+    try:
+        return ipaddress.ip_address(name)
+    except ValueError:
+        return None
+
+
+@functools.cache
+def _own_names() -> frozenset[str]:
+    return frozenset({socket.gethostname().lower(), socket.getfqdn().lower(), "localhost"})
+
+
 class ReloadChannel(websocket.WebSocketHandler):
     """livereload's protocol: the client says hello, then which page it shows."""
 
     open_pages: dict["ReloadChannel", str] = {}
 
+    def initialize(self, hosts: Hosts) -> None:
+        self.hosts = hosts
+
+    def prepare(self) -> None:
+        if not self.hosts.allows(self.request.headers.get("Host")):
+            raise web.HTTPError(403)
+
     def check_origin(self, origin: str) -> bool:
-        return True  # the preview binds the loopback address by default
+        """Only a page of the preview itself: the Origin is the address asked for."""
+        try:
+            parts = urlsplit(origin)
+        except ValueError:
+            return False
+        return (parts.scheme == "http" and self.hosts.allows(parts.netloc)
+                and parts.netloc.lower() == self.request.headers.get("Host", "").lower())
 
     def on_message(self, message) -> None:
         try:
             said = json.loads(message)
             command = said.get("command")
-        except (ValueError, TypeError, AttributeError):
+            url = said.get("url")
+            if command == "info" and isinstance(url, str):
+                self.open_pages[self] = page_file(urlsplit(url).path)
+        except (ValueError, TypeError, AttributeError, RecursionError):
             return  # not the protocol: ignore, as livereload.js ignores what it does not know
         if command == "hello":
             self.write_message({"command": "hello", "serverName": "budgetsite",
                                 "protocols": ["http://livereload.com/protocols/official-7"]})
-        elif command == "info" and isinstance(said.get("url"), str):
-            self.open_pages[self] = page_file(urlsplit(said["url"]).path)
 
     def on_close(self) -> None:
         self.open_pages.pop(self, None)
@@ -309,6 +392,13 @@ class PreviewHandler(web.RequestHandler):
     def initialize(self, preview: Preview) -> None:
         self.preview = preview
 
+    def prepare(self) -> None:
+        if not self.preview.hosts.allows(self.request.headers.get("Host")):
+            self.set_header("Cache-Control", "no-store")
+            self.send(403, "text/plain; charset=utf-8",
+                      b"refused: this preview answers only to the address it serves on\n",
+                      self.request.method != "HEAD")
+
     def compute_etag(self) -> None:
         return None
 
@@ -373,16 +463,26 @@ class Watch(FileSystemEventHandler):
 
     def __init__(self, preview: Preview, observer, roots: list[Path]):
         self.preview, self.observer = preview, observer
-        self.watching: set[Path] = set()
+        self.watching: dict[Path, Any] = {}  # folder → its watch
         for path in roots:
             self.watch(path)
-        # A site_templates/ made after the start is watched from then on.
+        # A site_templates/ made after the start, or a content/ removed and made anew,
+        # is watched from then on.
         observer.schedule(self, str(preview.root), recursive=False, event_filter=CHANGES)
 
     def watch(self, path: Path) -> None:
-        if path.is_dir() and path not in self.watching:
-            self.observer.schedule(self, str(path), recursive=True, event_filter=CHANGES)
-            self.watching.add(path)
+        """Watch the folder at `path` as it is now. A watch names the folder it was
+        made on, not the name: a folder removed and made again under the same name
+        is another folder, which the old watch never sees, so it is made again."""
+        old = self.watching.pop(path, None)
+        if old is not None:
+            try:
+                self.observer.unschedule(old)
+            except (KeyError, OSError):
+                pass  # its emitter stopped when its folder went
+        if path.is_dir():
+            self.watching[path] = self.observer.schedule(self, str(path), recursive=True,
+                                                         event_filter=CHANGES)
 
     def on_any_event(self, event) -> None:
         if event.event_type not in self.KINDS:
@@ -400,14 +500,25 @@ class Watch(FileSystemEventHandler):
             self.preview.changes.put(path)
 
 
+class HostCheckedScript(LiveReloadJSHandler):
+    """livereload.js, to the preview's own Host names only (as every other answer)."""
+
+    def initialize(self, hosts: Hosts) -> None:
+        self.hosts = hosts
+
+    def prepare(self) -> None:
+        if not self.hosts.allows(self.request.headers.get("Host")):
+            raise web.HTTPError(403)
+
+
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
 def application(preview: Preview) -> web.Application:
     return web.Application([
-        (r"/livereload", ReloadChannel),
-        (r"/livereload\.js", LiveReloadJSHandler),
+        (r"/livereload", ReloadChannel, {"hosts": preview.hosts}),
+        (r"/livereload\.js", HostCheckedScript, {"hosts": preview.hosts}),
         (r".*", PreviewHandler, {"preview": preview}),
     ], log_function=lambda handler: None)
 
@@ -418,7 +529,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1") -> int:
         raise ConfigError(f"{root / 'content'}: no content/ folder here; use --root to "
                           f"point at a site folder")
     root = root.resolve()
-    preview = Preview(root, port)
+    preview = Preview(root, port, host)
     server = httpserver.HTTPServer(application(preview))
     try:
         server.listen(port, address=host)
@@ -427,11 +538,18 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1") -> int:
                           f"try another --port") from None
     observer = Observer()
     Watch(preview, observer, preview.watched())
-    observer.start()
     signal.signal(signal.SIGTERM, _interrupt)
     worker = threading.Thread(target=preview.run, name="budgetsite-engine", daemon=True)
     try:
+        # The first build, the whole site, before any other thread runs: only then may
+        # it fork render workers (core.parallel.single_threaded); later updates render
+        # in the engine's thread. What changed meanwhile is caught up at once.
+        before = sources.fingerprint(root, "serve")
         preview.update(None)
+        observer.start()
+        if before is None or sources.fingerprint(root, "serve") != before:
+            for path in preview.watched():
+                preview.changes.put(path)
         worker.start()
         preview.loop = ioloop.IOLoop.current()
         say(f"budgetsite: serving http://{host}:{port}/ (watching content/ and "

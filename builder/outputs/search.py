@@ -21,6 +21,8 @@ and search.js merges it in with Pagefind's `mergeIndex`.
 from __future__ import annotations
 
 import csv
+import ctypes
+import ctypes.util
 import gzip
 import hashlib
 import html
@@ -28,8 +30,11 @@ import io
 import json
 import os
 import re
+import shutil
+import signal
 import struct
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +53,7 @@ ROWS = "search-rows"  # the open data's rows for "download these results"; not i
 FOLDERS = {"zh": "zh-cn", "en": "en"}
 INDEX_LANGUAGES = ("zh-cn", "en")
 TIMEOUT_SECONDS = 600.0
+_PR_SET_PDEATHSIG = 1  # prctl(2), linux/prctl.h
 # Pagefind's peak memory for a run: about this much, plus this much a page (measured
 # with Pagefind 1.5.2 on bench/make_corpus.py pages: 87 MB for 74 pages, 825 MB for 2,000).
 RUN_MB, PAGE_MB = 90, 0.4
@@ -171,9 +177,20 @@ def index_site(staging: Path, projects: int, binary: Path | None = None,
 def run_parts(staging: Path, parts: list[Part], binary: Path,
               timeout: float = TIMEOUT_SECONDS) -> list[Part]:
     """Run Pagefind once per part, as many at a time as the memory budget and the
-    cores allow; the parts, each written, checked and in canonical form."""
+    cores allow; the parts, each written, checked and in canonical form.
+
+    Each run writes into a scratch folder of this build alone (beside the staging
+    folder, never reused), and a finished part is moved into the staging folder: a
+    Pagefind left running by a build killed outright (an out-of-memory kill) could
+    otherwise go on writing into the staging folder the next build uses. It should not
+    outlive the build anyway: it dies with it (_die_with_the_build)."""
     for part in parts:
         _has_bodies(staging, part)
+    if not parts:
+        return parts
+    _remove_old_scratch(staging)
+    scratch = Path(tempfile.mkdtemp(prefix=_scratch_prefix(staging),
+                                    dir=staging.resolve().parent))
     budget = _budget_mb()
     slots = max(1, min(os.cpu_count() or 1, len(parts)))
     waiting = sorted(parts, key=lambda p: -len(p.pages))  # the largest first
@@ -184,16 +201,46 @@ def run_parts(staging: Path, parts: list[Part], binary: Path,
             while waiting and len(running) < slots and \
                     (not running or used + waiting[0].memory_mb <= budget):
                 part = waiting.pop(0)
-                running.append((part, _start(staging, part, binary), time.monotonic()))
+                running.append((part, _start(staging, part, binary, scratch),
+                                time.monotonic()))
                 used += part.memory_mb
-            running = [r for r in running if not _finished(staging, *r, timeout)]
+            running = [r for r in running if not _finished(staging, scratch, *r, timeout)]
             if running:
                 time.sleep(0.05)
     finally:
         for _, process, _ in running:
-            process.kill()
-            process.wait()
+            _stop(process)
+        shutil.rmtree(scratch, ignore_errors=True)
     return parts
+
+
+def _scratch_prefix(staging: Path) -> str:
+    return f"{staging.name}.search-"
+
+
+def _remove_old_scratch(staging: Path) -> None:
+    """Scratch folders of builds that were killed: one build of a site runs at a time
+    (it holds the lock), so none is in use. Never read, only removed."""
+    for old in staging.resolve().parent.glob(_scratch_prefix(staging) + "*"):
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _die_with_the_build(parent: int) -> None:
+    """In the child, before Pagefind starts: be killed when the build's thread that
+    started it ends, however it ends (PR_SET_PDEATHSIG), and lead a process group of
+    its own, which _stop kills whole."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the build died before the line above
+        os._exit(1)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        process.kill()
+    process.wait()
 
 
 def _budget_mb() -> float:
@@ -201,27 +248,34 @@ def _budget_mb() -> float:
     return float(wanted) if wanted.isdigit() and int(wanted) > 0 else MEMORY_MB
 
 
-def _start(staging: Path, part: Part, binary: Path) -> subprocess.Popen:
+def _start(staging: Path, part: Part, binary: Path, scratch: Path) -> subprocess.Popen:
     """Pagefind runs as a command, not through its Python service: the service answers
     "written" before its files are all on disk, holds the whole bundle in memory
     to hand it over, and so can publish truncated files or exhaust memory on a
     large site; the command writes its files and exits. It runs inside the staging
-    folder, so no pagefind.yml of the caller's applies."""
+    folder, so no pagefind.yml of the caller's applies, and writes into `scratch`."""
     command = [str(binary), "--site", ".", "--glob", part.glob,
-               "--output-subdir", part.folder, "--silent"]
+               "--output-path", str(_scratch_part(scratch, part)), "--silent"]
+    parent = os.getpid()
     try:
         return subprocess.Popen(command, cwd=staging, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                process_group=0,
+                                preexec_fn=lambda: _die_with_the_build(parent))
     except OSError as err:
         raise BuildError(f"search: could not start Pagefind ({binary}): "
                          f"{err.strerror or err}") from None
 
 
-def _finished(staging: Path, part: Part, process: subprocess.Popen, started: float,
-              timeout: float) -> bool:
+def _scratch_part(scratch: Path, part: Part) -> Path:
+    return scratch / part.folder.replace("/", "~")
+
+
+def _finished(staging: Path, scratch: Path, part: Part, process: subprocess.Popen,
+              started: float, timeout: float) -> bool:
     if process.poll() is None:
         if time.monotonic() - started > timeout:
-            process.kill()
+            _stop(process)
             raise BuildError(f"search: Pagefind did not finish within {timeout:.0f} s")
         return False
     out, err = process.communicate()
@@ -229,7 +283,7 @@ def _finished(staging: Path, part: Part, process: subprocess.Popen, started: flo
         said = (err or out).decode("utf-8", "replace").strip().splitlines()
         raise BuildError(f"search: Pagefind stopped unexpectedly (exit status "
                          f"{process.returncode})" + (f": {said[-1]}" if said else ""))
-    bundle = staging / part.folder
+    bundle = _scratch_part(scratch, part)
     if not (bundle / "pagefind-entry.json").is_file():
         raise BuildError(f"search: Pagefind wrote no {part.folder}/pagefind-entry.json")
     for path in bundle.iterdir():
@@ -237,7 +291,20 @@ def _finished(staging: Path, part: Part, process: subprocess.Popen, started: flo
                                (part.folder != BUNDLE and _ENGINE.match(path.name))):
             path.unlink()
     _canonical(bundle)
+    _move_into(bundle, staging / part.folder)
     return True
+
+
+def _move_into(bundle: Path, target: Path) -> None:
+    """The finished part in its place in the staging folder, which holds nothing of
+    it yet (the build's write step left only the files of this build there)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir() and not any(target.iterdir()):
+        target.rmdir()
+    if target.exists():
+        raise BuildError(f"search: {target.name} of the staging folder is not empty; "
+                         f"build again")
+    os.rename(bundle, target)
 
 
 def _has_bodies(staging: Path, part: Part) -> None:

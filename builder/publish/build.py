@@ -274,7 +274,7 @@ def _static(dirs: tuple[Path, ...], root: Path) -> dict[str, bytes]:
             try:
                 found[f"static/{name}"] = source_bytes(path, sources.shown(path, root), None)
             except LoadError as err:
-                raise ContentError([err.problem]) from None
+                raise ContentError(err.problems) from None
     return found
 
 

@@ -10,8 +10,10 @@ written:
         ...
 
 The lock is `fcntl.flock` on ROOT/.cache/budgetsite.lock (the folder is made if
-missing). Where .cache/ cannot be made (a read-only root) it is taken on the output
-folder's parent folder itself, which is where the build must write. The kernel
+missing). Where .cache/ cannot be made or written (a read-only root) it is taken on
+the root folder itself, which a lock needs only to open, not to write in: a lock file
+is made only inside a folder that exists, never in place of a folder the build is
+still to make (the output's missing parent). The kernel
 drops the lock when its holder exits, however it exits, so a killed build never
 leaves a stale lock behind.
 
@@ -86,16 +88,20 @@ def site_lock(root: Path, out: Path | None = None, wait: float = DEFAULT_WAIT,
 
 
 def lock_target(root: Path, out: Path | None = None) -> Path:
-    """The file (or, failing that, the folder) whose lock stands for the site."""
+    """The file (or, failing that, the root folder) whose lock stands for the site.
+    `out` is not used: every build of the root locks the same thing, whatever its
+    output. Raises BuildError when there is no root folder to lock."""
     path = root / LOCK_FILE
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if os.access(path.parent, os.W_OK):
+        if path.parent.is_dir() and os.access(path.parent, os.W_OK):
             return path.resolve()
     except OSError:
         pass
-    out = out if out is not None else root / "public"
-    return out.resolve().parent
+    if root.is_dir():
+        return root.resolve()
+    raise BuildError(f"no lock can be had for {root}: it is not a folder, and one build "
+                     f"at a time needs one (its .cache/ folder, or the folder itself)")
 
 
 def _flock(root: Path, path: Path, wait: float, on_wait) -> int:
@@ -129,6 +135,8 @@ def _open(path: Path) -> int:
     try:
         if path.is_dir():
             return os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        if not path.parent.is_dir():  # never a file where a folder is to be made
+            raise FileNotFoundError(errno.ENOENT, "its folder is not there")
         return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     except OSError as err:
         raise BuildError(f"could not open the lock {path}: {err.strerror}") from None

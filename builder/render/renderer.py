@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from builder.core import cache as cache_stage, codes, glossary, i18n
 from builder.core.cache import Cache, Stamper, Unstampable
-from builder.core.errors import Problem
+from builder.core.errors import BuildError, Problem
 from builder.core.model import Text
 from builder.core.parallel import forked_map
 from builder.render import charts
@@ -288,7 +288,20 @@ class Renderer:
         return template.render(page=page, **page.context).encode("utf-8")
 
 
+def one_page_per_path(pages: list[Page]) -> None:
+    """Two pages with one path would be one file, the other page lost without a word
+    (a writer refuses to write one path twice, as Pelican's does). Raises BuildError."""
+    seen: dict[str, Page] = {}
+    for page in pages:
+        other = seen.setdefault(page.path, page)
+        if other is not page:
+            raise BuildError(f"two pages have the address /{page.path}: one made with "
+                             f"{other.template}, one with {page.template}; only one could "
+                             f"be published, so nothing is")
+
+
 def render_all(site: Site, pages: list[Page], dirs: tuple[Path, ...]) -> dict[str, bytes]:
+    one_page_per_path(pages)
     renderer = Renderer(site, dirs)
     return {output_file(page.path): renderer.render(page) for page in pages}
 
@@ -356,7 +369,9 @@ def page_keys(site: Site, pages: list[Page], renderer: Renderer,
               cache: Cache | None = None, stop=None) -> list[str | None]:
     """Per page, a digest of everything its output depends on; None where a value in
     its context cannot be written down (that page is always rendered). `stop`, asked
-    now and then, may end the work early by raising Interrupted."""
+    now and then, may end the work early by raising Interrupted. Raises BuildError when
+    two pages have one path."""
+    one_page_per_path(pages)
     stamp, summary = Stamper(), Stamper(summary=True)
     shared = cache_stage.digest(
         jinja2.__version__, _library_versions(),

@@ -10,11 +10,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+from builder.core.errors import ContentError
 from builder.core.model import Content, Project
 from builder.history.log import History
 from builder.site import groupings, programmes, scorecard
 from builder.site.groupings import Groupings
-from builder.site.urls import Urls
+from builder.site.urls import Urls, district_clashes
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,11 @@ class Site:
 
 def make_site(content: Content, base_path: str | None = None,
               history: History | None = None) -> Site:
+    """The site model of `content`. Raises ContentError for a district whose slug one of
+    the site's own pages takes (the sources cannot know the URLs)."""
+    clashes = district_clashes(content.districts)
+    if clashes:
+        raise ContentError(clashes)
     config = content.config
     return Site(content, Urls(base_path if base_path is not None else config.base_path,
                               config.base_url), groupings.group(content), history)

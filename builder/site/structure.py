@@ -24,7 +24,14 @@ from builder.site.totals import (
     share_totals,
     year_totals,
 )
-from builder.site.urls import Crumb, Page, Urls, home_crumb, translations, year_label
+from builder.site.urls import (
+    Crumb,
+    Page,
+    Urls,
+    home_crumb,
+    translations,
+    year_label,
+)
 
 
 @dataclass(frozen=True)

@@ -6,21 +6,22 @@ which pages exist.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Iterable
 
-from builder.core.glossary import RESERVED_SLUGS
+from builder.core.errors import Problem
 from builder.core.i18n import LANGS
-from builder.core.model import Project, Text
+from builder.core.model import District, Project, Text
 
 PHONE_NUMBER = re.compile(r"\+?\(?[0-9][0-9 ()-]{2,}[0-9]")
 
 
 class Urls:
     """Site-relative paths ('zh/wuhua/2025/slug/') and their public forms."""
-
-    RESERVED = RESERVED_SLUGS
 
     def __init__(self, base_path: str, base_url: str):
         self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
@@ -161,6 +162,50 @@ class Urls:
         when it holds none: the field is free text and may hold anything."""
         number = PHONE_NUMBER.search(phone)
         return "tel:" + number.group().replace(" ", "") if number else None
+
+
+# A stand-in for each argument of a Urls method, by its name, to read the URL map off
+# the methods themselves: what each address is made of where a district's slug goes.
+_DISTRICT = "{district}"
+_STAND_INS: dict[str, Any] = {
+    "lang": LANGS[0], "slug": _DISTRICT, "district": None, "year": 2025, "code": "{code}",
+    "term": None, "category": "{category}", "number": 2, "ext": "json", "name": "{name}",
+    "page_path": f"{LANGS[0]}/{_DISTRICT}/",
+    "project": SimpleNamespace(key=f"{_DISTRICT}/2025/{{slug}}",
+                               source=SimpleNamespace(original=SimpleNamespace(name="{file}"))),
+}
+_STAND_INS["first"] = _STAND_INS["project"]
+_NOT_PATHS = {"tel", "href", "absolute", "has_unit_page"}
+
+
+@functools.cache
+def reserved_segments() -> tuple[str, ...]:
+    """The first segments under /<lang>/ that the site's own pages take (`scorecard`,
+    `years` ...), so that no district slug may: read off every address of Urls, never
+    listed by hand, so a page kind added there is reserved at once. Sorted; only those a
+    slug could be (lowercase letters, digits, hyphens: not `changes.xml`).
+    docs/content-model.md lists them (a test keeps the two the same)."""
+    found = set()
+    for name, method in inspect.getmembers(Urls, inspect.isfunction):
+        if name.startswith("_") or name in _NOT_PATHS:
+            continue
+        arguments = [_STAND_INS[p] for p in inspect.signature(method).parameters]
+        lang, _, rest = method(*arguments).partition("/")
+        first = rest.split("/", 1)[0]
+        if lang in LANGS and first != _DISTRICT and re.fullmatch(r"[a-z0-9-]+", first):
+            found.add(first)
+    return tuple(sorted(found))
+
+
+def district_clashes(districts: Iterable[District]) -> list[Problem]:
+    """An error at its line in districts.yaml for each district whose slug one of the
+    site's own pages takes: /zh/scorecard/ would be the scorecard or the district, one
+    lost without a word."""
+    reserved = reserved_segments()
+    return [Problem("content/districts.yaml", *d.slug_at, f"{d.slug!r} cannot be a district "
+                    f"slug: the site's own pages use /<lang>/{d.slug}/; choose another (the "
+                    f"names taken: {', '.join(reserved)})", code="district.reserved")
+            for d in districts if d.slug in reserved]
 
 
 def output_file(path: str) -> str:

@@ -53,7 +53,7 @@ def _load_checked(root: Path, path: Path, spec: schema.Record,
                                 code="file.missing"))
         return None, malformed
     except LoadError as err:
-        problems.append(err.problem)
+        problems.extend(err.problems)
         return None, malformed
     checker = Checker(source, problems)
     if source.data is None:
@@ -140,7 +140,7 @@ def _read_narrative(root: Path, path: Path, problems: list[Problem],
                                 code="file.missing"))
         return None
     except LoadError as err:
-        problems.append(err.problem)
+        problems.extend(err.problems)
         return None
     sections, found = narrative.parse(source)
     if not required and sections and not any(s.html for s in sections) \

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from builder.core import cache as cache_stage, glossary
+from builder.core import cache as cache_stage
 from builder.core.cache import Cache
-from builder.core.errors import Checker, ConfigError, ContentError, Problem
+from builder.core.errors import Checker, ConfigError, ContentError, Problem, field_name
 from builder.core.model import Content, District, Project, SiteConfig, Text
 from builder.core.parallel import forked_map
 from builder.sources import check, mapping, provenance, rules, schema
@@ -105,6 +105,7 @@ def assemble(site: SiteSources, entries: Iterable[Entry]) -> Content:
             projects.append(project)
     rules.check_duplicates(projects, problems)
     rules.check_continues(projects, problems)
+    rules.check_programme_totals(projects, problems)
     errors = [p for p in problems if not p.warning]
     if errors or site.config is None or site.city is None:
         raise ContentError(problems)
@@ -179,11 +180,10 @@ def _read_districts(root: Path, problems: list[Problem]) -> tuple[District | Non
             checker.error(("districts", i, "slug"),
                           f"district {entry['slug']!r} is listed twice",
                           "district.duplicate")
-        if entry["slug"] in glossary.RESERVED_SLUGS:
-            checker.error(("districts", i, "slug"), f"{entry['slug']!r} cannot be a district "
-                          f"slug: the site's own pages use /{entry['slug']}/; choose "
-                          f"another", "district.reserved")
-        districts.append(_district(entry))
+        # (A slug that the site's own pages use is refused by the site stage, which knows
+        # the URLs: site.urls.district_clashes.)
+        path = ("districts", i, "slug")
+        districts.append(_district(entry, (*source.mark(path), field_name(path))))
     city = source.data["city"]
     return _district({**city, "slug": "city"}), districts
 
@@ -197,9 +197,9 @@ def read_districts(root: Path) -> tuple[District, ...]:
     return tuple(districts)
 
 
-def _district(entry: dict) -> District:
+def _district(entry: dict, slug_at: tuple[int, int, str] = (1, 1, "slug")) -> District:
     return District(entry["slug"], entry["code"], Text(entry["zh"], entry["en"]),
-                    tuple(entry.get("former_codes") or ()))
+                    tuple(entry.get("former_codes") or ()), slug_at)
 
 
 def discover(root: Path, problems: list[Problem]) -> list[Path]:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from builder.core.errors import Problem, field_name
+from builder.sources.characters import CODE, INVISIBLE, describe, invisible_problems
 
 MAX_SOURCE_BYTES = 1_000_000
 MAX_DEPTH = 32
@@ -70,9 +71,13 @@ class TextFile:
 
 
 class LoadError(Exception):
-    def __init__(self, problem: Problem):
-        self.problem = problem
-        super().__init__(str(problem))
+    """A file that cannot be read as a source: its problems (at least one; `problem` is
+    the first)."""
+
+    def __init__(self, problem: Problem | list[Problem]):
+        self.problems = [problem] if isinstance(problem, Problem) else list(problem)
+        self.problem = self.problems[0]
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 def read_text(path: Path, shown: str) -> TextFile:
@@ -94,6 +99,9 @@ def read_text(path: Path, shown: str) -> TextFile:
                                 f"the character U+{ord(bad.group()):04X} is a control or "
                                 f"separator character that does not belong in text; "
                                 f"delete it", code="file.character"))
+    invisible = invisible_problems(text, shown)
+    if invisible:
+        raise LoadError(invisible)
     return TextFile(shown, text)
 
 
@@ -249,12 +257,17 @@ def _scalar(node: yaml.ScalarNode, path: FieldPath, source: Source) -> Any:
 
 
 def _check_text(value: str, node: yaml.Node, path: FieldPath, source: Source) -> str:
-    """Escapes such as "\\x01" put control characters past the file check; stop them here."""
+    """Escapes such as "\\x01" or "\\u202e" put control and invisible characters past
+    the file check; stop them here."""
     bad = FORBIDDEN.search(value)
     if bad:
         raise _fail(source, node, path, f"the text holds the character U+{ord(bad.group()):04X}, "
                                         f"a control or separator character that does not "
                                         f"belong in text", "file.character")
+    hidden = INVISIBLE.search(value)
+    if hidden:
+        raise _fail(source, node, path, f"the text holds the invisible character "
+                                        f"{describe(hidden.group())}; delete it", CODE)
     return value
 
 

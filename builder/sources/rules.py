@@ -19,7 +19,7 @@ from builder.core.model import (
     Project,
     Section,
 )
-from builder.sources import narrative
+from builder.sources import characters, narrative
 
 if TYPE_CHECKING:
     from builder.core.errors import Checker
@@ -158,7 +158,9 @@ def check_duplicates(projects: list[Project], problems: list[Problem]) -> None:
     projects are read (they may be read in parallel or come from a cache)."""
     seen: dict[tuple, Project] = {}
     for project in projects:
-        key = (project.district.slug, project.year, project.name.zh)
+        # Names that look the same are the same name: a full-width letter, an ideographic
+        # space or an invisible character must not let a copy pass.
+        key = (project.district.slug, project.year, characters.comparable(project.name.zh))
         if key in seen:
             problems.append(Problem(f"{project.source_dir}/project.yaml", 1, 1,
                                     "name", f"the same project name and year as "
@@ -197,3 +199,51 @@ def check_continues(projects: list[Project], problems: list[Problem]) -> None:
                 report(f"{earlier.key} is of another implementing unit "
                        f"({earlier.unit.code}, not {project.unit.code}); check the link",
                        "continues.unit", warning=True)
+
+
+def check_programme_totals(projects: list[Project], problems: list[Problem]) -> None:
+    """A project that states a multi-year total (16,500,000元 over 2026–2028) caps what
+    the programme's projects of those years may add up to. A warning on the first
+    project, in year order, with which their amounts pass the total: the total, or an
+    amount, is wrong, and the site would publish both without a word. Runs after
+    check_continues, on its links."""
+    by_key = {p.key: p for p in projects}
+    later = {p.continues: p for p in sorted(projects, key=lambda p: p.key)
+             if p.continues in by_key and by_key[p.continues].year < p.year}
+    warned: set[tuple] = set()
+    for project in sorted(projects, key=lambda p: p.key):
+        multi = project.funding.multi_year
+        if multi is None:
+            continue
+        chain = _programme_of(project, by_key, later)
+        members = [p for p in chain if multi.start <= p.year <= multi.end]
+        running = Decimal(0)
+        for member in members:
+            running += member.funding.budget_year.yuan
+            if running > multi.total.yuan and (member.key, multi) not in warned:
+                warned.add((member.key, multi))
+                years = " + ".join(f"{p.year}: {p.funding.budget_year.yuan:,}元"
+                                   for p in members if p.year <= member.year)
+                line = member.continues_line if member is not project else 0
+                problems.append(Problem(
+                    f"{member.source_dir}/project.yaml", line or 1, 1,
+                    "continues" if line else "funding.budget_year",
+                    f"the programme's amounts for {multi.start}–{multi.end} add up to "
+                    f"{running:,}元 ({years}), more than the total of {multi.total.yuan:,}元 "
+                    f"that {project.key} states for those years; check the amounts and the "
+                    f"total against the documents", warning=True, code="programme.total"))
+                break
+
+
+def _programme_of(project: Project, by_key: dict[str, Project],
+                  later: dict[str, Project]) -> list[Project]:
+    """The projects linked with `project` by `continues:`, earliest first."""
+    first, seen = project, {project.key}
+    while first.continues in by_key and by_key[first.continues].key not in seen \
+            and later.get(first.continues) is first:
+        first = by_key[first.continues]
+        seen.add(first.key)
+    chain = [first]
+    while chain[-1].key in later and later[chain[-1].key].key not in {p.key for p in chain}:
+        chain.append(later[chain[-1].key])
+    return chain

@@ -124,6 +124,9 @@ class Number(Kind):
         if value < 0:
             report(path, f"{value} is negative", "schema.range")
             return False
+        if negative_zero(value):
+            report(path, NEGATIVE_ZERO.format(value=value), "schema.range")
+            return False
         if value > self.maximum:
             report(path, f"{value} is too large: at most {self.maximum:,} allowed",
                    "schema.range")
@@ -132,6 +135,14 @@ class Number(Kind):
 
     def json(self):
         return {"type": "number", "minimum": 0, "maximum": int(self.maximum)}
+
+
+def negative_zero(value: Any) -> bool:
+    """-0.00: not below zero, yet the page would print "-0.00元"."""
+    return isinstance(value, Decimal) and value.is_zero() and value.is_signed()
+
+
+NEGATIVE_ZERO = "{value} is a negative zero, which would be shown with its minus sign; write 0"
 
 
 def quoted_number(value: Any) -> Any:
@@ -204,6 +215,9 @@ class Value(Kind):
     """An indicator's target value: a number, or a text (dates, 实际发生数)."""
 
     def check(self, value, path, report):
+        if negative_zero(quoted_number(value)):  # in quotes too: it is shown as written
+            report(path, NEGATIVE_ZERO.format(value=value), "schema.range")
+            return False
         if _is_number(value):
             if abs(value) <= LARGEST:
                 return True
@@ -633,6 +647,15 @@ def base_path_problem(value: str) -> str | None:
     return found[0] if found else None
 
 
+# Where readers report a problem: one e-mail address (letters, digits and . _ + - before
+# the @; no ? & , ; or spaces, which would add headers such as bcc= to the mailto: link
+# every project page builds from it), or an https:// address (no # fragment: the link
+# adds its own query).
+CONTACT = (r"[A-Za-z0-9._+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+           r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+           r"|https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[^\s#\"'<>\\]*)?")
+
+
 SITE = Record({
     "title": Field(BiText(200), doc="the site title"),
     "description": Field(BiText(1000), doc="one sentence on what the site publishes"),
@@ -640,8 +663,9 @@ SITE = Record({
     "base_url": Field(Str(pattern=r"https?://[^\s/]+", hint="such as https://example.org"),
                       doc="scheme and host, for feeds and the sitemap"),
     "publisher": Field(BiText(300), doc="who publishes the site"),
-    "contact": Field(Str(pattern=r"https?://\S+|[^@\s]+@[^@\s]+\.[^@\s]+", max_length=500,
-                         hint="an e-mail address or a web address"), required=False,
+    "contact": Field(Str(pattern=CONTACT, max_length=500,
+                         hint="an e-mail address such as budget@example.org, or an "
+                              "https:// address"), required=False,
                      doc="where readers report a problem with a page"),
 })
 

@@ -36,8 +36,8 @@ REQUIREMENTS = "requirements.txt"
 
 def new_site(folder: Path) -> list[str]:
     """Write the skeleton into `folder` (made if missing) and return the files written.
-    Writes nothing when any of them exists already: a site is never half overwritten.
-    Raises ConfigError."""
+    Writes nothing when any of them exists already: a site is never half overwritten;
+    and leaves nothing when one cannot be written. Raises ConfigError."""
     names = [*FILES, REQUIREMENTS]
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"{folder} exists and is not a folder; choose another place")
@@ -49,15 +49,39 @@ def new_site(folder: Path) -> list[str]:
                           f"{'these' if len(taken) > 1 else 'it'} away first")
     texts = {name: (SKELETON / name).read_text(encoding="utf-8") for name in FILES}
     texts[REQUIREMENTS] = requirements()
+    made: list[Path] = []  # files and folders written, in order
     try:
         for name in names:
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            _make_folders((folder / name).parent, made)
             with open(folder / name, "x", encoding="utf-8", newline="\n") as out:
+                made.append(folder / name)
                 out.write(texts[name])
     except OSError as err:
+        _remove(made)
         raise ConfigError(f"could not write the new site into {folder}: "
-                          f"{err.strerror or err}") from None
+                          f"{err.strerror or err}; nothing was left there") from None
     return names
+
+
+def _make_folders(path: Path, made: list[Path]) -> None:
+    """`path` and its missing parents, each noted in `made` as it is made."""
+    missing = []
+    while not path.is_dir():
+        missing.append(path)
+        path = path.parent
+    for path in reversed(missing):
+        path.mkdir()
+        made.append(path)
+
+
+def _remove(made: list[Path]) -> None:
+    """Undo a half-written site: all or nothing, so that a second try finds no file
+    of its own in the way."""
+    for path in reversed(made):
+        try:
+            path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+        except OSError:
+            pass
 
 
 def requirements() -> str:
