@@ -450,3 +450,19 @@ def test_an_update_keeps_what_staff_added(putuo, tmp_path):
     assert after["name"] == {"zh": "人民调解项目", "en": "People's mediation"}
     assert after["source"]["url"] == "https://www.shpt.gov.cn/example.pdf"
     assert not (root / "content/projects/putuo/2026/ren-min-tiao-jie-xiang-mu").exists()
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\u2066", "\u200b"])
+def test_invisible_characters_in_a_document_refuse_it_at_their_place(tmp_path, character):
+    root = site(tmp_path / "site")
+    text = (IMPORT / SEEDS["wuhua-2025"]).read_text("utf-8")
+    line = next(n for n, l in enumerate(text.splitlines(), 1) if "7968243.98" in l)
+    source = tmp_path / "doc.txt"
+    source.write_text(text.replace("资金安排7968243.98", f"资金安排{character}7968243.98"), "utf-8")
+    result = run_budgetsite("import", source, "--root", root)
+    assert result.returncode == 1
+    [message] = [l for l in result.stderr.splitlines() if "[import.document]" in l]
+    column = text.splitlines()[line - 1].index("7968243.98") + 1
+    assert f"doc.txt: line {line}, column {column}: " in message
+    assert f"U+{ord(character):04X}" in message
+    assert project_files(root) == {}

@@ -27,7 +27,7 @@ from typing import Any, Iterator
 import yaml
 
 from builder.core.errors import ConfigError, Problem
-from builder.sources import check, discover, load, schema
+from builder.sources import characters, check, discover, load, schema
 from builder.tools import readers, scaffold
 from builder.tools.layouts import registry as layout_registry
 from builder.tools.layouts import Found, Hints, Note
@@ -97,6 +97,9 @@ def _read(path: Path, hints: Hints, layout: str | None) -> _Read:
         result.data = readers._file_bytes(path)
         document = readers.read(path, result.data)
         result.kind, result.pages = document.kind, document.pages
+        invisible = _invisible(document)
+        if invisible:
+            raise DocumentError(invisible)
         chosen = layout_registry.choose(document, layout)
         result.layout = chosen.NAME
         result.found = chosen.projects(document, hints)
@@ -108,6 +111,24 @@ def _read(path: Path, hints: Hints, layout: str | None) -> _Read:
         result.error = (f"the file could not be read ({type(err).__name__}: {err}); it may "
                         f"be damaged: download it again")
     return result
+
+
+def _invisible(document: readers.Document) -> str | None:
+    """The document refused when its text holds a character that changes what a reader
+    sees without being seen (a direction override turns 7968243.98 into 89.3428697): one
+    line naming where the first is, and how many there are."""
+    found = []
+    for block in document.blocks:
+        cells = [(block.text, block.place)] if isinstance(block, readers.Paragraph) else \
+            [(cell.text, cell.place) for row in block.rows for cell in row]
+        for text, place in cells:
+            for match in characters.INVISIBLE.finditer(text):
+                found.append(f"{place}, column {match.start() + 1}: the text holds the "
+                             f"invisible character {characters.describe(match.group())}")
+    if not found:
+        return None
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    return f"{found[0]}{more}; ask the office for a clean copy, or delete it from a copy"
 
 
 def _files(paths: list[Path]) -> list[Path]:
