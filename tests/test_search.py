@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +17,7 @@ from conftest import REPO, build, copy_site, run_budgetsite, serve
 
 from builder.core import glossary
 from builder.outputs import search
+from builder.site import bands
 from builder.sources import discover
 
 WUHUA = "wuhua/2025/urban-rural-medical-assistance/"
@@ -91,10 +93,16 @@ def test_only_project_pages_carry_the_search_body(built, content):
 
 
 def band(yuan, lang: str) -> str:
-    """The amount band a project is filtered by, as the issue names them."""
-    names = {"zh": ("100万元以下", "100万～1000万元", "1000万元以上"),
-             "en": ("Under CNY 1 million", "CNY 1–10 million", "Over CNY 10 million")}[lang]
-    return names[0] if yuan < 1_000_000 else names[1] if yuan <= 10_000_000 else names[2]
+    """The amount band a project is filtered by (the rule is in builder/site/bands.py)."""
+    return bands.band(yuan).get(lang)
+
+
+def test_amount_bands_are_the_rule_of_the_issue():
+    """Under 1,000,000元, up to 10,000,000元 included, over: the bands' own edges."""
+    names = [bands.band(Decimal(y)).zh for y in ("999999.99", "1000000", "10000000", "10000000.01")]
+    assert names == ["100万元以下", "100万～1000万元", "100万～1000万元", "1000万元以上"]
+    assert [b.en for b in bands.BANDS] == ["Under CNY 1 million", "CNY 1–10 million",
+                                          "Over CNY 10 million"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
