@@ -84,16 +84,38 @@ def test_a_query_in_the_other_language_finds_its_projects(page, url, lang, query
     expected = sorted(href.replace(f"/{there}/", f"/{lang}/", 1) for href in own(page))
     assert expected
     # ...this page lists too, linked to the pages in this language.
+    said = status_lines(page)
     open_search(page, f"{url}{lang}/search/?q={quote(query)}")
     assert own(page) == []
     assert sorted(other(page)) == expected
-    heading = page.locator("[data-search-other-title]")
-    assert heading.is_visible()
-    assert title in heading.inner_text()
-    # The names are the other language's, marked as such for screen readers.
-    assert page.locator("[data-search-other-results] h3").first.get_attribute("lang") == \
+    # One message, once: the status says what was found in the other language's text,
+    # never "no project matches" on the way, and no heading repeats it.
+    status = page.locator("[data-search-status]").inner_text()
+    assert title in status
+    assert page.locator("body").inner_text().count(status) == 1
+    assert not [line for line in said() if "No project" in line or "没有" in line], said()
+    # The same result rows as this language's own: its names, the amount, the CSV button;
+    # the excerpt is the other language's text, marked as such for screen readers.
+    row = page.locator("[data-search-other-results] .search-result").first
+    assert row.locator("h3 a").get_attribute("lang") is None
+    assert ("万元" if lang == "zh" else "CNY") in row.locator(".search-result-meta").inner_text()
+    assert row.locator(".search-result-excerpt").get_attribute("lang") == \
         ("zh-CN" if there == "zh" else "en")
+    assert page.locator("[data-search-download]").is_visible()
     assert not page.locator("[data-search-help]").is_visible()
+
+
+def status_lines(page):
+    """Every text the status line shows from now on (read with `said()`)."""
+    page.add_init_script("""
+        window.__said = [];
+        new MutationObserver(() => {
+          const line = document.querySelector("[data-search-status]");
+          if (line && window.__said[window.__said.length - 1] !== line.textContent)
+            window.__said.push(line.textContent);
+        }).observe(document, {subtree: true, childList: true, characterData: true});
+    """)
+    return lambda: page.evaluate("window.__said")
 
 
 def test_english_words_on_the_english_page_fetch_no_chinese_index(page, url):

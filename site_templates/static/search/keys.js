@@ -63,6 +63,11 @@ export class KeyIndex {
     return this.files.get(path);
   }
 
+  // Start loading the index's own file (the shard counts), before any query.
+  warm() {
+    this.index = this.index || this.file("index.json");
+  }
+
   async find(query, folder) {
     const key = normalise(query);
     if (!key) return [];
@@ -76,11 +81,22 @@ export class KeyIndex {
         if (!found.has(id) || strength < found.get(id).strength) found.set(id, { id, kind, printed, strength });
       });
     }
-    const hits = await Promise.all([...found.values()].map(async (hit) => {
-      const rows = (await this.file(`${folder}/${hashKey(hit.id) % index.rows}.json`)) || {};
-      return rows[hit.id] ? { ...hit, row: rows[hit.id] } : null;
-    }));
-    return hits.filter(Boolean).sort((a, b) =>
+    const rows = await this.rows([...found.keys()], folder);
+    const hits = [...found.values()].filter((hit) => rows.has(hit.id)).map((hit) => ({ ...hit, row: rows.get(hit.id) }));
+    return hits.sort((a, b) =>
       a.strength - b.strength || b.row[2] - a.row[2] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  // Each project's result row in `folder`'s language (zh or en), by project id
+  // (district/year/slug): a Map of those found.
+  async rows(ids, folder) {
+    const index = await (this.index = this.index || this.file("index.json"));
+    const found = new Map();
+    if (!index) return found;
+    await Promise.all(ids.map(async (id) => {
+      const shard = (await this.file(`${folder}/${hashKey(id) % index.rows}.json`)) || {};
+      if (shard[id]) found.set(id, shard[id]);
+    }));
+    return found;
   }
 }
