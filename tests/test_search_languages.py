@@ -211,3 +211,55 @@ def test_download_these_results_writes_the_open_data_rows(page, site, url, addre
     assert opened[0] == published[0]  # the open data's columns
     by_id = {row[0]: row for row in published[1:]}
     assert opened[1:] == [by_id[key.rstrip("/")] for key in found]
+
+
+@pytest.mark.parametrize("address, name", [
+    # an exact hit (the unit's code), found in the key index, then written from its row
+    ("zh/search/?q=12530102431280534H", "项目_12530102431280534H.csv"),
+    # found only in the other language's text: the rows listed are written
+    ("en/search/?q=医疗", "projects_医疗.csv"),
+])
+def test_download_writes_exact_hits_and_the_other_languages_rows(page, site, url, address, name):
+    open_search(page, url + address)
+    listed = [href.strip("/").split("/", 1)[1] for href in
+              own(page) + other(page)]
+    assert listed
+    with page.expect_download() as info:
+        page.locator("[data-search-download]").click()
+    assert info.value.suggested_filename == name
+    data = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert [row[0] for row in csv.reader(io.StringIO(data, newline=""))][1:] == listed
+
+
+@pytest.mark.parametrize("lang, said", [("zh", "下载中断"), ("en", "The download stopped")])
+def test_a_file_that_fails_during_a_download_is_reported(page, url, lang, said):
+    """A rows file that does not load stops the download and says which; no file with
+    rows missing is written (it used to be dropped in silence)."""
+    query = "医疗" if lang == "zh" else "medical"
+    open_search(page, f"{url}{lang}/search/?q={quote(query)}")
+    page.route("**/search-rows/**", lambda route: route.fulfill(status=503, body="busy"))
+    downloads = []
+    page.on("download", lambda d: downloads.append(d))
+    page.locator("[data-search-download]").click()
+    status = page.locator("[data-search-status]")
+    from playwright.sync_api import expect
+    expect(status).to_contain_text(said)
+    assert re.search(r"(wuhua|chenggong)-\d{4}\.json", status.inner_text())
+    page.wait_for_timeout(300)
+    assert downloads == []
+
+
+@pytest.mark.parametrize("lang, said", [("zh", "下载中断"), ("en", "The download stopped")])
+def test_a_file_that_fails_during_an_explorer_export_is_reported(page, url, lang, said):
+    """The explorer's export shares the search page's CSV helper: the same report."""
+    from playwright.sync_api import expect
+    page.goto(f"{url}{lang}/indicators/?year=2025")
+    expect(page.locator("#explorer-export")).to_be_enabled()
+    page.route("**/data/explorer/**/*.csv", lambda route: route.fulfill(status=503, body="busy"))
+    downloads = []
+    page.on("download", lambda d: downloads.append(d))
+    page.click("#explorer-export")
+    expect(page.locator("#explorer-status")).to_contain_text(said)
+    assert ".csv" in page.locator("#explorer-status").inner_text()
+    page.wait_for_timeout(300)
+    assert downloads == []
