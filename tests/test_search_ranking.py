@@ -18,6 +18,7 @@ import random
 import re
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,14 @@ def test_the_key_index_stays_small(corpus):
     folder = index / search_keys.FOLDER
     shards = list((folder / "k").glob("*.json")) + list((folder / "zh").glob("*.json"))
     assert max(path.stat().st_size for path in shards) < 3 * search_keys.SHARD_BYTES
+
+
+def test_the_rows_print_amounts_as_the_pages_do(corpus):
+    """The key index writes rounded amounts without Babel, for speed: as i18n does."""
+    projects, _ = corpus
+    amounts = [p.funding.budget_year.yuan for p in projects] + \
+        [Decimal(v) for v in ("0.01", "999999.995", "99999999.99", "100000000", "123456789012.34",
+                              "-272990")]
+    for yuan in amounts:
+        for lang in ("zh", "en"):
+            assert search_keys.summary(yuan, lang) == i18n.summary(yuan, lang), yuan
