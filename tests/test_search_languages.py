@@ -78,14 +78,16 @@ def count_of(page, group: str, value: str) -> int:
     # English on the Chinese page: the Chinese index has no English words.
     ("zh", "insurance", "en", "在英文文本中找到"),
 ])
-def test_a_query_in_the_other_language_finds_its_projects(page, url, lang, query, there, title):
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_query_in_the_other_language_finds_its_projects(page, url, lang, query, there, title,
+                                                          width):
     # What the other language's own page finds for the words...
     open_search(page, f"{url}{there}/search/?q={quote(query)}")
     expected = sorted(href.replace(f"/{there}/", f"/{lang}/", 1) for href in own(page))
     assert expected
     # ...this page lists too, linked to the pages in this language.
     said = status_lines(page)
-    open_search(page, f"{url}{lang}/search/?q={quote(query)}")
+    open_search(page, f"{url}{lang}/search/?q={quote(query)}", width)
     assert own(page) == []
     assert sorted(other(page)) == expected
     # One message, once: the status says what was found in the other language's text,
