@@ -12,7 +12,9 @@ import contextlib
 import functools
 import re
 import statistics
+import os
 import threading
+import time
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -85,8 +87,22 @@ def queries(site: Path) -> list[Query]:
 
 
 class _Quiet(SimpleHTTPRequestHandler):
+    """Serves the site and notes each file sent: (time it was asked for, path, bytes).
+    The server counts, not the page: Pagefind fetches its index from a web worker,
+    which the page's Resource Timing does not see."""
+
+    sent: list[tuple[float, str, int]] = []
+
     def log_message(self, *args) -> None:
         pass
+
+    def copyfile(self, source, outputfile) -> None:
+        self.sent.append((self.asked, self.path, os.fstat(source.fileno()).st_size))
+        super().copyfile(source, outputfile)
+
+    def parse_request(self) -> bool:
+        self.asked = time.time()
+        return super().parse_request()
 
 
 class _Server(ThreadingHTTPServer):
@@ -123,16 +139,13 @@ def measure(site: Path, repeat: int) -> list[QueryResult]:
     return results
 
 
-# In the page, from its start: when the first result shows (performance.now(), from the
-# navigation's start) and the bytes of every file loaded by then (Resource Timing).
+# In the page: when the first result shows, in ms from the navigation's start, and the
+# navigation's start in ms since the epoch.
 WATCH = """
-performance.setResourceTimingBufferSize(100000);
 new MutationObserver((_, observer) => {
   if (window.__first === undefined && document.querySelector(".search-result h3 a")) {
     window.__first = performance.now();
-    window.__bytes = [...performance.getEntriesByType("navigation"),
-                      ...performance.getEntriesByType("resource")]
-      .reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0);
+    window.__origin = performance.timeOrigin;
     observer.disconnect();
   }
 }).observe(document, {subtree: true, childList: true});
@@ -143,11 +156,13 @@ def _once(browser, url: str, query: Query) -> tuple[float, float, str]:
     context = browser.new_context(bypass_csp=True)  # for the watcher, not the page's own
     page = context.new_page()
     page.add_init_script(WATCH)
+    _Quiet.sent.clear()
     try:
         page.goto(f"{url}{query.lang}/search/?q={quote(query.text)}")
         page.wait_for_function("window.__first !== undefined", timeout=60_000)
         seconds = page.evaluate("window.__first") / 1000
-        kilobytes = page.evaluate("window.__bytes") / 1000
+        shown = (page.evaluate("window.__origin") + page.evaluate("window.__first")) / 1000
+        kilobytes = sum(size for asked, _, size in list(_Quiet.sent) if asked <= shown) / 1000
         href = page.locator(".search-result h3 a").first.get_attribute("href") or ""
         first = href.strip("/").split("/", 1)[-1]
     finally:

@@ -47,10 +47,10 @@ export function hashKey(key) {
 // The projects a query names exactly, the strongest names first (0: the project's own
 // name, document number, unit code or exact amount; 1: a rounded amount or its unit's
 // name; 2, 3: another of its amounts), then newest year first: {id, kind, printed,
-// strength, row}, row
-// being [title, district, year, amount, band, unit, funds] in `folder`'s language.
-// `load(path)` gives the JSON of a file of the index (path relative to search-keys/),
-// or null when there is none.
+// strength, row}, row being [title, district, year, amount, band, unit, funds] in
+// `folder`'s language. At most `limit`, so that a unit's code, which names each of its
+// projects, fetches the rows of a page of them, not of all. `load(path)` gives the JSON
+// of a file of the index (path relative to search-keys/), or null when there is none.
 export class KeyIndex {
   constructor(load) {
     this.load = load;
@@ -68,7 +68,7 @@ export class KeyIndex {
     this.index = this.index || this.file("index.json");
   }
 
-  async find(query, folder) {
+  async find(query, folder, limit = Infinity) {
     const key = normalise(query);
     if (!key) return [];
     const index = await (this.index = this.index || this.file("index.json"));
@@ -81,10 +81,12 @@ export class KeyIndex {
         if (!found.has(id) || strength < found.get(id).strength) found.set(id, { id, kind, printed, strength });
       });
     }
-    const rows = await this.rows([...found.keys()], folder);
-    const hits = [...found.values()].filter((hit) => rows.has(hit.id)).map((hit) => ({ ...hit, row: rows.get(hit.id) }));
-    return hits.sort((a, b) =>
-      a.strength - b.strength || b.row[2] - a.row[2] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const year = (hit) => Number(hit.id.split("/")[1]);  // an id is district/year/slug
+    const hits = [...found.values()].sort((a, b) =>
+      a.strength - b.strength || year(b) - year(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit);
+    const rows = await this.rows(hits.map((hit) => hit.id), folder);
+    return hits.filter((hit) => rows.has(hit.id)).map((hit) => ({ ...hit, row: rows.get(hit.id) }));
   }
 
   // Each project's result row in `folder`'s language (zh or en), by project id

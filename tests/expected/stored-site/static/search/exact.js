@@ -1,6 +1,9 @@
 // The projects a query names exactly (keys.js), drawn before Pagefind's ranked results
 // and merged with them: a project is listed once, where it comes first.
 
+// Exact hits listed at most (a page of results); a unit's code names all its projects,
+// and the rest of them come among Pagefind's results.
+const EXACT_LIMIT = 20;
 const ROW_FILTERS = { district: 1, year: 2, band: 4, unit: 5, funds: 6 };  // places in a key row
 
 function escaped(text) {
@@ -12,7 +15,7 @@ function escaped(text) {
 // the hits are not promoted (Pagefind's results still hold them where they match).
 export async function exactRows(keys, q, folder, base, chosen, say) {
   if (!q || chosen.level1 || chosen.level2) return [];
-  const hits = await keys.find(q, folder);
+  const hits = await keys.find(q, folder, EXACT_LIMIT);
   return hits.filter(({ row }) => Object.entries(chosen).every(([key, values]) =>
     values.includes(String(row[ROW_FILTERS[key]]))))
     .map(({ id, kind, printed, row }) => ({
