@@ -180,8 +180,10 @@ def test_the_key_index_stays_small(corpus):
     """What one exact query downloads: the index file, one key shard and one row shard."""
     projects, index = corpus
     folder = index / search_keys.FOLDER
-    shards = list((folder / "k").glob("*.json")) + list((folder / "zh").glob("*.json"))
-    assert max(path.stat().st_size for path in shards) < 3 * search_keys.SHARD_BYTES
+    keys = [path.stat().st_size for path in (folder / "k").glob("*.json")]
+    rows = [path.stat().st_size for lang in ("zh", "en") for path in (folder / lang).glob("*.json")]
+    assert max(keys) < 2 * search_keys.SHARD_BYTES
+    assert max(rows) < 2 * search_keys.ROW_SHARD_BYTES
 
 
 def test_the_rows_print_amounts_as_the_pages_do(corpus):

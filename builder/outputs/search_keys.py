@@ -15,8 +15,8 @@ an exact amount before a rounded one), then the newest year.
 - `search-keys/<zh|en>/<n>.json`: {project id: [title, district, year, amount, band,
   unit, funds]}, each project's result row in that language, by the hash of its id.
 
-A query fetches the index file once and at most one key shard and one row shard per
-project found; the shards are sized so that each stays near SHARD_BYTES.
+A query fetches the index file once, one key shard per form of the query and one row
+shard per project listed; a key shard holds about 16 KB, a row shard about 4 KB.
 """
 
 from __future__ import annotations
@@ -34,10 +34,13 @@ from builder.site.bands import band
 FOLDER = "search-keys"
 VERSION = 1
 SHARD_BYTES = 16_000
+# Row shards are smaller: a query fetches one per project it lists (up to 20, for a
+# unit's code), one key shard per form of the query.
+ROW_SHARD_BYTES = 4_000
 CENT = Decimal("0.01")
 # Measured on bench/make_corpus.py projects: about this much of key shards and of
 # row shards per project, so that the shard counts follow from the number of projects.
-KEY_BYTES, ROW_BYTES = 1_300, 190
+KEY_BYTES, ROW_BYTES = 1_300, 350
 # A document number as the documents print it: 昆政办〔2022〕44号, 云政办发﹝2022﹞40号,
 # and in English Kun Zheng Ban [2022] No. 44.
 _DOC_ZH = re.compile(r"[\u4e00-\u9fff]{1,12}[〔［\[(（﹝【]\s*\d{4}\s*[〕］\])）﹞】]\s*\d{1,5}\s*号")
@@ -108,10 +111,10 @@ def hash_key(key: str) -> int:
     return h
 
 
-def shard_count(projects: int, per_project: int) -> int:
-    """A power of two, so that a shard holds about SHARD_BYTES."""
+def shard_count(projects: int, per_project: int, size: int) -> int:
+    """A power of two, so that a shard holds about `size` bytes."""
     count = 1
-    while count * SHARD_BYTES < projects * per_project:
+    while count * size < projects * per_project:
         count *= 2
     return count
 
@@ -181,8 +184,8 @@ def row(project: Project, lang: str) -> list:
 def files(projects: Iterable[Project]) -> dict[str, bytes]:
     """The key index's files for these projects."""
     projects = list(projects)
-    key_shards = shard_count(len(projects), KEY_BYTES)
-    row_shards = shard_count(len(projects), ROW_BYTES)
+    key_shards = shard_count(len(projects), KEY_BYTES, SHARD_BYTES)
+    row_shards = shard_count(len(projects), ROW_BYTES, ROW_SHARD_BYTES)
     keys: dict[int, dict[str, dict[str, list]]] = {n: {} for n in range(key_shards)}
     rows: dict[str, dict[int, dict[str, list]]] = {
         lang: {n: {} for n in range(row_shards)} for lang in i18n.LANGS}
