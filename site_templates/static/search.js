@@ -58,6 +58,7 @@ const page = {
   names: new FilterNames(),
   keys: new KeyIndex((path) => fetch(`${base}search-keys/${path}`)
     .then((r) => (r.ok ? r.json() : null)).catch(() => null)),
+  filters: true,      // false until every filter is loaded, when the first search did not wait
   shown: NOTHING,     // what the current search found, drawn PAGE_SIZE at a time
   otherRows: [],      // the other language's results listed
   generation: 0,      // only the newest search may draw
@@ -113,12 +114,21 @@ async function run(state) {
   if (!current()) return;
   // Nothing here but the other language may have it: say so once, when it answers.
   const elsewhere = () => found && !page.shown.total && OTHER.letters.test(state.q);
+  let counts = found ? found.counts : null;
   if (found && found.finish) { // a Chinese query: the first page is out, the rest is being checked
     if (!elsewhere()) tell(found);
-    const counts = await found.finish();
+    counts = await found.finish();
     if (!current()) return;
     filterBoxes.draw(page.engine.everyValue, counts, state.chosen);
     moreButton.hidden = resultsList.children.length >= page.shown.total;
+  }
+  if (!page.filters) { // the first search ran before every filter was loaded: count again
+    await page.engine.loadFilters();
+    page.filters = true;
+    if (!current()) return;
+    if (found && !found.finish) counts = (await page.engine.findIndexed(state)).counts;
+    if (!current()) return;
+    filterBoxes.draw(page.engine.everyValue, counts || page.engine.everyValue, state.chosen);
   }
   if (!elsewhere()) tell(found);
   const alsoThere = await drawOther(state, mine);
@@ -333,6 +343,11 @@ async function start() {
     engine.parts = parts.parts;
     page.names = new FilterNames(names, FOLDER);
     await engine.mergeParts(engine.parts, base);
+    // A query alone starts searching before every filter is loaded (run counts again
+    // after); filters in the URL are checked against every value first.
+    const filters = engine.loadFilters();
+    if (ticked(fromUrl().chosen) || !fromUrl().q) await filters;
+    else page.filters = false;
     page.engine = engine;
   } catch (error) {
     root.hidden = true;

@@ -39,8 +39,13 @@ export class Engine {
   // The primary bundle holds one district; every other part of this language joins it.
   async mergeParts(parts, base) {
     await Promise.all((parts[this.language] || []).map((part) => this.pagefind.mergeIndex(base + part, { baseUrl: base })));
-    // Loading every filter once makes each search report its facet counts.
-    this.everyValue = await this.pagefind.filters();
+  }
+
+  // Loading every filter once (a chunk per filter and part) makes each search report
+  // its facet counts; a search may start before, and its counts are then partial.
+  loadFilters() {
+    this.filtersLoaded = this.filtersLoaded || this.pagefind.filters().then((all) => { this.everyValue = all; });
+    return this.filtersLoaded;
   }
 
   // Results and, for each filter value, how many results ticking it would give.
