@@ -7,15 +7,17 @@ import json
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from conftest import REPO, build, copy_site, run_budgetsite, serve
 
 from builder.core import glossary
 from builder.outputs import search
+from builder.site import bands
 from builder.sources import discover
 
 WUHUA = "wuhua/2025/urban-rural-medical-assistance/"
@@ -91,10 +93,16 @@ def test_only_project_pages_carry_the_search_body(built, content):
 
 
 def band(yuan, lang: str) -> str:
-    """The amount band a project is filtered by, as the issue names them."""
-    names = {"zh": ("100万元以下", "100万～1000万元", "1000万元以上"),
-             "en": ("Under CNY 1 million", "CNY 1–10 million", "Over CNY 10 million")}[lang]
-    return names[0] if yuan < 1_000_000 else names[1] if yuan <= 10_000_000 else names[2]
+    """The amount band a project is filtered by (the rule is in builder/site/bands.py)."""
+    return bands.band(yuan).get(lang)
+
+
+def test_amount_bands_are_the_rule_of_the_issue():
+    """Under 1,000,000元, up to 10,000,000元 included, over: the bands' own edges."""
+    names = [bands.band(Decimal(y)).zh for y in ("999999.99", "1000000", "10000000", "10000000.01")]
+    assert names == ["100万元以下", "100万～1000万元", "100万～1000万元", "1000万元以上"]
+    assert [b.en for b in bands.BANDS] == ["Under CNY 1 million", "CNY 1–10 million",
+                                          "Over CNY 10 million"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -235,6 +243,50 @@ def no_policy_errors(page) -> bool:
 def test_chinese_search_finds_the_project(watched, search_url, query, project):
     open_search(watched, f"{search_url}zh/search/?q={query}")
     assert results(watched) == [f"{urlsplit(search_url).path}zh/{project}"]
+    assert no_policy_errors(watched), watched.errors
+
+
+# What a journalist pastes: an amount as a page or a newspaper prints it, a unit's
+# credit code, a document number of the basis, a name in either language.
+EXACT_QUERIES = [
+    ("7,968,243.98", WUHUA), ("7968243.98", WUHUA), ("7,968,243.98元", WUHUA),
+    ("796.82万元", WUHUA), ("CNY 7.97 million", WUHUA), ("CNY 7,968,243.98", WUHUA),
+    ("5,500,000", CHENGGONG), ("5500000", CHENGGONG), ("550万", CHENGGONG),
+    ("CNY 5.50 million", CHENGGONG),
+    ("12530102431280534H", WUHUA), ("MB1584220", CHENGGONG), ("昆政办〔2022〕44号", WUHUA),
+    ("Kun Zheng Ban [2022] No. 44", WUHUA),
+    ("城乡医疗救助专项资金", WUHUA), ("special fund for urban and rural medical assistance", WUHUA),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_exact_things_put_their_project_first(watched, search_url, lang, width):
+    """Each query puts its project first, with its amount, in either language, and the
+    status never says that nothing matches on the way (it did for 7968243.98)."""
+    watched.set_viewport_size({"width": width, "height": 800})
+    watched.add_init_script("""
+        window.__said = [];
+        new MutationObserver(() => {
+          const line = document.querySelector("[data-search-status]");
+          if (line) window.__said.push(line.textContent);
+        }).observe(document, {subtree: true, childList: true, characterData: true});
+    """)
+    base = urlsplit(search_url).path
+    wrong = []
+    for query, project in EXACT_QUERIES:
+        open_search(watched, f"{search_url}{lang}/search/?q={quote(query)}")
+        watched.wait_for_function("document.querySelector('[data-search-results]')"
+                                  ".getAttribute('aria-busy') === null")
+        found = results(watched)
+        said = watched.evaluate("window.__said")
+        first = watched.locator("[data-search-results] .search-result").first
+        amount = first.locator(".search-result-meta").inner_text() if found else ""
+        if (found[:1] != [f"{base}{lang}/{project}"] or ("万元" if lang == "zh" else "CNY") not in amount
+                or any("No project" in line or "没有" in line for line in said)):
+            wrong.append((query, found[:2], said[-3:]))
+    assert not wrong
     assert no_policy_errors(watched), watched.errors
 
 

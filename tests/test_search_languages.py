@@ -14,6 +14,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import build, copy_site, serve
 
+from builder.site import bands
+
 pytestmark = pytest.mark.browser
 
 WUHUA = "wuhua/2025/urban-rural-medical-assistance/"
@@ -76,22 +78,46 @@ def count_of(page, group: str, value: str) -> int:
     # English on the Chinese page: the Chinese index has no English words.
     ("zh", "insurance", "en", "在英文文本中找到"),
 ])
-def test_a_query_in_the_other_language_finds_its_projects(page, url, lang, query, there, title):
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_query_in_the_other_language_finds_its_projects(page, url, lang, query, there, title,
+                                                          width):
     # What the other language's own page finds for the words...
     open_search(page, f"{url}{there}/search/?q={quote(query)}")
     expected = sorted(href.replace(f"/{there}/", f"/{lang}/", 1) for href in own(page))
     assert expected
     # ...this page lists too, linked to the pages in this language.
-    open_search(page, f"{url}{lang}/search/?q={quote(query)}")
+    said = status_lines(page)
+    open_search(page, f"{url}{lang}/search/?q={quote(query)}", width)
     assert own(page) == []
     assert sorted(other(page)) == expected
-    heading = page.locator("[data-search-other-title]")
-    assert heading.is_visible()
-    assert title in heading.inner_text()
-    # The names are the other language's, marked as such for screen readers.
-    assert page.locator("[data-search-other-results] h3").first.get_attribute("lang") == \
+    # One message, once: the status says what was found in the other language's text,
+    # never "no project matches" on the way, and no heading repeats it.
+    status = page.locator("[data-search-status]").inner_text()
+    assert title in status
+    assert page.locator("body").inner_text().count(status) == 1
+    assert not [line for line in said() if "No project" in line or "没有" in line], said()
+    # The same result rows as this language's own: its names, the amount, the CSV button;
+    # the excerpt is the other language's text, marked as such for screen readers.
+    row = page.locator("[data-search-other-results] .search-result").first
+    assert row.locator("h3 a").get_attribute("lang") is None
+    assert ("万元" if lang == "zh" else "CNY") in row.locator(".search-result-meta").inner_text()
+    assert row.locator(".search-result-excerpt").get_attribute("lang") == \
         ("zh-CN" if there == "zh" else "en")
+    assert page.locator("[data-search-download]").is_visible()
     assert not page.locator("[data-search-help]").is_visible()
+
+
+def status_lines(page):
+    """Every text the status line shows from now on (read with `said()`)."""
+    page.add_init_script("""
+        window.__said = [];
+        new MutationObserver(() => {
+          const line = document.querySelector("[data-search-status]");
+          if (line && window.__said[window.__said.length - 1] !== line.textContent)
+            window.__said.push(line.textContent);
+        }).observe(document, {subtree: true, childList: true, characterData: true});
+    """)
+    return lambda: page.evaluate("window.__said")
 
 
 def test_english_words_on_the_english_page_fetch_no_chinese_index(page, url):
@@ -112,8 +138,7 @@ def test_amount_bands_count_narrow_and_survive_the_switch(page, url, lang, distr
                                                           other_band):
     from playwright.sync_api import expect
 
-    names = {"zh": ("100万～1000万元", "1000万元以上"),
-             "en": ("CNY 1–10 million", "Over CNY 10 million")}[lang]
+    names = tuple(b.get(lang) for b in bands.BANDS[1:])  # the two bands the site's projects are in
     open_search(page, f"{url}{lang}/search/?q={quote('医疗' if lang == 'zh' else 'medical')}")
     group = page.get_by_role("group", name=band)
     assert [b.get_attribute("value") for b in group.locator("input").all()] == list(names)
@@ -188,3 +213,55 @@ def test_download_these_results_writes_the_open_data_rows(page, site, url, addre
     assert opened[0] == published[0]  # the open data's columns
     by_id = {row[0]: row for row in published[1:]}
     assert opened[1:] == [by_id[key.rstrip("/")] for key in found]
+
+
+@pytest.mark.parametrize("address, name", [
+    # an exact hit (the unit's code), found in the key index, then written from its row
+    ("zh/search/?q=12530102431280534H", "项目_12530102431280534H.csv"),
+    # found only in the other language's text: the rows listed are written
+    ("en/search/?q=医疗", "projects_医疗.csv"),
+])
+def test_download_writes_exact_hits_and_the_other_languages_rows(page, site, url, address, name):
+    open_search(page, url + address)
+    listed = [href.strip("/").split("/", 1)[1] for href in
+              own(page) + other(page)]
+    assert listed
+    with page.expect_download() as info:
+        page.locator("[data-search-download]").click()
+    assert info.value.suggested_filename == name
+    data = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert [row[0] for row in csv.reader(io.StringIO(data, newline=""))][1:] == listed
+
+
+@pytest.mark.parametrize("lang, said", [("zh", "下载中断"), ("en", "The download stopped")])
+def test_a_file_that_fails_during_a_download_is_reported(page, url, lang, said):
+    """A rows file that does not load stops the download and says which; no file with
+    rows missing is written (it used to be dropped in silence)."""
+    query = "医疗" if lang == "zh" else "medical"
+    open_search(page, f"{url}{lang}/search/?q={quote(query)}")
+    page.route("**/search-rows/**", lambda route: route.fulfill(status=503, body="busy"))
+    downloads = []
+    page.on("download", lambda d: downloads.append(d))
+    page.locator("[data-search-download]").click()
+    status = page.locator("[data-search-status]")
+    from playwright.sync_api import expect
+    expect(status).to_contain_text(said)
+    assert re.search(r"(wuhua|chenggong)-\d{4}\.json", status.inner_text())
+    page.wait_for_timeout(300)
+    assert downloads == []
+
+
+@pytest.mark.parametrize("lang, said", [("zh", "下载中断"), ("en", "The download stopped")])
+def test_a_file_that_fails_during_an_explorer_export_is_reported(page, url, lang, said):
+    """The explorer's export shares the search page's CSV helper: the same report."""
+    from playwright.sync_api import expect
+    page.goto(f"{url}{lang}/indicators/?year=2025")
+    expect(page.locator("#explorer-export")).to_be_enabled()
+    page.route("**/data/explorer/**/*.csv", lambda route: route.fulfill(status=503, body="busy"))
+    downloads = []
+    page.on("download", lambda d: downloads.append(d))
+    page.click("#explorer-export")
+    expect(page.locator("#explorer-status")).to_contain_text(said)
+    assert ".csv" in page.locator("#explorer-status").inner_text()
+    page.wait_for_timeout(300)
+    assert downloads == []

@@ -487,6 +487,8 @@ def test_the_search_page_uses_the_last_published_index(site):
         entry = next((site / "public" / "pagefind-parts").rglob("pagefind-entry.json"))
         name = entry.relative_to(site / "public").as_posix()
         assert server.get("/" + name)[2] == entry.read_bytes()
+        keys = site / "public" / "search-keys" / "index.json"  # the key index of exact things
+        assert server.get("/search-keys/index.json")[2] == keys.read_bytes()
         assert server.raw("/pagefind/../../content/site.yaml")[0] == 403
     finally:
         server.stop()

@@ -63,7 +63,7 @@ from watchdog.observers import Observer
 from builder.core import i18n
 from builder.core.errors import ConfigError, ContentError, SiteError
 from builder.live.engine import Engine
-from builder.outputs import search
+from builder.outputs import search, search_keys
 from builder.render import renderer as render
 from builder.site.urls import output_file
 from builder.sources import inputs as sources
@@ -377,9 +377,9 @@ def inject_livereload(html: bytes, port: int) -> bytes:
 
 # The engine makes no search index (Pagefind indexes a whole site); the preview serves
 # the one of the last `budgetsite build` in the site's public/ (its parts, and the rows
-# "download these results" reads), if there is one, so the search page works there,
-# with results as of that build.
-SEARCH_FOLDERS = (search.BUNDLE, search.PARTS, search.ROWS)
+# "download these results" reads, and the key index of exact things), if there is one,
+# so the search page works there, with results as of that build.
+SEARCH_FOLDERS = (search.BUNDLE, search.PARTS, search.ROWS, search_keys.FOLDER)
 
 NOT_FOUND = ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
              "<title>404</title></head><body><h1>找不到此页 · Page not found</h1>"

@@ -173,7 +173,7 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
         # A site with no project yet (just after `budgetsite init`) has nothing to index.
         index = config.search and bool(site.projects)
         if index:
-            plan = _search_plan(files, cache, output)
+            plan = _search_plan(files, cache, output, site)
         lap("data")
         output.write(files)
         lap("write")
@@ -223,11 +223,13 @@ def _put(files: dict, more: dict[str, bytes], output) -> None:
         output.put(name, digests[name], data)
 
 
-def _search_plan(files: dict, cache: Cache, output) -> dict:
+def _search_plan(files: dict, cache: Cache, output, site) -> dict:
     """The parts of the search index, and those an earlier build left as they are: their
     files join the site as they are; the files made from all parts too, if every part is
-    kept."""
-    from builder.outputs import search
+    kept. The key index of exact things (names, numbers, codes, amounts) is small and
+    made every time."""
+    from builder.outputs import search, search_keys
+    _add(files, {n: (digest(b), b) for n, b in search_keys.files(site.projects).items()})
     binary = search.extended_binary()
     pages = {n: d for n, (d, _) in files.items() if n.endswith(".html")}
     parts = search.plan(search.project_pages(pages))

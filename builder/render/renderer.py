@@ -28,7 +28,7 @@ from builder.core.errors import BuildError, Problem
 from builder.core.model import Text
 from builder.core.parallel import forked_map
 from builder.render import charts
-from builder.site import feeds
+from builder.site import bands, feeds
 from builder.site.structure import Site
 from builder.site.urls import Page, output_file
 from builder.sources import narrative
@@ -60,7 +60,7 @@ def environment(site: Site, lang: str, dirs: tuple[Path, ...],
         other_lang=i18n.other(lang), html_lang=i18n.HTML_LANG, langs=i18n.LANGS,
         language_names=i18n.LANGUAGE_NAMES, glossary=glossary,
         texts=Texts(lang, messages.gettext("not yet translated")),
-        section_titles=narrative.SECTION_TITLES,
+        section_titles=narrative.SECTION_TITLES, amount_bands=bands,
     )
     return env
 

@@ -2,6 +2,8 @@
 // the parts of the data a view needs (one level-2 category and/or one budget year),
 // and "download these results" as CSV made here from the open data's own lines.
 // Without this file the page lists the categories' static pages instead.
+import { csvName, fetchEach, saveCsv } from "./csv.js";
+
 (function () {
   "use strict";
 
@@ -206,19 +208,14 @@
   }
   function fileName(state) {
     var parts = Object.keys(state).map(function (name) { return name + "-" + state[name]; });
-    var name = ["indicators"].concat(parts).join("_").replace(/[\\/:*?"<>|\s]+/g, "_");
-    return name + ".csv";
+    return csvName(["indicators"].concat(parts), "_");
   }
   function download() {
     var state = chosen(), rows = matched;
     if (!state.unit) { delete state.sort; }
     var files = Array.from(new Set(rows.map(function (row) { return row.shard; })));
-    Promise.all(files.map(function (shard) {
-      return fetch(base + "data/explorer/" + shard + ".csv").then(function (response) {
-        if (!response.ok) { throw new Error(response.status); }
-        return response.text();
-      });
-    })).then(function (texts) {
+    var urls = files.map(function (shard) { return base + "data/explorer/" + shard + ".csv"; });
+    fetchEach(urls, function (response) { return response.text(); }).then(function (texts) {
       var header = null, byKey = {};
       texts.forEach(function (csv) {
         var all = records(csv.replace(/^\ufeff/, ""));
@@ -226,16 +223,11 @@
         all.slice(1).forEach(function (r) { byKey[r.fields[0] + "#" + r.fields[1]] = r.raw; });
       });
       var lines = rows.map(function (row) { return byKey[row.key + "#" + row.id]; });
-      var blob = new Blob(["\ufeff" + [header].concat(lines).join("\r\n") + "\r\n"],
-                          {type: "text/csv;charset=utf-8"});
-      var a = document.createElement("a");
-      a.href = URL.createObjectURL(blob);
-      a.download = fileName(state);
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
-    }).catch(function () { status.textContent = root.dataset.msgFailed; });
+      saveCsv(fileName(state), [header].concat(lines).join("\r\n") + "\r\n");
+    }).catch(function (error) {
+      status.textContent = error.file
+        ? root.dataset.msgDownloadFailed.replace("{file}", error.file) : root.dataset.msgFailed;
+    });
   }
 
   restore();
