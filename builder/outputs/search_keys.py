@@ -134,9 +134,11 @@ def project_keys(project: Project) -> Iterable[tuple[str, str, str, int]]:
         if project.unit.name.translated(lang):
             yield (normalise(project.unit.name.get(lang)), "unit",
                    project.unit.name.get(lang), ROUNDED)
-    yield normalise(project.unit.code), "code", project.unit.code, EXACT
-    texts = [project.basis.zh, project.basis.en or "", project.targets.overall.text.zh,
-             project.targets.overall.text.en or ""]
+    if project.unit.code:  # a department budget names the unit only
+        yield normalise(project.unit.code), "code", project.unit.code, EXACT
+    overall = project.targets.overall
+    texts = [project.basis.zh, project.basis.en or "",
+             *((overall.text.zh, overall.text.en or "") if overall else ())]
     for text in texts:
         for found in (*_DOC_ZH.findall(text), *_DOC_EN.findall(text)):
             yield normalise(found), "document", found, EXACT
@@ -178,7 +180,8 @@ def row(project: Project, lang: str) -> list:
     return [project.name.get(lang), project.district.name.get(lang), project.year,
             summary(project.funding.budget_year.yuan, lang),
             band(project.funding.budget_year.yuan).get(lang),
-            project.unit.name.get(lang), project.unit.source_of_funds.get(lang)]
+            project.unit.name.get(lang),
+            project.unit.source_of_funds.get(lang) if project.unit.source_of_funds else ""]
 
 
 def files(projects: Iterable[Project]) -> dict[str, bytes]:
