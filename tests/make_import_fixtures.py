@@ -11,7 +11,7 @@ own; only the layout is made here.
     python tests/make_import_fixtures.py      # writes tests/fixtures/import/formats/
 
 The PDF needs Debian's Chromium (/usr/bin/chromium) and fonts-noto-cjk; the rest need
-python-docx and openpyxl (the test extras). The files are committed: the tests read
+python-docx, openpyxl and xlwt (the test extras). The files are committed: the tests read
 them and never run this script.
 """
 
@@ -240,6 +240,53 @@ def workbook(f: Form, path: Path) -> None:
     book.save(path)
 
 
+def old_workbook(f: Form, path: Path) -> None:
+    """The same workbook in the old binary format (.xls), as older offices still save it:
+    written by xlwt, with the same merged ranges and numbers."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("项目绩效目标")
+    r = 0
+    for paragraph in f.paragraphs:
+        amount = re.fullmatch(r"(.*?)(\d+\.\d+|\d+)(元。?)", paragraph)
+        if amount:
+            sheet.write(r, 0, amount[1])
+            sheet.write(r, 1, float(amount[2]) if "." in amount[2] else int(amount[2]))
+            sheet.write(r, 2, amount[3])
+        else:
+            sheet.write(r, 0, paragraph)
+        r += 1
+    sheet.write(r, 0, "项目绩效目标表")
+    r += 1
+    sheet.write_merge(r, r, 0, COLUMNS - 1, "项目绩效目标表")
+    r += 1
+    top = r
+    for label, body in f.targets:
+        sheet.write_merge(r, r, 1, 2, label)
+        sheet.write_merge(r, r, 3, COLUMNS - 1, body)
+        r += 1
+    sheet.write_merge(top, r - 1, 0, 0, "项目目标")
+    sheet.write_merge(r, r, 0, 6, "绩效指标")
+    for i, heading in enumerate(AFTER, 7):
+        sheet.write_merge(r, r + 1, i, i, heading)
+    for i, heading in enumerate(HEAD):
+        sheet.write(r + 1, i, heading)
+    r += 2
+    first = r
+    for values in f.rows:
+        for i, value in enumerate(values[2:], 2):
+            number = re.fullmatch(r"\d+(?:\.\d+)?", value)
+            sheet.write(r, i, (float(value) if "." in value else int(value)) if number else value)
+        r += 1
+    for column in (0, 1):
+        for start, span in enumerate(spans(f.rows, column)):
+            if span:
+                sheet.write_merge(first + start, first + start + span - 1, column, column,
+                                  f.rows[start][column])
+    book.save(str(path))
+
+
 def pdf(page: Path, path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -262,6 +309,7 @@ def main() -> int:
         page.write_text(web_page(f), encoding="utf-8")
         word_file(f, OUT / f"{stem}.docx")
         workbook(f, OUT / f"{stem}.xlsx")
+        old_workbook(f, OUT / f"{stem}.xls")
         if "--no-pdf" not in sys.argv:
             pdf(page, OUT / f"{stem}.pdf")
         print(f"{stem}: {len(f.paragraphs)} paragraphs, {len(f.rows)} indicators")

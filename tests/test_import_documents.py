@@ -180,7 +180,7 @@ def imported_files(root: Path, source: Path) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("stem", sorted(SEEDS))
-@pytest.mark.parametrize("kind", ["docx", "xlsx", "html", "pdf"])
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "xls", "html", "pdf"])
 def test_the_kunming_form_imports_equal_to_its_text(tmp_path, stem, kind):
     text = imported_files(site(tmp_path / "text"), IMPORT / SEEDS[stem])
     other = imported_files(site(tmp_path / kind), FORMATS / f"{stem}.{kind}")
