@@ -6,14 +6,12 @@ imported. Each test runs the command as a clerk would and reads what it wrote.""
 
 from __future__ import annotations
 
-import io
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, copy_site, run_budgetsite
 from seedtext import normalise, page_text
 

@@ -29,9 +29,8 @@ import yaml
 from builder.core.errors import ConfigError, Problem
 from builder.sources import characters, check, discover, load, schema
 from builder.tools import readers, scaffold
-from builder.tools.layouts import registry as layout_registry
-from builder.tools.layouts import Found, Hints, Note
-from builder.tools.readers import DocumentError, Place
+from builder.tools.layouts import Found, Hints, Note, registry as layout_registry
+from builder.tools.readers import DocumentError
 
 MAX_SLUG = 60
 UNREADABLE = "import.document"  # the code of a file that cannot be read as a document

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Iterator
 
 from builder.core.errors import ConfigError, Problem
@@ -26,7 +25,7 @@ from builder.core.glossary import CODE_LABELS, INDICATOR_TYPES, LEVEL1, LEVEL2
 from builder.core.model import District
 from builder.sources import narrative, schema
 from builder.tools.layouts import Found, Hints, Note
-from builder.tools.readers.document import Cell, Document, Paragraph, Place
+from builder.tools.readers.document import Cell, Document as FileDocument, Paragraph, Place
 
 NAME = "kunming"
 TITLE = "Kunming: one project a document, with its 项目绩效目标表 (预算重点领域财政项目)"
@@ -587,7 +586,7 @@ TABLE_TITLE = "项目绩效目标表"
 NUMBER_CELL = re.compile(r"[\d,.]+")
 
 
-def recognises(document: Document) -> int:
+def recognises(document: FileDocument) -> int:
     """The number of projects the document names (项目名称), when it has a target table
     or a 立项依据 too."""
     texts = [_first_text(block) for block in document.blocks[:5000]]
@@ -605,7 +604,7 @@ def _first_text(block) -> str:
     return ""
 
 
-def projects(document: Document, hints: Hints) -> list[Found]:
+def projects(document: FileDocument, hints: Hints) -> list[Found]:
     lines = as_text(document)
     found = []
     for part in split_documents(lines):
@@ -620,7 +619,7 @@ def projects(document: Document, hints: Hints) -> list[Found]:
     return found
 
 
-def as_text(document: Document) -> list[tuple[str, Place]]:
+def as_text(document: FileDocument) -> list[tuple[str, Place]]:
     """The document in the text layout the Reader reads, each line with its place:
     paragraphs as lines; before the target table, a table's rows as "label：value"
     lines (a unit card laid out as a table); from the target table on, each row an

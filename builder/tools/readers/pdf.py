@@ -14,8 +14,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from builder.tools.readers.document import Block, Cell, Document, DocumentError, Paragraph, Place, Table
 from builder.tools.readers.characters import repaired
+from builder.tools.readers.document import (
+    Block,
+    Cell,
+    Document,
+    DocumentError,
+    Paragraph,
+    Place,
+    Table,
+)
 
 # A line that starts one of these is a new item, never the rest of the line before.
 ITEM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[）)、.．]|[（(]\d+[）)]|\d+\s*[、.．)）]"

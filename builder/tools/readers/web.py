@@ -8,7 +8,15 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from builder.tools.readers.document import Block, Cell, Document, DocumentError, Paragraph, Place, Table
+from builder.tools.readers.document import (
+    Block,
+    Cell,
+    Document,
+    DocumentError,
+    Paragraph,
+    Place,
+    Table,
+)
 
 BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article",
           "br", "tr", "title", "blockquote", "pre", "dt", "dd"}

@@ -10,7 +10,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from builder.tools.readers.document import Block, Cell, Document, DocumentError, Paragraph, Place, Table
+from builder.tools.readers.document import (
+    Block,
+    Cell,
+    Document,
+    DocumentError,
+    Paragraph,
+    Place,
+    Table,
+)
 
 
 def read(name: str, data: bytes) -> Document:

@@ -9,7 +9,15 @@ import datetime
 import io
 from decimal import Decimal
 
-from builder.tools.readers.document import Block, Cell, Document, DocumentError, Paragraph, Place, Table
+from builder.tools.readers.document import (
+    Block,
+    Cell,
+    Document,
+    DocumentError,
+    Paragraph,
+    Place,
+    Table,
+)
 
 
 def read(name: str, data: bytes, kind: str) -> Document:
