@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 import shutil
 import sys
 import zlib
@@ -82,7 +83,17 @@ def _indicators(rng: random.Random, pool: list[dict], count: int) -> list[dict]:
     weights[0] += 100 - sum(weights)
     for row, weight in zip(rows, weights):
         row["weight"] = weight
+        row["scoring"] = _rule_with_points(row["scoring"], weight)
     return rows
+
+
+# The points a scoring rule states (本项分值权重为20分, …得20分): rewritten to the row's own
+# points, or `budgetsite check` refuses the row for contradicting its rule.
+RULE_POINTS = re.compile(r"((?:权重|分值|满分)(?:为|是)?\s*|得\s*)\d+(?:\.\d+)?(\s*分)")
+
+
+def _rule_with_points(rule: dict, weight: int) -> dict:
+    return {**rule, "zh": RULE_POINTS.sub(lambda m: f"{m[1]}{weight}{m[2]}", rule["zh"])}
 
 
 def project(i: int, rng: random.Random, seeds, districts) -> tuple[str, dict, str, str]:

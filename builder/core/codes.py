@@ -84,6 +84,8 @@ CODES: dict[str, Code] = {
     "unit.code-area": Code(WARNING, "the USCI was registered in another district"),
     "indicator.unit": Code(WARNING, "a unit of measure without an English name"),
     "indicator.weights": Code(WARNING, "the indicator points do not add up to 90 or 100"),
+    "indicator.points-rule": Code(ERROR, "an indicator's points differ from those its "
+                                         "scoring rule states"),
     "target.period": Code(WARNING, "the overall period leaves out the budget year"),
     "translation.missing": Code(WARNING, "a text without its English"),
     "translation.narrative": Code(WARNING, "no English narrative (en.md) yet"),

@@ -202,6 +202,7 @@ def _filters(site: Site, lang: str) -> dict:
         "signed_yuan": lambda n, lg=lang: i18n.signed(n, i18n.yuan, lg),
         "in_lang": lambda t, lg=lang: i18n.text_in(t, lg),
         "unit_name": lambda u: glossary.UNITS.get(u, Text(u)),
+        "rule_points": glossary.points_in_rule,
         "bar_chart": lambda totals, chart_id, title, intro, lg=lang:
             charts.totals_chart(totals, chart_id, title, intro, lg),
         "date": lambda d, lg=lang: i18n.date(d, lg),
