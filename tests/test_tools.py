@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -267,6 +268,49 @@ def test_an_embed_loads_in_an_iframe_on_another_origin(page, site, url, lang, tm
             else:
                 assert frame.locator(".embed-figures .figure").count() >= 3
     assert not problems and not outside, (problems, outside)
+
+
+def embed_code(site: Site, url: str, path: str) -> str:
+    """The code a parent page offers to copy, pointed at the test server."""
+    code = html(site, path).split('class="embed-code-text"', 1)[1].split(">", 1)[1]
+    code = code.split("</textarea>")[0].replace("&lt;", "<").replace("&gt;", ">")
+    return re.sub(r"https://[^/\"]+/", url, code)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_embed_sizes_itself_in_a_host_page(browser, site, url, lang, width, tmp_path):
+    """The code as offered, in a host page on another origin: the <iframe> grows to the
+    view's height, so the footer (source, version, full-page link) is never cut off;
+    without the host script it keeps the fixed height the code gives it."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for parent in (f"wuhua/2025/{SLUG}/", "wuhua/", PROGRAMME):
+        code = embed_code(site, url, f"{lang}/{parent}")
+        fixed = int(re.search(r'height="(\d+)"', code)[1])
+        host = '<!doctype html><meta name="viewport" content="width=device-width">' \
+               '<title>host</title><body style="margin:8px">'
+        (tmp_path / "host.html").write_text(host + code, encoding="utf-8")
+        (tmp_path / "bare.html").write_text(host + code.split("<script")[0], encoding="utf-8")
+        with serve(tmp_path) as address:
+            assert urlparse(address).port != urlparse(url).port  # another origin
+            page.goto(address + "host.html")
+            frame = page.frame_locator("iframe")
+            frame.locator(".embed-footer a[target=_blank]").wait_for()
+            inner = page.frames[1].evaluate(
+                "Math.ceil(document.documentElement.getBoundingClientRect().height)")
+            page.wait_for_function(f"document.querySelector('iframe').offsetHeight >= {inner}")
+            box = page.locator("iframe").bounding_box()
+            link = frame.locator(".embed-footer a[target=_blank]").bounding_box()
+            assert link["y"] + link["height"] <= box["y"] + box["height"], (parent, link, box)
+            assert abs(box["height"] - inner) <= 2, (parent, box, inner)
+            if width == 360:
+                assert inner > fixed, (parent, inner)  # the fixed height would cut it off
+            page.goto(address + "bare.html")
+            page.frame_locator("iframe").locator(".embed-footer").wait_for(state="attached")
+            assert page.locator("iframe").bounding_box()["height"] == fixed
+    context.close()
 
 
 def test_parent_pages_show_the_code_to_copy(site):
