@@ -200,9 +200,9 @@ def test_the_documents_own_wording_is_shown_beside_the_normalised_term(real_site
                   if r["project_id"].startswith("chenggong")]
     assert [r["level2_as_written"] for r in indicators] == ["", "", "", "社会效益", "服务对象满意度"]
     assert [r["level2_zh"] for r in indicators][-2:] == ["社会效益指标", "服务对象满意度指标"]
-    # A free-text cell starting with "=" is neutralised in CSV (a leading apostrophe,
-    # OWASP's rule for spreadsheets); the JSON keeps it exact.
-    assert {r["operator_as_written"] for r in indicators} == {"'=", ">="}
+    # A lone comparator is not a formula: the CSV keeps it as it is (OWASP's apostrophe
+    # is for cells a spreadsheet would run), like the JSON.
+    assert {r["operator_as_written"] for r in indicators} == {"=", ">="}
 
 
 def derived(tree: Element) -> dict[str, list[Element]]:
@@ -304,7 +304,7 @@ def test_the_change_log_says_what_changed_in_the_disclosure(changed):
     zh = [li.text for li in entries(page(out / "zh" / CHENGGONG_PAGE))]
     assert zh == [
         f"2024年7月1日 {ids['correction'][:7]} 更正：预算年度资金原误写为5000000元。",
-        f"2024年5月1日 {ids['narrative'][:7]} 项目基本概况（中文）修改",
+        f"2024年5月1日 {ids['narrative'][:7]} 项目基本概况修改",
         f"2024年4月1日 {ids['added'][:7]} 新增指标“保费结算及时率”",
         f"2024年2月1日 {ids['amount'][:7]} 预算年度资金 5,000,000.00元 → 5,500,000.00元",
         f"2024年1月10日 {ids['publish'][:7]} 首次发布"]
@@ -449,6 +449,17 @@ def test_recent_changes_page_and_feeds_in_each_language(changed):
     summaries = [e.find(f"{atom}summary").text for e in feed.findall(f"{atom}entry")]
     assert summaries[0] == "更正：预算年度资金原误写为5000000元。"
     assert "预算年度资金 5,000,000.00元 → 5,500,000.00元" in summaries
+    # Each entry's title says what changed, then which project.
+    titles = [e.find(f"{atom}title").text for e in feed.findall(f"{atom}entry")]
+    assert "预算年度资金 5,000,000.00元 → 5,500,000.00元：2026至2028年公务员医疗补助补充保险" \
+        "（基金专户资金）经费" in titles
+    en_titles = [e.find(f"{atom}title").text
+                 for e in ET.parse(out / "en" / "changes.xml").getroot().findall(f"{atom}entry")]
+    assert any(t.startswith("Budget-year amount CNY\u00a05,000,000.00 → CNY\u00a05,500,000.00 — ")
+               for t in en_titles), en_titles
+    for lang in ("zh", "en"):  # every page's footer links the recent changes
+        footer = page(out / lang / "index.html").find("footer")
+        assert f"/{lang}/changes/" in [a.attrs["href"] for a in footer.find_all("a")]
     wuhua = ET.parse(out / "en" / "wuhua" / "changes.xml").getroot()
     entries_ = wuhua.findall(f"{atom}entry")
     assert [e.find(f"{atom}category").get("term") for e in entries_] == ["wuhua", "wuhua"]
