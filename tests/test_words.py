@@ -92,3 +92,16 @@ def test_the_menu_and_the_search_share_one_row_at_1280(browser, url, lang):
     assert page.locator("#site-search-q").get_attribute("id") == \
         page.locator(".site-search label").get_attribute("for")  # still labelled
     context.close()
+
+
+@pytest.mark.browser
+def test_the_explorer_writes_an_amount_in_wan_yuan_in_millions(browser, url):
+    context = browser.new_context()
+    page = context.new_page()
+    for lang, value, unit in (("en", "5.5\u00a0million", "CNY"), ("zh", "550", "万元")):
+        page.goto(url + f"{lang}/indicators/")
+        row = page.locator("#explorer-rows tr:has(a[href$='#indicator-premium'])")
+        row.wait_for()
+        assert row.locator("td.value").inner_text() == value
+        assert row.locator("td").nth(5).inner_text() == unit
+    context.close()

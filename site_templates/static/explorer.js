@@ -127,11 +127,19 @@
       cell("td", heads[2], label(field("district"), row.district)),
       cell("td", heads[3], String(row.year)),
       cell("td", heads[4], abbr),
-      cell("td", heads[5], row.number !== null ? number.format(row.number) : text(row.text)),
-      cell("td", heads[6], row.unit === "-" ? "" : label(field("unit"), row.unit)),
+      cell("td", heads[5], row.number !== null ? target(row) : text(row.text)),
+      cell("td", heads[6], row.unit === "-" ? "" : millions(row) ? "CNY" : label(field("unit"), row.unit)),
       cell("td", heads[7], label(field("type"), row.type)));
     tr.children[5].className = "value";
     return tr;
+  }
+  // In English a target in 万元 or 亿元 is given in millions of CNY, as on the project
+  // page (550 万元: 5.5 million, unit CNY), never as "550 units of CNY 10,000".
+  var PER_MILLION = {"万元": 100, "亿元": 0.01};
+  function millions(row) { return lang === "en" && row.number !== null && PER_MILLION[row.unit]; }
+  function target(row) {
+    var per = millions(row);
+    return per ? number.format(row.number / per) + "\u00a0million" : number.format(row.number);
   }
   function drawMore() {
     var run = current;
