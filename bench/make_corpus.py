@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 import shutil
 import sys
 import zlib

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import builder
-from builder.core import codes
+from builder.core import codes, messages
 from builder.core.errors import ContentError, SiteError
 from builder.publish.build import BuildConfig, build
 from builder.publish.lock import DEFAULT_WAIT
@@ -19,10 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except ContentError as err:
-        _print_problems(err.problems)
+        _print_problems(err.problems, args)
         errors = sum(1 for p in err.problems if not p.warning)
-        print(f"budgetsite: {errors} error(s), {len(err.problems) - errors} warning(s); "
-              f"nothing was written", file=sys.stderr)
+        print(messages.summary(errors, len(err.problems) - errors, _lang(args)), file=sys.stderr)
         return 1
     except SiteError as err:
         print(f"budgetsite: {err}", file=sys.stderr)
@@ -56,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--root", type=Path, default=Path("."),
                          help="the site folder holding content/ (default: here)")
+        sub.add_argument("--lang", choices=messages.LANGS,
+                         help="the language of problem messages: zh or en (default: the "
+                              "terminal's locale, LANG)")
         sub.set_defaults(run=run)
         return sub
 
@@ -133,16 +135,22 @@ def _staff_commands(command) -> None:
                                  "- for the terminal)")
 
 
-def _print_problems(problems) -> None:
+def _lang(args) -> str:
+    """--lang, else the terminal's locale."""
+    return getattr(args, "lang", None) or messages.from_environment()
+
+
+def _print_problems(problems, args) -> None:
+    lang = _lang(args)
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(messages.line(problem, lang), file=sys.stderr)
 
 
 def _build(args) -> int:
     out = args.out or args.root / "public"
     report = build(BuildConfig(args.root, out, args.base_path, args.strict,
                                 search=args.search, cache=args.cache, wait=args.wait))
-    _print_problems(report.warnings)
+    _print_problems(report.warnings, args)
     if args.timings:
         for stage, seconds in report.timings.items():
             print(f"  {stage:<12} {seconds:7.3f} s")
@@ -165,7 +173,7 @@ def _check(args) -> int:
     if args.translations:
         print("\n".join(translations.report(content)))
         return 0
-    _print_problems(content.warnings)
+    _print_problems(content.warnings, args)
     failing = codes.failing(content.warnings, args.strict)
     if failing:
         print(f"budgetsite: {len(failing)} warning(s), failing because of --strict",

@@ -69,6 +69,8 @@ def open_page(page, servers, site, path: str, width: int = 1280):
     # instead of sending the browser on to its own language.
     response = page.goto(servers[site.name] + path, referer=servers[site.name])
     assert response and response.ok, f"/{path}: {response and response.status}"
+    # What a script draws from the data it fetches (the explorer's first rows) is there.
+    page.wait_for_load_state("networkidle")
     return page
 
 
@@ -222,8 +224,9 @@ def test_the_indicator_table_is_read_by_its_headers(page, real, servers):  # noq
             assert points == i18n.number(indicator.weight, "en") and "worked out" in mark
             assert by_column["Scoring (deduction) rule"] == " ".join(
                 indicator.scoring.get("en").split())
-            if isinstance(indicator.value, Decimal):
-                assert by_column["Target value"] == i18n.number(indicator.value, "en")
+            if isinstance(indicator.value, Decimal):  # 550 万元: "5.5 million", unit CNY
+                assert by_column["Target value"] == \
+                    i18n.target_value(indicator.value, indicator.unit, "en").replace("\xa0", " ")
 
 
 def test_no_horizontal_page_scrolling_at_360_px(page, pages, servers):

@@ -141,12 +141,17 @@ def test_every_field_has_its_anchor_on_the_project_page(site, lang):
 
 
 def test_fields_without_an_anchor_are_in_the_page_head(site):
+    """The name in the heading, the district and year in the summary, the department and
+    the document's heading in the source line: all on the first screen."""
     value = sources(site)[CHENGGONG]
-    head = read(site / "zh" / CHENGGONG / "index.html").find("header", class_="project-head")
+    tree = read(site / "zh" / CHENGGONG / "index.html")
+    head = " ".join(e.text() for e in (tree.find("header", class_="project-head"),
+                                       tree.by_id("summary"),
+                                       tree.find("p", class_="source-line")))
     for path in PAGE_HEAD:
         assert schema.field_labels()[path][1] is None
     for shown in (value["department"]["zh"], value["heading"]["zh"], "呈贡区", "2026"):
-        assert shown in head.text(), shown
+        assert shown in head, shown
 
 
 def coverage_report(site: Path) -> dict[str, tuple[int, int, list[str]]]:

@@ -70,11 +70,11 @@ def changes(out: Path, lang: str, project_page: str) -> list:
 def test_change_list_says_what_changed_in_the_readers_language_newest_first(repo):
     _, out, ids = repo
     assert [li.text for li in changes(out, "en", WUHUA_PAGE)] == [
-        f"16 July 2024 {ids['correct'][:7]} Results achieved (Chinese) edited",
+        f"16 July 2024 {ids['correct'][:7]} Results achieved edited",
         f"1 March 2024 {ids['publish'][:7]} First published",
     ]
     assert [li.text for li in changes(out, "zh", WUHUA_PAGE)] == [
-        f"2024年7月16日 {ids['correct'][:7]} 项目实施成效（中文）修改",
+        f"2024年7月16日 {ids['correct'][:7]} 项目实施成效修改",
         f"2024年3月1日 {ids['publish'][:7]} 首次发布",
     ]
     items = changes(out, "en", WUHUA_PAGE)
@@ -124,7 +124,7 @@ def test_data_files_carry_the_dates(repo):
                       .read_text(encoding="utf-8"))
     assert [c["commit"] for c in data["history"]["changes"]] == [ids["correct"], ids["publish"]]
     assert data["history"]["changes"][0]["items"] == [
-        {"zh": "项目实施成效（中文）修改", "en": "Results achieved (Chinese) edited"}]
+        {"zh": "项目实施成效修改", "en": "Results achieved edited"}]
     assert data["history"]["last_changed"] == "2024-07-16T00:30:00+08:00"
 
 

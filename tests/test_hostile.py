@@ -19,7 +19,6 @@ from conftest import REPO, copy_site, run_budgetsite
 from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
 from hypothesis.control import currently_in_test_context
 
-from builder.core import glossary
 from builder.core.errors import ContentError
 from builder.core.model import Content
 from builder.render import renderer as render
@@ -573,12 +572,14 @@ FORMULAS = {("name",): {"zh": "=HYPERLINK(\"http://x\",\"点击\")", "en": "+cmd
             ("indicators", 0, "name"): {"zh": "=1+1", "en": "-1"}}
 
 
-OPERATOR_WORDS = set(glossary.OPERATORS) | {t.zh for t in glossary.OPERATORS.values()}
+LONE_COMPARATORS = {"=", ">=", "<=", ">", "<", "＝", "≥", "≤"}
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path):
-    """OWASP's rule in every CSV file: a text cell starting with = + - @ tab or carriage
-    return gets a leading ' (a number such as -1 stays a number); the JSON stays exact."""
+    """OWASP's rule in every CSV file (the open data, the explorer's parts), one rule for
+    every column: a cell starting with = + - @ tab or carriage return gets a leading '
+    (a number such as -1 stays a number, a lone comparator such as = stays a sign);
+    the JSON stays exact."""
     import csv
     import json
     root = one_project_site(tmp_path / "site")
@@ -588,13 +589,15 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path):
     (root / PROJECT_YAML).write_bytes(dump(data))
     result = run_budgetsite("build", "--root", root, "--no-search")
     assert result.returncode == 0, result.stderr
-    written = set()
-    for table in sorted((root / "public/data").glob("*.csv")):
+    written, tables = set(), sorted((root / "public/data").rglob("*.csv"))
+    assert any("explorer" in t.parts for t in tables), tables
+    for table in tables:
         with table.open(encoding="utf-8-sig", newline="") as handle:
             for row in csv.reader(handle):
                 for value in row:
                     written.add(value)
-                    if value in OPERATOR_WORDS:  # the comparator '=', from a fixed list
+                    assert value not in {"'" + c for c in LONE_COMPARATORS}, (table, value)
+                    if value in LONE_COMPARATORS:
                         continue
                     assert not value.startswith(("=", "+", "@", "\t", "\r")), (table.name, value)
                     assert not value.startswith("-") or re.fullmatch(r"-[0-9.]+", value), value

@@ -136,7 +136,7 @@ def test_home_key_figures_lead_with_the_newest_year(site):
     (2,188,000.00) and gives no sum across the years."""
     zh, en = key_figures(read(site, "zh")), key_figures(read(site, "en"))
     assert zh.startswith("主要数字 2026年度预算资金合计 218.80万元 2,188,000.00元")
-    assert en.startswith("Key figures Budget-year amounts (2026) CNY 2.19 million "
+    assert en.startswith("Key figures Total budget for 2026 CNY 2.19 million "
                          "CNY 2,188,000.00")
     assert "7,708,000.05" not in zh + en and "770.80" not in zh
     assert "Projects 6" in en
@@ -152,7 +152,7 @@ def test_district_totals_by_year(site):
         ["2026", "1", "CNY 1,300,000.00 CNY 1.30 million"],
     ]
     assert table(html, "by-year-table", "tfoot") == [] and "6,054,567.94" not in html
-    assert key_figures(html).startswith("Key figures Budget-year amounts (2026) "
+    assert key_figures(html).startswith("Key figures Total budget for 2026 "
                                         "CNY 1.30 million CNY 1,300,000.00")
     page = text(html)
     assert "530102" in page and "五华区" in page and "Wuhua District" in page
@@ -219,7 +219,7 @@ def test_unit_pages_and_index(site):
     # U1: alpha 1,234,567.89 + gamma 20,000.05 + delta 1,300,000.00 = 2,554,567.94
     # The newest year's amounts (delta, 2026), never a sum across years.
     assert key_figures(html).startswith(
-        "Key figures Budget-year amounts (2026) CNY 1.30 million CNY 1,300,000.00")
+        "Key figures Total budget for 2026 CNY 1.30 million CNY 1,300,000.00")
     assert [row[:3] for row in table(html, "projects-table")] == [
         ["Project Delta", "Wuhua District", "2026"],
         ["Project Alpha", "Wuhua District", "2025"],
@@ -460,7 +460,7 @@ def test_print_drops_navigation_and_follows_the_document_order(site, page):
 def test_overview_tables_never_add_up_budget_years(site):
     districts = read(site, "en/districts")
     assert table(districts, "all-districts-table", "thead")[0][3:] == [
-        "Projects (2026)", "Budget-year amounts (2026)"]
+        "Projects (2026)", "Total budget for 2026"]
     assert table(districts, "all-districts-table", "tfoot")[0] == [
         "Total", "", "", "2", "CNY 2,188,000.00 CNY 2.19 million"]
     years = read(site, "zh/years")

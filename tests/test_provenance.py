@@ -72,11 +72,13 @@ def test_the_original_document_is_published_with_its_size_and_digest(real_site, 
     assert row["original_url"].endswith(f"/data/projects/{project}/original.txt")
 
 
-def test_the_source_block_is_near_the_top_and_invents_nothing(real_site):
+def test_the_source_is_one_line_at_the_top_its_details_below_and_invents_nothing(real_site):
     for lang, unknown in (("zh", "未记录"), ("en", "not recorded")):
         tree = page(real_site / lang / WUHUA_PAGE)
         ids = [e.attrs.get("id") for e in tree.iter() if e.attrs.get("id")]
-        assert ids.index("source") < ids.index("summary-title") < ids.index("basis")
+        assert ids.index("summary-title") < ids.index("basis") < ids.index("source")
+        line = tree.find("p", class_="source-line")
+        assert unknown in line.text and line.find("a", href="#source") is not None
         block = tree.by_id("source")
         # No date or address is known for the seeds: said so, never made up.
         assert block.text.count(unknown) == 2 and block.find("time") is None
@@ -127,15 +129,35 @@ def test_wrong_source_fields_are_named_by_file_line_and_field(tmp_path):
                    and line.endswith(f" [{code}]") for line in errors), (said, errors)
 
 
-def test_a_source_counts_in_the_scorecard(real_site):
+def test_the_scorecard_counts_each_part_of_the_source_recorded(real_site, tmp_path):
+    """Address, date and the file as published, each a part of the source criterion: a
+    transcription (original.txt) is not the published file."""
     content = discover.load_content(real_site.parent)
+    parts = ["source.url", "source.published", "source.file"]
     for project in content.projects:
-        assert scorecard.score_project(project).result("source").status == "met"
+        result = scorecard.score_project(project).result("source")
+        assert (result.status, result.met, result.of) == ("not-met", 0, 3)
+        assert [f.ref for f in result.flags] == parts
         bare = scorecard.score_project(dataclasses.replace(project, source=None))
-        assert bare.result("source").status == "not-met" and not bare.complete
-        assert [f.ref for f in bare.result("source").flags] == ["source"]
+        assert [f.ref for f in bare.result("source").flags] == parts
     by_id = {r["project_id"]: r for r in rows(real_site, "scorecard.csv")}
-    assert {r["source_status"] for r in by_id.values()} == {"met"}
+    assert {r["source_status"] for r in by_id.values()} == {"not-met"}
+    root = copy_site(tmp_path / "site")
+    (root / WUHUA / "original.pdf").write_bytes(b"%PDF-1.4 the published file\n")
+    replace(root, f"{WUHUA}/project.yaml", "  file: original.txt\n",
+            "  file: original.pdf\n  published: 2025-01-20\n")
+    wuhua = next(p for p in discover.load_content(root).projects if p.key.startswith("wuhua"))
+    result = scorecard.score_project(wuhua).result("source")
+    assert (result.status, result.met, [f.ref for f in result.flags]) == \
+        ("partly", 2, ["source.url"])
+    out = build(root, None, "--no-search")
+    for lang, label, linked in (("zh", "原始文件", "原始文件（PDF）"),
+                                ("en", "Original document", "original document (PDF)")):
+        tree = page(out / lang / WUHUA_PAGE)
+        assert linked in tree.find("p", class_="source-line").text
+        rows_ = {d.find("dt").text: d.find("dd").text
+                 for d in tree.by_id("source").find_all("div") if d.find("dt")}
+        assert rows_[label].startswith("original.pdf"), rows_
 
 
 def test_import_keeps_the_document_as_the_original(tmp_path):
@@ -178,9 +200,9 @@ def test_the_documents_own_wording_is_shown_beside_the_normalised_term(real_site
                   if r["project_id"].startswith("chenggong")]
     assert [r["level2_as_written"] for r in indicators] == ["", "", "", "社会效益", "服务对象满意度"]
     assert [r["level2_zh"] for r in indicators][-2:] == ["社会效益指标", "服务对象满意度指标"]
-    # A free-text cell starting with "=" is neutralised in CSV (a leading apostrophe,
-    # OWASP's rule for spreadsheets); the JSON keeps it exact.
-    assert {r["operator_as_written"] for r in indicators} == {"'=", ">="}
+    # A lone comparator is not a formula: the CSV keeps it as it is (OWASP's apostrophe
+    # is for cells a spreadsheet would run), like the JSON.
+    assert {r["operator_as_written"] for r in indicators} == {"=", ">="}
 
 
 def derived(tree: Element) -> dict[str, list[Element]]:
@@ -282,7 +304,7 @@ def test_the_change_log_says_what_changed_in_the_disclosure(changed):
     zh = [li.text for li in entries(page(out / "zh" / CHENGGONG_PAGE))]
     assert zh == [
         f"2024年7月1日 {ids['correction'][:7]} 更正：预算年度资金原误写为5000000元。",
-        f"2024年5月1日 {ids['narrative'][:7]} 项目基本概况（中文）修改",
+        f"2024年5月1日 {ids['narrative'][:7]} 项目基本概况修改",
         f"2024年4月1日 {ids['added'][:7]} 新增指标“保费结算及时率”",
         f"2024年2月1日 {ids['amount'][:7]} 预算年度资金 5,000,000.00元 → 5,500,000.00元",
         f"2024年1月10日 {ids['publish'][:7]} 首次发布"]
@@ -396,15 +418,15 @@ def test_the_new_blocks_pass_axe_fit_a_phone_and_print(changed, browser):
 
 
 @needs_git
-def test_a_correction_is_shown_first_and_listed_as_a_change(changed):
+def test_a_correction_is_shown_under_the_summary_and_listed_as_a_change(changed):
     _, out, ids = changed
     for lang, text in (("zh", "2024年7月1日 : 预算年度资金原误写为5000000元。"),
                        ("en", "1 July 2024 : The budget-year amount was first given as "
                               "CNY 5,000,000 in error.")):
         tree = page(out / lang / CHENGGONG_PAGE)
         ids_in_order = [e.attrs["id"] for e in tree.iter() if e.attrs.get("id")]
-        assert ids_in_order.index("corrections") < ids_in_order.index("source") \
-            < ids_in_order.index("summary-title")
+        assert ids_in_order.index("summary-title") < ids_in_order.index("corrections") \
+            < ids_in_order.index("contents-title") < ids_in_order.index("source")
         assert text in tree.by_id("corrections").text
     row = next(r for r in rows(out, "projects.csv") if r["id"].startswith("chenggong"))
     assert (row["corrections"], row["last_correction"], row["last_changed"]) == \
@@ -427,6 +449,17 @@ def test_recent_changes_page_and_feeds_in_each_language(changed):
     summaries = [e.find(f"{atom}summary").text for e in feed.findall(f"{atom}entry")]
     assert summaries[0] == "更正：预算年度资金原误写为5000000元。"
     assert "预算年度资金 5,000,000.00元 → 5,500,000.00元" in summaries
+    # Each entry's title says what changed, then which project.
+    titles = [e.find(f"{atom}title").text for e in feed.findall(f"{atom}entry")]
+    assert "预算年度资金 5,000,000.00元 → 5,500,000.00元：2026至2028年公务员医疗补助补充保险" \
+        "（基金专户资金）经费" in titles
+    en_titles = [e.find(f"{atom}title").text
+                 for e in ET.parse(out / "en" / "changes.xml").getroot().findall(f"{atom}entry")]
+    assert any(t.startswith("Budget-year amount CNY\u00a05,000,000.00 → CNY\u00a05,500,000.00 — ")
+               for t in en_titles), en_titles
+    for lang in ("zh", "en"):  # every page's footer links the recent changes
+        footer = page(out / lang / "index.html").find("footer")
+        assert f"/{lang}/changes/" in [a.attrs["href"] for a in footer.find_all("a")]
     wuhua = ET.parse(out / "en" / "wuhua" / "changes.xml").getroot()
     entries_ = wuhua.findall(f"{atom}entry")
     assert [e.find(f"{atom}category").get("term") for e in entries_] == ["wuhua", "wuhua"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -155,7 +156,11 @@ def test_explorer_filters_in_place_and_keeps_them_in_the_url(page, site, url, la
     page.on("request", lambda r: requested.append(urlparse(r.url).path))
     page.goto(url + f"{lang}/indicators/")
     assert page.locator("#explorer").is_visible()
+    explorer_rows(page)  # every row at first (test_explorer_shows_the_first_rows_at_once)
     page.select_option("#filter-level2", "output-quality")
+    assert parse_qs(urlparse(page.url).query) == {"level2": ["output-quality"]}
+    requested.clear()
+    page.goto(url + f"{lang}/indicators/?level2=output-quality")
     got = explorer_rows(page)
     quality = [r for r in rows if r["level2"] == "quality"]
     assert len(got) == len(quality) > 3  # each year of the programme, and Chenggong
@@ -181,6 +186,58 @@ def test_explorer_filters_in_place_and_keeps_them_in_the_url(page, site, url, la
     first.click()
     page.wait_for_load_state()
     assert page.locator(":target").count() == 1  # the indicator's row on its project page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_explorer_shows_the_first_rows_at_once(page, site, url, lang):
+    """Nothing chosen: the rows are there at once, newest budget year first."""
+    page.goto(url + f"{lang}/indicators/")
+    got = explorer_rows(page)
+    rows = indicators_csv(site)
+    assert len(got) == len(rows) > 3
+    years = [int(page.locator("#explorer-rows tr").nth(i).locator("td").nth(2).inner_text())
+             for i in range(len(got))]
+    assert years == sorted(years, reverse=True)
+    assert page.locator("#explorer-more").is_hidden()
+    assert page.locator("#explorer-export").is_enabled()
+
+
+@pytest.mark.browser
+def test_explorer_reads_a_year_at_a_time_when_nothing_is_chosen(browser, tmp_path):
+    """Over a page of rows: the newest years' parts only, the first page at once, and
+    "Show more" adds older years in order until every row is there."""
+    root = tmp_path / "corpus"
+    result = subprocess.run([sys.executable, str(REPO / "bench/make_corpus.py"), "120",
+                             str(root)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    out = build(root, None, "--no-search")
+    text = (out / "data/indicators.csv").read_text(encoding="utf-8-sig")
+    total = list(csv.DictReader(io.StringIO(text)))
+    years, first = sorted({r["year"] for r in total}, reverse=True), set()
+    for year in years:  # the newest years that fill a page of 200 rows
+        first.add(year)
+        if sum(r["year"] in first for r in total) >= 200:
+            break
+    assert len(total) > 400 and len(first) < len(years)
+    context = browser.new_context()
+    page, requested = context.new_page(), []
+    page.on("request", lambda r: requested.append(urlparse(r.url).path))
+    with serve(out) as address:
+        page.goto(address + "en/indicators/")
+        assert len(explorer_rows(page)) == 200
+        parts = {p.rsplit("/", 1)[1] for p in requested if "/data/explorer/" in p}
+        assert parts == {f"{year}.json" for year in first}, parts
+        assert "newest budget year first" in page.locator("#explorer-status").inner_text()
+        assert page.locator("#explorer-export").is_disabled()
+        while page.locator("#explorer-more").is_visible():
+            before = page.locator("#explorer-rows tr").count()
+            page.click("#explorer-more")
+            page.wait_for_function(f"() => document.querySelectorAll('#explorer-rows tr').length > {before}")
+        years = page.locator("#explorer-rows tr td:nth-child(4)").all_inner_texts()
+        assert len(years) == len(total) and years == sorted(years, reverse=True)
+        assert page.locator("#explorer-export").is_enabled()
+    context.close()
 
 
 @pytest.mark.browser
@@ -267,6 +324,49 @@ def test_an_embed_loads_in_an_iframe_on_another_origin(page, site, url, lang, tm
             else:
                 assert frame.locator(".embed-figures .figure").count() >= 3
     assert not problems and not outside, (problems, outside)
+
+
+def embed_code(site: Site, url: str, path: str) -> str:
+    """The code a parent page offers to copy, pointed at the test server."""
+    code = html(site, path).split('class="embed-code-text"', 1)[1].split(">", 1)[1]
+    code = code.split("</textarea>")[0].replace("&lt;", "<").replace("&gt;", ">")
+    return re.sub(r"https://[^/\"]+/", url, code)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_embed_sizes_itself_in_a_host_page(browser, site, url, lang, width, tmp_path):
+    """The code as offered, in a host page on another origin: the <iframe> grows to the
+    view's height, so the footer (source, version, full-page link) is never cut off;
+    without the host script it keeps the fixed height the code gives it."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for parent in (f"wuhua/2025/{SLUG}/", "wuhua/", PROGRAMME):
+        code = embed_code(site, url, f"{lang}/{parent}")
+        fixed = int(re.search(r'height="(\d+)"', code)[1])
+        host = '<!doctype html><meta name="viewport" content="width=device-width">' \
+               '<title>host</title><body style="margin:8px">'
+        (tmp_path / "host.html").write_text(host + code, encoding="utf-8")
+        (tmp_path / "bare.html").write_text(host + code.split("<script")[0], encoding="utf-8")
+        with serve(tmp_path) as address:
+            assert urlparse(address).port != urlparse(url).port  # another origin
+            page.goto(address + "host.html")
+            frame = page.frame_locator("iframe")
+            frame.locator(".embed-footer a[target=_blank]").wait_for()
+            inner = page.frames[1].evaluate(
+                "Math.ceil(document.documentElement.getBoundingClientRect().height)")
+            page.wait_for_function(f"document.querySelector('iframe').offsetHeight >= {inner}")
+            box = page.locator("iframe").bounding_box()
+            link = frame.locator(".embed-footer a[target=_blank]").bounding_box()
+            assert link["y"] + link["height"] <= box["y"] + box["height"], (parent, link, box)
+            assert abs(box["height"] - inner) <= 2, (parent, box, inner)
+            if width == 360:
+                assert inner > fixed, (parent, inner)  # the fixed height would cut it off
+            page.goto(address + "bare.html")
+            page.frame_locator("iframe").locator(".embed-footer").wait_for(state="attached")
+            assert page.locator("iframe").bounding_box()["height"] == fixed
+    context.close()
 
 
 def test_parent_pages_show_the_code_to_copy(site):

@@ -119,7 +119,8 @@ def test_yaml_syntax_error_names_its_line(site):
     assert result.returncode == 1
     problem = result.only()
     assert_reported(problem, site, f"{WUHUA}/project.yaml", "file", ": 63399978", "YAML", code="yaml.syntax")
-    assert "mapping values are not allowed" in problem.message
+    assert "a colon and a space (': ') inside a value; put the whole value in quotes" \
+        in problem.message  # PyYAML's 'mapping values are not allowed', in words
 
 
 def test_unknown_field(site):
@@ -339,7 +340,7 @@ def test_previous_year_components_must_add_up(site):
 
 def test_indicator_points_not_90_or_100_is_a_warning(site):
     edit(site, f"{WUHUA}/project.yaml", "    weight: 10\n    scoring:\n      zh: 本项分值权重为10分",
-         "    weight: 15\n    scoring:\n      zh: 本项分值权重为10分")
+         "    weight: 15\n    scoring:\n      zh: 本项分值权重为15分")
     result = check(site)
     assert result.returncode == 0, result.stderr
     assert_reported(result.only(), site, f"{WUHUA}/project.yaml", "indicators", "indicators:",
@@ -349,7 +350,7 @@ def test_indicator_points_not_90_or_100_is_a_warning(site):
 
 def test_strict_can_name_the_codes_to_fail_on(site):
     edit(site, f"{WUHUA}/project.yaml", "    weight: 10\n    scoring:\n      zh: 本项分值权重为10分",
-         "    weight: 15\n    scoring:\n      zh: 本项分值权重为10分")
+         "    weight: 15\n    scoring:\n      zh: 本项分值权重为15分")
     assert check(site, "--strict", "link.broken,translation.missing").returncode == 0
     failed = check(site, "--strict", "indicator.weights")
     assert failed.returncode == 1 and [p.code for p in failed.problems] == ["indicator.weights"]
@@ -360,8 +361,28 @@ def test_strict_can_name_the_codes_to_fail_on(site):
 
 def test_indicator_points_of_100_pass(site):
     edit(site, f"{WUHUA}/project.yaml", "    weight: 10\n    scoring:\n      zh: 本项分值权重为10分",
-         "    weight: 20\n    scoring:\n      zh: 本项分值权重为10分")
+         "    weight: 20\n    scoring:\n      zh: 本项分值权重为20分")
     assert check(site, "--strict").returncode == 0
+
+
+def test_points_that_contradict_their_scoring_rule_are_an_error_at_their_line(site):
+    """Two indicators' points changed (20 → 25, 30 → 25: still 90 in all) while their
+    rules say 本项分值权重为20分 and 为30分: each an error at its `weight` line."""
+    path = f"{WUHUA}/project.yaml"
+    edit(site, path, "    weight: 20\n    scoring:\n      zh: 本项分值权重为20分，实际",
+         "    weight: 25\n    scoring:\n      zh: 本项分值权重为20分，实际")
+    edit(site, path, "    weight: 30\n    scoring:\n      zh: 本项分值权重为30分",
+         "    weight: 25\n    scoring:\n      zh: 本项分值权重为30分")
+    result = check(site)
+    assert result.returncode == 1
+    found = [p for p in result.problems if p.code == "indicator.points-rule"]
+    assert [p.field for p in found] == ["indicators[1].weight", "indicators[4].weight"]
+    lines = (site / path).read_text(encoding="utf-8").splitlines()
+    for problem, stated in zip(found, ("20", "30")):
+        assert lines[problem.line - 1].strip() == "weight: 25"
+        assert f"the scoring rule states {stated}" in problem.message
+        assert f"write {stated}" in problem.message
+    assert not [p for p in result.problems if p.code == "indicator.weights"]
 
 
 # --- folders and slugs ---------------------------------------------------------------------

@@ -92,6 +92,8 @@ CODES: dict[str, Code] = {
     "import.no-amount": Code(WARNING, "the document states no amount for the project"),
     "import.derived": Code(WARNING, "an amount the import worked out (a sum of the parts)"),
     "import.name-from-text": Code(WARNING, "a project name taken from the page's first sentence"),
+    "indicator.points-rule": Code(ERROR, "an indicator's points differ from those its "
+                                         "scoring rule states"),
     "target.period": Code(WARNING, "the overall period leaves out the budget year"),
     "translation.missing": Code(WARNING, "a text without its English"),
     "translation.narrative": Code(WARNING, "no English narrative (en.md) yet"),

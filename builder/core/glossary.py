@@ -6,6 +6,7 @@ words. Adding a term means adding one line here.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from builder.core.model import Text
@@ -15,6 +16,23 @@ from builder.core.model import Text
 EXPECTED_WEIGHTS = (Decimal(90), Decimal(100))
 _PARTIAL, _WHOLE = EXPECTED_WEIGHTS
 _EXECUTION = _WHOLE - _PARTIAL  # the points of the budget execution rate
+
+# How a scoring rule states an indicator's points: its weight or full marks
+# (本项分值权重为20分, 满分10分), else what meeting the target earns (…得20分; of several,
+# the most, since the others are partial scores).
+_POINTS_STATED = (re.compile(r"(?:权重|分值|满分)(?:为|是)?\s*(\d+(?:\.\d+)?)\s*分"),)
+_POINTS_EARNED = re.compile(r"得\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def points_in_rule(rule: str) -> Decimal | None:
+    """The points a scoring rule states, or None where it states none."""
+    for pattern in _POINTS_STATED:
+        found = pattern.search(rule)
+        if found:
+            return Decimal(found[1])
+    earned = [Decimal(points) for points in _POINTS_EARNED.findall(rule)]
+    return max(earned) if earned else None
+
 
 LEVEL1: dict[str, Text] = {
     "output": Text("产出指标", "Output indicators"),

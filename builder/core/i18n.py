@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import gettext
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -32,16 +33,25 @@ def other(lang: str) -> str:
 
 
 class Catalog:
-    """UI strings for one language; msgids are English, so English needs none."""
+    """UI strings for one language; msgids are English, so English needs none. A
+    message with plural forms (msgid_plural) is keyed by its singular and picks its
+    form by the language's plural rule (Chinese has one form, English two)."""
 
-    def __init__(self, messages: dict[str, str]):
+    def __init__(self, messages: dict[str, str], plurals: dict[str, tuple[str, ...]] | None = None,
+                 plural_form=lambda n: int(n != 1)):
         self.messages = messages
+        self.plurals = plurals or {}
+        self.plural_form = plural_form
 
     def gettext(self, message: str) -> str:
         return self.messages.get(message) or message
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.gettext(singular if n == 1 else plural)
+        forms = self.plurals.get(singular, ())
+        index = self.plural_form(n)
+        if index < len(forms) and forms[index]:
+            return forms[index]
+        return singular if n == 1 else plural
 
 
 @functools.lru_cache(maxsize=8)
@@ -50,15 +60,20 @@ def catalog(lang: str, locale_dirs: tuple[Path, ...]) -> Catalog:
     translation winning: a site's own locale/zh.po (first) overrides the messages it
     names and leaves the defaults' others as they are."""
     messages: dict[str, str] = {}
+    plurals: dict[str, tuple[str, ...]] = {}
+    plural_expr = "(n != 1)"
     for locale_dir in reversed(locale_dirs):
         path = locale_dir / f"{lang}.po"
         if not path.is_file():
             continue
         with path.open("rb") as handle:
             po = read_po(handle, locale=LOCALES[lang])
+        plural_expr = po.plural_expr
         messages.update({m.id: m.string for m in po
                          if m.id and isinstance(m.id, str) and m.string})
-    return Catalog(messages)
+        plurals.update({m.id[0]: tuple(m.string) for m in po
+                        if isinstance(m.id, tuple) and any(m.string)})
+    return Catalog(messages, plurals, gettext.c2py(plural_expr))
 
 
 def number(value: Decimal | int, lang: str, places: int | None = None) -> str:
@@ -112,6 +127,26 @@ def _short(value: Decimal, lang: str) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def _two_places(written: str, lang: str) -> str:
     return format_decimal(Decimal(written), format="#,##0.00", locale=LOCALES[lang])
+
+
+# An indicator's target in 万元 or 亿元, in English: 550 万元 is "5.5 million" (unit CNY),
+# never "550 units of CNY 10,000", and exactly the figure the document states.
+LARGE_MONEY_UNITS = ("万元", "亿元")
+
+
+def target_value(value: Decimal, unit: str | None, lang: str) -> str:
+    """An indicator's numeric target as the page shows it, beside `target_unit`."""
+    if lang == "en" and unit in LARGE_MONEY_UNITS:
+        millions = Money(value, unit).yuan / 1_000_000
+        return f"{number(millions.normalize(), lang)}{NBSP}million"
+    return number(value, lang)
+
+
+def target_unit(unit: str, units: dict[str, Text], lang: str) -> Text:
+    """The unit shown beside `target_value`: CNY for an amount in millions."""
+    if lang == "en" and unit in LARGE_MONEY_UNITS:
+        return Text(unit, "CNY")
+    return units.get(unit, Text(unit))
 
 
 def as_written(value: Money, lang: str) -> str:

@@ -194,9 +194,15 @@ class Targets:
     table_note: Text | None = None
 
 
+# A plain-text file is the document's text as staff copied it, not the file the office
+# published (which is a PDF, a workbook, a Word or OFD file or a web page).
+TRANSCRIPTION_KINDS = ("TXT",)
+
+
 @dataclass(frozen=True)
 class OriginalFile:
-    """The published document itself, kept in the project folder as it was published."""
+    """The document kept in the project folder: the file the office published, or a
+    transcription of its text (a .txt file), unaltered since."""
 
     name: str  # the file's name in the project folder
     size: int
@@ -205,6 +211,10 @@ class OriginalFile:
     @property
     def kind(self) -> str:
         return self.name.rsplit(".", 1)[-1].upper()
+
+    @property
+    def transcription(self) -> bool:
+        return self.kind in TRANSCRIPTION_KINDS
 
 
 @dataclass(frozen=True)
@@ -221,9 +231,9 @@ class DocumentSource:
     pages: tuple[int, ...] = ()  # the pages of the original the disclosure is on
 
     @property
-    def checkable(self) -> bool:
-        """A reader can see the document itself: its file here, or its official address."""
-        return self.original is not None or self.url is not None
+    def published_file(self) -> OriginalFile | None:
+        """The file as the office published it; a transcription is not one."""
+        return self.original if self.original and not self.original.transcription else None
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,10 @@ The change log on a project page compares the typed project before and after eac
 commit, so that it speaks of the disclosure ("预算年度资金 5,000,000.00元 →
 5,500,000.00元"), not of the repository; a commit that changes nothing a reader
 sees (a comment, the layout of the YAML) yields no words and so is no change.
+
+Each item is said in each language as a reader of that language sees it: figures and
+targets first, then the Chinese texts edited, then one line for the English
+translation's edits, which only the English pages show (its Chinese is empty).
 """
 
 from __future__ import annotations
@@ -16,10 +20,15 @@ from builder.sources.narrative import SECTION_TITLES
 from builder.sources.schema import field_at, field_heading
 
 Items = Iterator[Text]
-LANG_NAMES = {"zh": Text("中文", "Chinese"), "en": Text("英文", "English")}
 FIRST = Text("首次发布", "First published")
 OTHER = Text("其他内容修改", "Other details edited")
 NONE = Text("未记录", "not recorded")
+# Fields whose declared names are explanations, in plain words for the change log.
+PLAIN_LABELS = {"unit.code_label": Text("文件中代码的名称", "What the document calls the code")}
+
+
+def _label(path: str) -> Text:
+    return PLAIN_LABELS.get(path) or field_heading(path)
 
 # Free texts of the project, with what a reader calls them (their declared names).
 TEXTS: tuple[tuple[Text, Callable[[Project], Any]], ...] = (
@@ -44,7 +53,7 @@ TEXTS: tuple[tuple[Text, Callable[[Project], Any]], ...] = (
 VALUES: tuple[tuple[Text, Callable[[Project], Any]], ...] = (
     (field_heading("unit.code"), lambda p: p.unit.code),
     (field_heading("unit.phone"), lambda p: p.unit.phone),
-    (field_heading("unit.code_label"), lambda p: p.unit.code_label),
+    (_label("unit.code_label"), lambda p: p.unit.code_label),
     (field_heading("source.published"), lambda p: p.source and p.source.published),
     (field_heading("source.url"), lambda p: p.source and p.source.url),
     (field_heading("source.retrieved"), lambda p: p.source and p.source.retrieved),
@@ -59,38 +68,50 @@ AMOUNTS: tuple[tuple[Text, Callable[[Project], Any]], ...] = (
 
 
 def describe(before: Project | None, after: Project) -> tuple[Text, ...]:
-    """The changes from `before` (None: not yet published) to `after`, in both languages."""
+    """The changes from `before` (None: not yet published) to `after`, in both languages:
+    figures and targets, then texts, then the English translation's edits in one line."""
     if before is None:
         return (FIRST,)
-    items = [*_texts(before, after), *_values(before, after), *_amounts(before, after),
-             *_funding_rest(before, after), *_indicators(before, after),
-             *_narrative(before, after), *_original(before, after),
-             *_corrections(before, after)]
+    translated: list[Text] = []
+    items = [*_amounts(before, after), *_funding_rest(before, after, translated),
+             *_indicators(before, after, translated), *_corrections(before, after),
+             *_values(before, after), *_texts(before, after, translated),
+             *_narrative(before, after, translated), *_original(before, after)]
+    if translated:
+        items.append(_translation(translated))
     if not items and before != after:
         items.append(OTHER)
     return tuple(items)
 
 
-def _edited(label: Text, lang: str) -> Text:
-    name = LANG_NAMES[lang]
-    return Text(f"{label.zh}（{name.zh}）修改", f"{label.en} ({name.en}) edited")
+def _translation(labels: list[Text]) -> Text:
+    """The English translation's edits: one line, on the English pages only."""
+    return Text("", "English translation edited: " + "; ".join(dict.fromkeys(
+        label.en for label in labels)))
 
 
-def _text_items(label: Text, old: Text | None, new: Text | None) -> Items:
-    for lang in i18n.LANGS:
-        if _in(old, lang) != _in(new, lang):
-            yield _edited(label, lang)
+def _text_items(label: Text, old: Text | None, new: Text | None,
+                translated: list[Text]) -> Items:
+    """An edit of the Chinese text, in both languages; of the English alone, a
+    translation edit (`translated`)."""
+    if _in(old, "zh") != _in(new, "zh"):
+        yield Text(f"{label.zh}修改", f"{label.en} edited")
+    elif _in(old, "en") != _in(new, "en"):
+        translated.append(label)
 
 
 def _in(text: Text | None, lang: str) -> str | None:
     return None if text is None else text.zh if lang == "zh" else text.en
 
 
-def _texts(before: Project, after: Project) -> Items:
+def _texts(before: Project, after: Project, translated: list[Text]) -> Items:
     for label, get in TEXTS:
-        yield from _text_items(label, get(before) or None, get(after) or None)
-    if before.unit.duties != after.unit.duties:
+        yield from _text_items(label, get(before) or None, get(after) or None, translated)
+    old, new = before.unit.duties, after.unit.duties
+    if [d.zh for d in old] != [d.zh for d in new]:
         yield Text("主要职责任务修改", "Main duties edited")
+    elif old != new:
+        translated.append(Text("主要职责任务", "Main duties"))
 
 
 def _arrow(label: Text, old: Text, new: Text) -> Text:
@@ -117,7 +138,7 @@ def _amounts(before: Project, after: Project) -> Items:
             yield _arrow(label, _money(old), _money(new))
 
 
-def _funding_rest(before: Project, after: Project) -> Items:
+def _funding_rest(before: Project, after: Project, translated: list[Text]) -> Items:
     old, new = before.funding, after.funding
     if old.components != new.components:
         yield Text("预算年度资金构成修改", "Budget-year components edited")
@@ -130,7 +151,7 @@ def _funding_rest(before: Project, after: Project) -> Items:
     for name in ("label", "quote"):
         label = field_heading(f"funding.previous_year.{name}")
         yield from _text_items(label, getattr(old.previous_year, name, None),
-                               getattr(new.previous_year, name, None))
+                               getattr(new.previous_year, name, None), translated)
     period = [t and (t.start, t.end) for t in (before.targets.overall, after.targets.overall)]
     if period[0] != period[1]:
         yield Text("总体目标期间修改", "Period of the overall objective edited")
@@ -140,7 +161,7 @@ def _quoted(text: Text) -> Text:
     return Text(f"“{text.zh}”", f"“{text.get('en')}”")
 
 
-def _indicators(before: Project, after: Project) -> Items:
+def _indicators(before: Project, after: Project, translated: list[Text]) -> Items:
     old = {i.id: i for i in before.indicators}
     new = {i.id: i for i in after.indicators}
     for i in after.indicators:
@@ -148,7 +169,7 @@ def _indicators(before: Project, after: Project) -> Items:
             name = _quoted(i.name)
             yield Text(f"新增指标{name.zh}", f"Indicator added: {name.en}")
         elif old[i.id] != i:
-            yield from _indicator(old[i.id], i)
+            yield from _indicator(old[i.id], i, translated)
     for i in before.indicators:
         if i.id not in new:
             name = _quoted(i.name)
@@ -159,12 +180,15 @@ def _indicators(before: Project, after: Project) -> Items:
 
 
 def _target(i: Indicator) -> Text:
-    unit = i.unit or ""
+    """The target with its unit, each language's own: 80% / 550万元, 6,780 persons."""
+    unit = glossary.UNITS.get(i.unit, Text(i.unit, i.unit)) if i.unit else Text("", "")
+    space = "" if unit.en in ("", "%", "‰") else " "
     if i.numeric_value is not None:
-        return Text(f"{i18n.number(i.numeric_value, 'zh')}{unit}",
-                    f"{i18n.number(i.numeric_value, 'en')}{unit}")
+        return Text(f"{i18n.number(i.numeric_value, 'zh')}{unit.zh}",
+                    f"{i18n.number(i.numeric_value, 'en')}{space}{unit.get('en')}")
     assert isinstance(i.value, Text)
-    return Text(f"{i.value.zh}{unit}", f"{i.value.get('en')}{unit}")
+    after = f" ({unit.get('en')})" if unit.en else ""
+    return Text(f"{i.value.zh}{unit.zh}", f"{i.value.get('en')}{after}")
 
 
 def _sign(i: Indicator) -> Text:
@@ -189,28 +213,33 @@ INDICATOR_TEXTS: tuple[tuple[Text, str], ...] = tuple(
     for name in ("name", "scoring", "content", "source"))
 
 
-def _indicator(old: Indicator, new: Indicator) -> Items:
+def _indicator(old: Indicator, new: Indicator, translated: list[Text]) -> Items:
     name = _quoted(new.name)
     for part, shown in PARTS:
         was, now = shown(old), shown(new)
-        if was != now:
+        if was.zh != now.zh:
             yield Text(f"指标{name.zh} {part.zh} {was.zh} → {now.zh}",
                        f"Indicator {name.en}: {part.en} {was.get('en')} → {now.get('en')}")
+        elif was.get("en") != now.get("en"):
+            translated.append(Text(f"指标{name.zh} {part.zh}", f"indicator {name.en}: {part.en}"))
     for part, field in INDICATOR_TEXTS:
         yield from _text_items(Text(f"指标{name.zh} {part.zh}", f"Indicator {name.en}: {part.en}"),
-                               getattr(old, field), getattr(new, field))
+                               getattr(old, field), getattr(new, field), translated)
     if old.as_written != new.as_written:
         yield Text(f"指标{name.zh} 原文写法修改", f"Indicator {name.en}: wording as written edited")
 
 
-def _narrative(before: Project, after: Project) -> Items:
+def _narrative(before: Project, after: Project, translated: list[Text]) -> Items:
     for lang in i18n.LANGS:
         old = {s.id: (s.title, s.html) for s in before.narrative.get(lang, ())}
         new = {s.id: (s.title, s.html) for s in after.narrative.get(lang, ())}
         for sid in dict.fromkeys([*new, *old]):
             if old.get(sid) != new.get(sid):
                 title = SECTION_TITLES.get(sid, Text(sid, sid))
-                yield _edited(title, lang)
+                if lang == "zh":
+                    yield Text(f"{title.zh}修改", f"{title.en} edited")
+                else:
+                    translated.append(title)
 
 
 def _corrections(before: Project, after: Project) -> Items:

@@ -50,6 +50,12 @@ class Change:
     def date(self) -> str:
         return self.timestamp[:10]
 
+    def items_in(self, lang: str) -> tuple[str, ...]:
+        """What changed as a reader of `lang` sees it: an edit of the English translation
+        alone (its Chinese empty) is not shown in Chinese."""
+        said = (item.zh if lang == "zh" else item.en or item.zh for item in self.items)
+        return tuple(text for text in said if text)
+
     @property
     def short(self) -> str:
         return self.commit[:7]

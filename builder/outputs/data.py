@@ -258,7 +258,7 @@ def csv_bytes(table: Table, rows: list[Row], body: str | None = None) -> bytes:
 
 def csv_body(table: Table, rows: Iterable[Row]) -> str:
     """The CSV lines of `rows`: each row's lines alone, so one project's can be kept."""
-    return _csv([inert(cell(row.get(c.name)), c) for c in table.columns] for row in rows)
+    return _csv([inert(cell(row.get(c.name))) for c in table.columns] for row in rows)
 
 
 def _csv(lines: Iterable[list[str]]) -> str:
@@ -268,20 +268,22 @@ def _csv(lines: Iterable[list[str]]) -> str:
 
 
 # A cell starting with one of these is run as a formula by Excel and LibreOffice
-# (OWASP, "CSV Injection"); a plain number such as -12.50 is only a number.
+# (OWASP, "CSV Injection"); a plain number such as -12.50 is only a number, and a lone
+# comparator (=, >=, ＝ …) only a sign: neither can call anything.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
+LONE_COMPARATOR = re.compile(r"[=<>≥≤＝＜＞]=?")
 
 
-def inert(value: str, column: Column) -> str:
-    """A cell of free text that a spreadsheet would run as a formula, prefixed with a
-    single quote (OWASP's rule) so that it shows as the text it is. Numbers and the
-    words of a fixed list (a column with an enum, such as the comparator '=') are
-    not text from the sources and stay as they are; the JSON files carry every text
-    exactly."""
-    if column.type != "string" or column.enum or not value.startswith(FORMULA_START):
+def inert(value: str) -> str:
+    """A cell that a spreadsheet would run as a formula, prefixed with a single quote
+    (OWASP's rule) so that it shows as the text it is. One rule for every column, by
+    the cell's value alone: a plain number and a lone comparator stay as they are.
+    The JSON files carry every text exactly."""
+    if not value.startswith(FORMULA_START) or PLAIN_NUMBER.fullmatch(value) \
+            or LONE_COMPARATOR.fullmatch(value):
         return value
-    return value if PLAIN_NUMBER.fullmatch(value) else f"'{value}"
+    return f"'{value}"
 
 
 def json_text(value: Any, level: int = 0) -> str:

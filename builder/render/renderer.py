@@ -202,6 +202,9 @@ def _filters(site: Site, lang: str) -> dict:
         "signed_yuan": lambda n, lg=lang: i18n.signed(n, i18n.yuan, lg),
         "in_lang": lambda t, lg=lang: i18n.text_in(t, lg),
         "unit_name": lambda u: glossary.UNITS.get(u, Text(u)),
+        "rule_points": glossary.points_in_rule,
+        "target_value": lambda i, lg=lang: i18n.target_value(i.numeric_value, i.unit, lg),
+        "target_unit": lambda u, lg=lang: i18n.target_unit(u, glossary.UNITS, lg),
         "bar_chart": lambda totals, chart_id, title, intro, lg=lang:
             charts.totals_chart(totals, chart_id, title, intro, lg),
         "date": lambda d, lg=lang: i18n.date(d, lg),

@@ -28,7 +28,9 @@ def files(site: Site) -> dict[str, bytes]:
         scopes += [(d.slug, d.name, [p for p in site.projects if p.district.slug == d.slug])
                    for d in site.content.districts]
         for district, label, projects in scopes:
-            entries = recent_changes(projects, site.history, FEED_ENTRIES)
+            entries = tuple((project, change) for project, change
+                            in recent_changes(projects, site.history, FEED_ENTRIES)
+                            if change.items_in(lang))
             if entries:
                 path = Urls.changes_feed(lang, district)
                 out[path] = feed_xml(site, lang, path, label, entries)
@@ -54,17 +56,26 @@ def feed_xml(site: Site, lang: str, path: str, label: Text, entries: tuple) -> b
         page = urls.absolute(Urls.project(lang, project))
         entry = _el(root, "entry")
         _el(entry, "id", f"{page}#change-{change.commit}")
-        name = _el(entry, "title", project.name.get(lang))
+        said = change.items_in(lang)
+        name = _el(entry, "title", entry_title(project.name.get(lang), said, lang))
         if not project.name.translated(lang):
             name.set(XML_LANG, i18n.HTML_LANG["zh"])
         _el(entry, "link", rel="alternate", type="text/html", href=f"{page}#history")
         _el(entry, "published", change.timestamp)
         _el(entry, "updated", change.timestamp)
         _el(entry, "category", term=project.district.slug, label=project.district.name.get(lang))
-        _el(entry, "summary", "；".join(i.zh for i in change.items) if lang == "zh"
-            else "; ".join(i.en or i.zh for i in change.items))
+        _el(entry, "summary", ("；" if lang == "zh" else "; ").join(said))
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def entry_title(name: str, said: tuple[str, ...], lang: str) -> str:
+    """What changed first, then the project: "预算年度资金 5,000,000.00元 → 5,500,000.00元
+    （等2项）：城乡医疗救助专项资金"."""
+    more = len(said) - 1
+    if lang == "zh":
+        return f"{said[0]}{f'（等{more + 1}项）' if more else ''}：{name}"
+    return f"{said[0]}{f' (and {more} more)' if more else ''} — {name}"
 
 
 def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

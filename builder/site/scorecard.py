@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from builder.core.glossary import EXPECTED_WEIGHTS
-from builder.core.model import Project, Section, Text
+from builder.core.model import DocumentSource, Project, Section, Text
 from builder.sources import schema, translations
 from builder.sources.narrative import SECTION_IDS, SECTION_TITLES
 
@@ -95,9 +95,12 @@ CRITERIA: tuple[Criterion, ...] = (
         "budget-year amount or to last year's spending; it does not apply where no "
         "breakdown is given."), 10),
     Criterion("source", Text("来源可查", "Source on record"), Text(
-        "读者应能查到原始文件：本站保存了官方发布的原始文件，或记录了其官方网址。",
-        "A reader should be able to see the original document: this site keeps the file as "
-        "it was published, or records its official address."), 10),
+        "读者应能查到原始文件并核对：记录了官方发布网址、发布日期，并保存了官方发布的原始文件"
+        "（PDF、Word、Excel等；工作人员录入的文字稿不算原始文件）。按记录的项数计分。",
+        "A reader should be able to find the original document and check it: its official "
+        "address and publication date are recorded and the file the office published is kept "
+        "here (a PDF, Word or Excel file…; a transcription typed by staff is not the "
+        "original). Scored by the parts recorded."), 10),
     Criterion("english", Text("英文译文覆盖", "English translation coverage"), Text(
         "项目的每段文字和每个说明部分都应有英文译文，以中文为准。按已翻译的比例报告。",
         "Every text of the project and each narrative section should have an English "
@@ -288,10 +291,12 @@ def _funding(project: Project, criterion: Criterion) -> Result:
 
 
 def _source(project: Project, criterion: Criterion) -> Result:
-    checkable = project.source is not None and project.source.checkable
-    return _result(criterion, [(checkable, Flag("source", Text("原始文件或官方网址",
-                                                             "original file or official address"),
-                                                "source"))])
+    """Each part a reader needs to check the document, recorded or not."""
+    source = project.source or DocumentSource()
+    return _result(criterion, [
+        (source.url is not None, _declared_flag("source.url", "source.url")),
+        (source.published is not None, _declared_flag("source.published", "source.published")),
+        (source.published_file is not None, _declared_flag("source.file", "source.file"))])
 
 
 def _adds_up(lines, total: Decimal) -> bool:

@@ -166,7 +166,7 @@ def parse_yaml(text: str, shown: str) -> Source:
         mark = err.problem_mark or err.context_mark
         line, col = source.at(mark) if mark else (1, 1)
         raise LoadError(Problem(shown, line, col, "file",
-                                f"this is not valid YAML: {err.problem or err.context}",
+                                f"this is not valid YAML: {yaml_slip(err.problem or err.context)}",
                                 code="yaml.syntax")) from None
     except yaml.reader.ReaderError as err:
         line, col = _position(text, err.position, "\n")
@@ -180,6 +180,31 @@ def parse_yaml(text: str, shown: str) -> Source:
     if node is not None and node.tag != _TAG + "null":
         source.data = _value(node, (), source)
     return source
+
+
+# PyYAML's own words for the usual slips, said as a clerk would fix them (the line and
+# column are the problem's); anything else keeps PyYAML's words.
+YAML_SLIPS = (
+    ("mapping values are not allowed", "a colon and a space (': ') inside a value; put the "
+                                       "whole value in quotes, or start the next field on a "
+                                       "new line"),
+    ("found character '\\t' that cannot start any token", "a tab; indent with spaces only"),
+    ("found a tab character", "a tab; indent with spaces only"),
+    ("could not find expected ':'", "a line that is neither 'field: value' nor '- item', or "
+                                    "a quote left open on an earlier line"),
+    ("did not find expected key", "a field indented differently from the ones beside it"),
+    ("did not find expected '-' indicator", "a list item indented differently from the ones "
+                                            "beside it"),
+    ("found unexpected end of stream", "a quote opened and never closed"),
+    ("found duplicate anchor", "the same '&' anchor twice"),
+    ("expected <block end>, but found", "a line indented differently from the ones beside it"),
+)
+
+
+def yaml_slip(said: str | None) -> str:
+    """PyYAML's message in words a clerk can act on, for the slips staff make."""
+    said = said or "the file cannot be read"
+    return next((plain for raw, plain in YAML_SLIPS if said.startswith(raw)), said)
 
 
 def _check_structure(text: str, source: Source) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from builder.core import checkcodes
 from builder.core.errors import Problem
-from builder.core.glossary import EXPECTED_WEIGHTS, LEVEL1, LEVEL2, UNITS, level2_of
+from builder.core.glossary import EXPECTED_WEIGHTS, LEVEL1, LEVEL2, UNITS, level2_of, points_in_rule
 from builder.core.model import (
     District,
     Funding,
@@ -99,11 +99,23 @@ def check_indicators(rows: list[tuple[int, Indicator]], checker: Checker,
         if indicator.unit and indicator.unit not in UNITS:
             checker.warn(path + ("unit",), f"the unit {indicator.unit!r} has no English name "
                                            f"yet; it is shown in Chinese", "indicator.unit")
+        _check_points_against_rule(indicator, path, checker)
     total = sum((indicator.weight for _, indicator in rows), Decimal(0))
     if complete and rows and total not in EXPECTED_WEIGHTS:
         checker.warn(("indicators",), f"the indicator points add up to {total}, not 90 (with "
                                       f"10 for the budget execution rate) or 100",
                      "indicator.weights")
+
+
+def _check_points_against_rule(indicator: Indicator, path: tuple, checker: Checker) -> None:
+    """Where the scoring rule states the points, `weight` must be them: the page shows
+    both, and the document's rule is what counts."""
+    stated = points_in_rule(indicator.scoring.zh)
+    if stated is not None and stated != indicator.weight:
+        checker.error(path + ("weight",),
+                      f"the points are {indicator.weight}, but the scoring rule states "
+                      f"{stated} (“{indicator.scoring.zh[:40]}”); write {stated}, or correct "
+                      f"the rule as the document gives it", "indicator.points-rule")
 
 
 def check_period(overall: OverallTarget, year: int, checker: Checker) -> None:

@@ -176,7 +176,7 @@ class Amount(Kind):
                 _cents(value["value"], value["unit"], path + ("value",), report)
         if not _is_number(quoted_number(value)):
             report(path, f"should be an amount in 元 (a number such as 7968243.98, without "
-                         f"commas), not {describe(value)}", "schema.type")
+                         f"commas), not {describe(value)}{_amount_fix(value)}", "schema.type")
             return False
         return Number().check(value, path, report) and _cents(value, "元", path, report)
 
@@ -319,6 +319,19 @@ class Record(Kind):
             "properties": {n: {**f.kind.json(), "description": f.description}
                            for n, f in self.fields.items()},
         }
+
+
+AMOUNT_WITH_ITS_UNIT = re.compile(r"\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(元|万元|亿元)\s*")
+
+
+def _amount_fix(value: Any) -> str:
+    """How to write an amount given as text with its unit: '796.82万元' is
+    {value: 796.82, unit: 万元}; '7,968,243.98元' is 7968243.98."""
+    found = AMOUNT_WITH_ITS_UNIT.fullmatch(value) if isinstance(value, str) else None
+    if not found:
+        return ""
+    number, unit = found[1].replace(",", ""), found[2]
+    return f"; write {number}" if unit == "元" else f"; write {{value: {number}, unit: {unit}}}"
 
 
 def describe(value: Any) -> str:

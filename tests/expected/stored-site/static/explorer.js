@@ -41,15 +41,19 @@ import { csvName, fetchEach, saveCsv } from "./csv.js";
     return option ? option.textContent.replace(/\s*\([\d,.\s]+\)$/, "") : value;
   }
 
-  // The parts a view needs: a level-2 category's years, or a year's categories.
+  // The parts a view needs: a level-2 category's years, a year's categories, or (with
+  // neither chosen) every part, read a year at a time (see fill).
   function needed(state) {
-    if (!state.level2 && !state.year) { return null; }
     return shards.filter(function (shard) {
       var parts = shard.split("/");
       return (!state.level2 || parts[0] === state.level2) &&
              (!state.year || parts[1] === state.year) &&
              (!state.level1 || parts[0].indexOf(state.level1 + "-") === 0);
     });
+  }
+  function yearsOf(parts) {
+    return Array.from(new Set(parts.map(function (shard) { return shard.split("/")[1]; })))
+      .sort().reverse();
   }
   function load(shard) {
     if (!loaded[shard]) {
@@ -125,19 +129,57 @@ import { csvName, fetchEach, saveCsv } from "./csv.js";
       cell("td", heads[2], label(field("district"), row.district)),
       cell("td", heads[3], String(row.year)),
       cell("td", heads[4], abbr),
-      cell("td", heads[5], row.number !== null ? number.format(row.number) : text(row.text)),
-      cell("td", heads[6], row.unit === "-" ? "" : label(field("unit"), row.unit)),
+      cell("td", heads[5], row.number !== null ? target(row) : text(row.text)),
+      cell("td", heads[6], row.unit === "-" ? "" : millions(row) ? "CNY" : label(field("unit"), row.unit)),
       cell("td", heads[7], label(field("type"), row.type)));
     tr.children[5].className = "value";
     return tr;
   }
+  // In English a target in 万元 or 亿元 is given in millions of CNY, as on the project
+  // page (550 万元: 5.5 million, unit CNY), never as "550 units of CNY 10,000".
+  var PER_MILLION = {"万元": 100, "亿元": 0.01};
+  function millions(row) { return lang === "en" && row.number !== null && PER_MILLION[row.unit]; }
+  function target(row) {
+    var per = millions(row);
+    return per ? number.format(row.number / per) + "\u00a0million" : number.format(row.number);
+  }
   function drawMore() {
-    var next = matched.slice(shown, shown + STEP);
-    body.append.apply(body, next.map(draw));
-    shown += next.length;
-    more.hidden = shown >= matched.length;
-    status.textContent = shown < matched.length
-      ? message("Shown", {n: matched.length, shown: shown}) : message("Count", {n: matched.length});
+    var run = current;
+    fill(chosen(), run).then(function () {
+      if (run !== current) { return; }
+      var next = matched.slice(shown, shown + STEP);
+      body.append.apply(body, next.map(draw));
+      shown += next.length;
+      results.hidden = shown === 0;
+      more.hidden = shown >= matched.length && !pending.length;
+      exportButton.disabled = matched.length === 0 || pending.length > 0;
+      status.textContent = pending.length ? message("Newest", {shown: shown})
+        : shown < matched.length ? message("Shown", {n: matched.length, shown: shown})
+        : message("Count", {n: matched.length});
+    }).catch(failed(run));
+  }
+
+  // With no category and no year chosen, the rows come a budget year at a time, newest
+  // first, until a page is full: the first page shows at once, and the rows already
+  // drawn keep their place as older years follow ("Show more").
+  var pending = [];  // the years not read yet
+  function rowsOf(state, parts) {
+    return Promise.all(parts.map(load)).then(function (lists) {
+      return [].concat.apply([], lists).filter(function (row) { return matches(state, row); });
+    });
+  }
+  function fill(state, run) {
+    if (matched.length - shown >= STEP || !pending.length) { return Promise.resolve(); }
+    var year = pending.shift();
+    var parts = needed(state).filter(function (shard) { return shard.split("/")[1] === year; });
+    return rowsOf(state, parts).then(function (list) {
+      if (run !== current) { return; }
+      matched = matched.concat(order(state, list));
+      return fill(state, run);
+    });
+  }
+  function failed(run) {
+    return function () { if (run === current) { status.textContent = root.dataset.msgFailed; } };
   }
 
   // The URL holds the filters, so a view can be linked, bookmarked and reloaded.
@@ -167,24 +209,16 @@ import { csvName, fetchEach, saveCsv } from "./csv.js";
     more.hidden = true;
     exportButton.disabled = true;
     var parts = needed(state);
-    if (!parts) {
-      results.hidden = true;
-      status.textContent = root.dataset.msgChoose;
-      return;
-    }
+    // Sorting by value needs every row first; otherwise a year at a time.
+    pending = state.level2 || state.year || state.sort ? [] : yearsOf(parts);
     status.textContent = root.dataset.msgLoading;
-    Promise.all(parts.map(load)).then(function (lists) {
+    var rows = pending.length ? Promise.resolve([]) : rowsOf(state, parts);
+    rows.then(function (list) {
       if (run !== current) { return; }
-      matched = order(state, [].concat.apply([], lists).filter(function (row) {
-        return matches(state, row);
-      }));
-      results.hidden = matched.length === 0;
-      exportButton.disabled = matched.length === 0;
+      matched = order(state, list);
       drawMore();
       if (chosen().sort && !state.unit) { status.textContent += " " + root.dataset.msgSort; }
-    }).catch(function () {
-      if (run === current) { status.textContent = root.dataset.msgFailed; }
-    });
+    }).catch(failed(run));
   }
 
   // CSV records of an open-data file, each as written (quotes and all) with its fields.
