@@ -56,7 +56,7 @@ def printable() -> list[str]:
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             text = _text(node)
             if text and len(text.replace(HOLE, "")) >= 8:
-                found.append(re.sub(r"%\([a-z_]+\)s|%s|%d", HOLE, text))
+                found.append(re.sub(r"%\([a-z_]+\)s|%s|%d|\{[a-z_]+\}", HOLE, text))
     for path in (REPO / "site_templates").rglob("*"):
         if path.suffix in (".html", ".po", ".js"):  # a line at a time: a page is no message
             text = re.sub(r"<[^>]*>", "", re.sub(r"\{\{.*?\}\}", HOLE, path.read_text("utf-8")))
