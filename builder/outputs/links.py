@@ -63,7 +63,9 @@ class Scanned:
 # Pages are scanned with expressions, not a parser: a parser takes a third of a
 # build on a large site. The pages are our own output, so text never holds a '<'
 # (it is escaped); quotes are respected, since an attribute value may hold a '>'.
-START_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+# (Possessive: a tag's text splits into quoted values and the rest in one way only, so
+# giving up no character changes no match and saves the backtracking.)
+START_TAG = re.compile(r"""<([a-zA-Z][^\s/>]*)((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>""")
 ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 WANTED = re.compile(r"(?:^|\s)(?:id|name|srcset|" + "|".join(sorted(URL_ATTRIBUTES))
                     + r")\s*=", re.I)
@@ -84,12 +86,11 @@ def scan_page(text: str) -> tuple[set[str], list[Link]]:
     ids: set[str] = set()
     found: list[Link] = []
     line, counted = 1, 0
+    wanted = WANTED.search
     for tag in START_TAG.finditer(text):
-        if not WANTED.search(tag.group(2)):
+        if not wanted(tag.group(2)):
             continue  # most tags: no id and no URL
-        attrs = {m.group(1).lower(): html.unescape(next((v for v in m.group(2, 3, 4)
-                                                         if v is not None), ""))
-                 for m in ATTRIBUTE.finditer(tag.group(2))}
+        attrs = _attributes(tag.group(2))
         if "id" in attrs or (tag.group(1) == "a" and "name" in attrs):
             ids.add(attrs.get("id") or attrs["name"])
         urls = [attrs[a].strip() for a in URL_ATTRIBUTES & attrs.keys()]
@@ -100,6 +101,16 @@ def scan_page(text: str) -> tuple[set[str], list[Link]]:
             col = tag.start() - text.rfind("\n", 0, tag.start())
             found.extend(Link(line, col, url) for url in urls)
     return ids, found
+
+
+def _attributes(text: str) -> dict[str, str]:
+    """A tag's attributes by lowercase name, values unescaped (the last of a name wins).
+    An attribute without a value, or with an empty one, is ''."""
+    attrs = {}
+    for name, double, single, bare in ATTRIBUTE.findall(text):
+        value = double or single or bare
+        attrs[name.lower()] = html.unescape(value) if "&" in value else value
+    return attrs
 
 
 def _names_a_host(tag: str, attrs: dict[str, str]) -> bool:

@@ -2,6 +2,13 @@
 
 Nothing here knows the content model; it only turns bytes into Python values
 safely and remembers where each value came from.
+
+Most files are fine, and a file's marks are needed only to say where a problem is.
+So a file is first read in one pass over the C parser's events straight into plain
+values, with no marks (`_plain`); anything that pass does not expect (an anchor, a
+tag, a number to refuse, a duplicate key, a syntax error…) sends the file to the
+full reading, which finds the problem and says where. The full reading also runs,
+once, the first time a mark of a file is asked for (`Source.mark`).
 """
 
 from __future__ import annotations
@@ -45,12 +52,15 @@ FieldPath = tuple[Any, ...]
 
 @dataclass
 class Source:
-    """A loaded YAML file: its values and the (line, col) of each field path."""
+    """A loaded YAML file: its values and the (line, col) of each field path (worked
+    out from `text` the first time one is asked for, when `marks` is None)."""
 
     path: str
     data: Any
-    marks: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    marks: dict[FieldPath, tuple[int, int]] | None = field(default_factory=dict)
     end: tuple[int, int] = (1, 1)
+    text: str = ""
+    top: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)  # top-level keys
 
     def at(self, mark: yaml.Mark) -> tuple[int, int]:
         """(line, col) from 1 of a parser mark; the end of the stream may be marked
@@ -59,6 +69,10 @@ class Source:
 
     def mark(self, path: FieldPath) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that has one."""
+        if len(path) == 1 and path in self.top:
+            return self.top[path]
+        if self.marks is None:
+            self.marks = _marked(self.text, self.path).marks
         while path not in self.marks and path:
             path = path[:-1]
         return self.marks.get(path, (1, 1))
@@ -158,6 +172,17 @@ def load_yaml(path: Path, shown: str) -> Source:
 
 
 def parse_yaml(text: str, shown: str) -> Source:
+    """The file's values; its marks are read only when one is asked for, unless the
+    quick reading gives up on the file (then this raises its problem or marks it)."""
+    try:
+        data, top = _plain(text)
+    except _Unusual:
+        return _marked(text, shown)
+    return Source(shown, data, None, _position(text, len(text), "\n"), text, top)
+
+
+def _marked(text: str, shown: str) -> Source:
+    """The full reading: every check, with the position of every field."""
     source = Source(shown, None, end=_position(text, len(text), "\n"))
     try:
         _check_structure(text, source)
@@ -205,6 +230,107 @@ def yaml_slip(said: str | None) -> str:
     """PyYAML's message in words a clerk can act on, for the slips staff make."""
     said = said or "the file cannot be read"
     return next((plain for raw, plain in YAML_SLIPS if said.startswith(raw)), said)
+
+
+class _Unusual(Exception):
+    """The quick reading met something that only the full reading handles."""
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_BOOLS = yaml.constructor.SafeConstructor.bool_values
+_PLAIN = (True, False)
+
+
+def _plain(text: str) -> tuple[Any, dict[FieldPath, tuple[int, int]]]:
+    """The values of a file whose top is a mapping, from one pass over the parser's
+    events, and the position of each top-level key. Raises _Unusual at anything the
+    full reading could refuse or read otherwise, and at any syntax error: the values
+    are then the full reading's, or its problem is raised."""
+    top: dict[FieldPath, tuple[int, int]] = {}
+    stack: list = []  # open mappings and lists; for a mapping, the key that waits
+    keys: list = []
+    result: Any = None
+    documents = 0
+    end = _position(text, len(text), "\n")
+    try:
+        events = yaml.parse(text, Loader=YAML_LOADER)
+        for event in events:
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Unusual
+                if stack and type(stack[-1]) is dict and keys[-1] is None:
+                    keys[-1] = _plain_key(event, stack[-1])
+                    if len(stack) == 1:
+                        top[(event.value,)] = min((event.start_mark.line + 1,
+                                                   event.start_mark.column + 1), end)
+                    continue
+                value = _plain_scalar(event)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None \
+                        or len(stack) >= MAX_DEPTH or (stack and type(stack[-1]) is dict
+                                                       and keys[-1] is None):
+                    raise _Unusual  # (a collection as a key, too)
+                stack.append({} if kind is yaml.MappingStartEvent else [])
+                keys.append(None)
+                continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                value = stack.pop()
+                keys.pop()
+            elif kind is yaml.AliasEvent:
+                raise _Unusual
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Unusual
+                continue
+            else:
+                continue  # the stream's and the document's start and end
+            if not stack:
+                if result is not None or type(value) is not dict:
+                    raise _Unusual  # a file whose top is not a mapping: rare, and odd
+                result = value
+            elif type(stack[-1]) is dict:
+                stack[-1][keys[-1]] = value
+                keys[-1] = None
+            else:
+                stack[-1].append(value)
+    except yaml.YAMLError:
+        raise _Unusual from None
+    if result is None:
+        raise _Unusual
+    return result, top
+
+
+def _plain_key(event: yaml.ScalarEvent, mapping: dict) -> str:
+    key = event.value
+    if len(key) > MAX_KEY_LENGTH or key in mapping or FORBIDDEN.search(key) \
+            or (event.implicit[0] and key == "<<"):
+        raise _Unusual
+    return key
+
+
+def _plain_scalar(event: yaml.ScalarEvent) -> Any:
+    """A scalar's value as `_scalar` gives it, or _Unusual where `_scalar` refuses it."""
+    value = event.value
+    if not event.implicit[0]:  # quoted or a block: text
+        tag = "str"
+    else:
+        tag = _RESOLVER.resolve(yaml.ScalarNode, value, _PLAIN).removeprefix(_TAG)
+    if tag == "str" or tag == "timestamp":
+        if FORBIDDEN.search(value):
+            raise _Unusual
+        return value
+    if tag == "null":
+        return None
+    if tag == "bool":
+        return _BOOLS[value.lower()]
+    if tag in ("int", "float"):
+        try:
+            return _number(yaml.ScalarNode(tag, value, _NO_MARK), (), _NOWHERE)
+        except LoadError:
+            raise _Unusual from None
+    raise _Unusual
 
 
 def _check_structure(text: str, source: Source) -> None:
@@ -324,6 +450,8 @@ def _number(node: yaml.ScalarNode, path: FieldPath, source: Source) -> int | Dec
     return number
 
 
+# Where _number's problem would be, which the quick reading drops for the full one's.
+_NOWHERE, _NO_MARK = Source("", None), yaml.Mark("", 0, 0, 0, None, None)
 # Digits, an optional sign and decimal point; no leading zero, no exponent.
 PLAIN_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 _QUOTE = "; if it is meant as text, put it in quotes"
