@@ -28,6 +28,7 @@ GATES = {
     "test_install": "installable: the wheel in a fresh venv builds a content-only site, init",
     "test_layers": "the house: no stage imports a later one (import-linter), cache covers all code",
     "test_codes": "problem codes: every problem's code registered and in docs/problems.md",
+    "test_search_ranking": "search ranking: 50 projects of 1,000 first for their names, numbers, amounts",
 }
 OTHER = "the other tests: model, pages, search, data, staff tools"
 

@@ -321,7 +321,7 @@ def write_corpus(n: int, out: Path) -> None:
         shutil.copy2(CONTENT / name, content / name)
     seeds, districts = _seeds(), _districts()
     rng = random.Random(n)
-    earlier = None
+    earlier, topic = None, 0
     for i in range(n):
         follows = i % CONTINUED == 1 and earlier is not None and earlier[1]["year"] < YEARS[-1]
         same = (earlier[1]["district"], earlier[1]["year"] + 1, topic) if follows else None

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 import statistics
-import os
 import threading
 import time
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote
 
 import yaml
@@ -62,7 +63,7 @@ def queries(site: Path) -> list[Query]:
     folders = sorted((site / "content" / "projects").glob("*/*/*/project.yaml"))
     texts = [path.read_text("utf-8") for path in folders]
     # the project in the middle, or the next whose name no other project has
-    names = [re.search(r"^name:\n  zh: (.*)$", text, re.M).group(1) for text in texts]
+    names = [re.search(r"^name:\n  zh: (.*)$", text, re.MULTILINE).group(1) for text in texts]
     middle = next(folders[n] for n in range(len(folders) // 2, len(folders))
                   if names.count(names[n]) == 1)
     data = yaml.safe_load(middle.read_text("utf-8"))
@@ -91,7 +92,7 @@ class _Quiet(SimpleHTTPRequestHandler):
     The server counts, not the page: Pagefind fetches its index from a web worker,
     which the page's Resource Timing does not see."""
 
-    sent: list[tuple[float, str, int]] = []
+    sent: ClassVar[list[tuple[float, str, int]]] = []
 
     def log_message(self, *args) -> None:
         pass

@@ -98,6 +98,10 @@ def test_a_folder_with_only_content_builds(venv, content_only):
     assert sorted(p.name for p in (public / "static").iterdir()) >= \
         sorted(p.name for p in shipped.iterdir())
     assert (public / "static/style.css").read_bytes() == (shipped / "style.css").read_bytes()
+    # search.js's own modules, in a folder of their own, ship too
+    for module in ("search/keys.js", "search/engine.js", "csv.js"):
+        assert (public / "static" / module).read_bytes() == \
+            (REPO / "site_templates" / "static" / module).read_bytes(), module
 
 
 def test_site_templates_override_one_template(venv, content_only, tmp_path):

@@ -24,8 +24,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable
 
 from builder.core import i18n
 from builder.core.model import Money, Project

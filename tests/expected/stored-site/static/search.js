@@ -343,10 +343,11 @@ async function start() {
     engine.parts = parts.parts;
     page.names = new FilterNames(names, FOLDER);
     await engine.mergeParts(engine.parts, base);
-    // A query alone starts searching before every filter is loaded (run counts again
-    // after); filters in the URL are checked against every value first.
-    const filters = engine.loadFilters();
-    if (ticked(fromUrl().chosen) || !fromUrl().q) await filters;
+    // A query alone is searched first and every filter loaded after its results are
+    // drawn (run counts again then): Pagefind's worker answers one request at a time,
+    // and loading them (a chunk per filter and part) takes as long as the search.
+    // Filters in the URL are checked against every value first.
+    if (ticked(fromUrl().chosen) || !fromUrl().q) await engine.loadFilters();
     else page.filters = false;
     page.engine = engine;
   } catch (error) {
