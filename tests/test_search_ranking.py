@@ -12,6 +12,7 @@ draws these hits first."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import random
@@ -195,3 +196,25 @@ def test_the_rows_print_amounts_as_the_pages_do(corpus):
     for yuan in amounts:
         for lang in ("zh", "en"):
             assert search_keys.summary(yuan, lang) == i18n.summary(yuan, lang), yuan
+
+
+def test_an_unchanged_project_keeps_its_keys_from_the_cache(corpus, tmp_path, monkeypatch):
+    """A build works out the keys of the projects whose sources changed, the others'
+    come from the build cache; the files are the same either way."""
+    from builder.core.cache import Cache
+    projects, _ = corpus
+    projects = projects[:100]
+    first = Cache(tmp_path)
+    whole = search_keys.files(projects, first)
+    first.save()
+    edited = dataclasses.replace(projects[0], digest="0" * 64,
+                                 name=dataclasses.replace(projects[0].name, zh="改过的名称"))
+    worked_out = []
+    real = search_keys.project_keys
+    monkeypatch.setattr(search_keys, "project_keys", lambda p: worked_out.append(p.key) or real(p))
+    again = search_keys.files(projects, Cache(tmp_path))
+    assert again == whole and worked_out == []
+    changed = search_keys.files([edited, *projects[1:]], Cache(tmp_path))
+    assert worked_out == [edited.key]
+    assert changed == search_keys.files([edited, *projects[1:]])
+    assert changed != whole

@@ -257,6 +257,8 @@ def _start(staging: Path, part: Part, binary: Path, scratch: Path) -> subprocess
     command = [str(binary), "--site", ".", "--glob", part.glob,
                "--output-path", str(_scratch_part(scratch, part)), "--silent"]
     parent = os.getpid()
+    # preexec_fn is unsafe beside other threads; the batch build runs none (the preview,
+    # which does, makes no search index).
     try:
         return subprocess.Popen(command, cwd=staging, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,

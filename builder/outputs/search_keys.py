@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from builder.core import i18n
+from builder.core.cache import Cache
 from builder.core.model import Money, Project
 from builder.site.bands import band
 
@@ -184,22 +185,42 @@ def row(project: Project, lang: str) -> list:
             project.unit.source_of_funds.get(lang) if project.unit.source_of_funds else ""]
 
 
-def files(projects: Iterable[Project]) -> dict[str, bytes]:
+def entries(projects: list[Project], cache: Cache | None) -> dict[str, tuple]:
+    """Each project's keys and rows, (keys, {lang: row}), by project key; from the build
+    cache while the project's sources (and the builder's code) are unchanged, so that
+    an edit to one project of 10,000 works out the keys of one. The cache's table is
+    keyed by the project's digest, which names its content."""
+    known = cache.table("search-keys") if cache else {}
+    kept, made = {}, {}
+    for project in projects:
+        entry = known.get(project.digest) if project.digest else None
+        if entry is None:
+            entry = (list(project_keys(project)),
+                     {lang: row(project, lang) for lang in i18n.LANGS})
+        made[project.key] = kept[project.digest] = entry
+    if cache:
+        cache.keep("search-keys", {d: e for d, e in kept.items() if d})
+    return made
+
+
+def files(projects: Iterable[Project], cache: Cache | None = None) -> dict[str, bytes]:
     """The key index's files for these projects."""
     projects = list(projects)
+    made = entries(projects, cache)
     key_shards = shard_count(len(projects), KEY_BYTES, SHARD_BYTES)
     row_shards = shard_count(len(projects), ROW_BYTES, ROW_SHARD_BYTES)
     keys: dict[int, dict[str, dict[str, list]]] = {n: {} for n in range(key_shards)}
     rows: dict[str, dict[int, dict[str, list]]] = {
         lang: {n: {} for n in range(row_shards)} for lang in i18n.LANGS}
     for project in projects:
-        for key, kind, printed, strength in project_keys(project):
+        its_keys, its_rows = made[project.key]
+        for key, kind, printed, strength in its_keys:
             if key:
                 found = keys[hash_key(key) % key_shards].setdefault(key, {})
                 if project.key not in found or strength < found[project.key][3]:
                     found[project.key] = [project.key, kind, printed, strength]
         for lang in i18n.LANGS:
-            rows[lang][hash_key(project.key) % row_shards][project.key] = row(project, lang)
+            rows[lang][hash_key(project.key) % row_shards][project.key] = its_rows[lang]
     out = {f"{FOLDER}/index.json": _json({"version": VERSION, "keys": key_shards,
                                            "rows": row_shards})}
     for n, shard in keys.items():

@@ -229,7 +229,7 @@ def _search_plan(files: dict, cache: Cache, output, site) -> dict:
     kept. The key index of exact things (names, numbers, codes, amounts) is small and
     made every time."""
     from builder.outputs import search, search_keys
-    _add(files, {n: (digest(b), b) for n, b in search_keys.files(site.projects).items()})
+    _add(files, {n: (digest(b), b) for n, b in search_keys.files(site.projects, cache).items()})
     binary = search.extended_binary()
     pages = {n: d for n, (d, _) in files.items() if n.endswith(".html")}
     parts = search.plan(search.project_pages(pages))
