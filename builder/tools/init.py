@@ -27,12 +27,25 @@ FILES = (
     ".github/workflows/publish.yml",
 )
 REQUIREMENTS = "requirements.txt"
+WORKFLOW = ".github/workflows/publish.yml"
+# The publishing workflow of a site built in shards (`init --shards N`): SHARDS_LIST and
+# SHARDS in it are replaced by the shards' numbers and their count.
+SHARDED_WORKFLOW = SKELETON / "sharded" / "publish.yml"
+# The two commands of a build in shards, as the sharded workflow runs them (in the
+# shard jobs with K = ${{ matrix.shard }}; the merge job finds each shard's artifact
+# under shards/shard-K/). The tests run exactly these.
+SHARD_COMMAND = "budgetsite build --shard {k}/{n} --out shard-{k}"
+MERGE_COMMAND = "budgetsite merge shards/shard-* --out public"
 
 
-def new_site(folder: Path) -> list[str]:
-    """Write the skeleton into `folder` (made if missing) and return the files written.
+def new_site(folder: Path, shards: int | None = None) -> list[str]:
+    """Write the skeleton into `folder` (made if missing) and return the files written;
+    with `shards`, a publishing workflow that builds the site in that many shards.
     Writes nothing when any of them exists already: a site is never half overwritten.
     Raises ConfigError."""
+    if shards is not None and not 1 <= shards <= MAX_SHARDS:
+        raise ConfigError(f"--shards {shards}: give a number of shards from 1 to "
+                          f"{MAX_SHARDS} (a CI matrix holds at most {MAX_SHARDS} jobs)")
     names = [*FILES, REQUIREMENTS]
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"{folder} exists and is not a folder; choose another place")
@@ -44,6 +57,8 @@ def new_site(folder: Path) -> list[str]:
                           f"{'these' if len(taken) > 1 else 'it'} away first")
     texts = {name: (SKELETON / name).read_text(encoding="utf-8") for name in FILES}
     texts[REQUIREMENTS] = requirements()
+    if shards is not None:
+        texts[WORKFLOW] = sharded_workflow(shards)
     try:
         for name in names:
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -53,6 +68,16 @@ def new_site(folder: Path) -> list[str]:
         raise ConfigError(f"could not write the new site into {folder}: "
                           f"{err.strerror or err}") from None
     return names
+
+
+MAX_SHARDS = 256  # GitHub Actions runs at most 256 jobs of one matrix
+
+
+def sharded_workflow(shards: int) -> str:
+    """The publishing workflow with a matrix of `shards` shard builds and a merge."""
+    text = SHARDED_WORKFLOW.read_text(encoding="utf-8")
+    numbers = "[" + ", ".join(str(k) for k in range(1, shards + 1)) + "]"
+    return text.replace("SHARDS_LIST", numbers).replace("SHARDS", str(shards))
 
 
 def requirements() -> str:
