@@ -99,3 +99,130 @@ def test_shards_merged_are_the_whole_site(sources, whole, tmp_path, n):
         assert name in merged
     assert merged["zh/feed.xml"].count(b"<entry>") == CORPUS + 3
     assert len([n for n in merged if n.startswith("pagefind-parts/")]) > 0
+
+
+# --- faults ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def two(sources, tmp_path_factory) -> Path:
+    """A split in two, built once: the merge runner's folder, shards under shards/."""
+    return build_shards(sources, tmp_path_factory.mktemp("two"), 2)
+
+
+def merge_copy(two: Path, where: Path) -> Path:
+    """A copy of the merge runner's folder, its shards to spoil."""
+    shutil.copytree(two, where, symlinks=True)
+    return where
+
+
+def refused(merger: Path, *dirs: str) -> str:
+    """The merge's one line of refusal; it wrote nothing."""
+    result = run_budgetsite("merge", *dirs, "--out", "public", cwd=merger)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert not (merger / "public").exists()
+    assert not any(merger.glob(".public*"))
+    return lines[0]
+
+
+def test_a_missing_shard_is_named(two, tmp_path):
+    merger = merge_copy(two, tmp_path / "m")
+    line = refused(merger, "shards/shard-1")
+    assert "shard 2/2 missing" in line
+
+
+def test_the_same_shard_twice_is_refused(two, tmp_path):
+    merger = merge_copy(two, tmp_path / "m")
+    shutil.copytree(merger / "shards/shard-1", merger / "again")
+    line = refused(merger, "shards/shard-1", "again", "shards/shard-2")
+    assert "shard 1/2 is given twice" in line
+
+
+def test_a_shard_of_another_commit_is_named(sources, two, tmp_path):
+    merger = merge_copy(two, tmp_path / "m")
+    later = runner(sources, tmp_path / "later")
+    project = next(later.glob("content/projects/*/*/sample-00005/project.yaml"))
+    text = project.read_text(encoding="utf-8")
+    project.write_text(text.replace("（示例5）", "（示例5，修订）"), encoding="utf-8")
+    newer = commit(later, "a later edit", "2025-09-01T09:00:00+08:00")
+    result = run(SHARD_COMMAND.format(k=2, n=2), later)
+    assert result.returncode == 0, result.stderr
+    shutil.rmtree(merger / "shards/shard-2")
+    shutil.move(later / "shard-2", merger / "shards/shard-2")
+    line = refused(merger, "shards/shard-1", "shards/shard-2")
+    assert f"built from commit {newer[:12]}" in line and "shard 2/2" in line
+
+
+def test_a_damaged_file_is_named(two, tmp_path):
+    merger = merge_copy(two, tmp_path / "m")
+    page = sorted((merger / "shards/shard-2/zh").rglob("index.html"))[0]
+    data = bytearray(page.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit
+    page.write_bytes(bytes(data))
+    line = refused(merger, "shards/shard-1", "shards/shard-2")
+    assert str(page.relative_to(merger)) in line and "damaged" in line
+
+
+def test_a_file_no_manifest_lists_is_refused(two, tmp_path):
+    merger = merge_copy(two, tmp_path / "m")
+    (merger / "shards/shard-1/zh/extra.html").write_text("<p>added by hand</p>")
+    line = refused(merger, "shards/shard-1", "shards/shard-2")
+    assert "zh/extra.html is not in shard 1/2" in line
+
+
+def test_overlapping_shards_are_refused(two, tmp_path):
+    """A page in both shards' manifests (a shard folder put together by hand, or two
+    splits of different districts files): refused, naming the page and both shards."""
+    import json
+    merger = merge_copy(two, tmp_path / "m")
+    one, other = merger / "shards/shard-1", merger / "shards/shard-2"
+    taken = sorted(p for p in (one / "zh").rglob("index.html"))[0]
+    name = taken.relative_to(one).as_posix()
+    (other / name).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(taken, other / name)
+    manifest = json.loads((other / ".budgetsite-shard.json").read_text(encoding="utf-8"))
+    manifest["files"][name] = json.loads(
+        (one / ".budgetsite-shard.json").read_text(encoding="utf-8"))["files"][name]
+    (other / ".budgetsite-shard.json").write_text(json.dumps(manifest), encoding="utf-8")
+    line = refused(merger, "shards/shard-1", "shards/shard-2")
+    assert f"{name} is written by two shards" in line
+    assert "shard 1/2" in line and "shard 2/2" in line
+
+
+def test_a_failed_merge_leaves_the_last_site(two, tmp_path):
+    merger = merge_copy(two, tmp_path / "m")
+    result = run(MERGE_COMMAND, merger)
+    assert result.returncode == 0, result.stderr
+    before = tree(merger / "public")
+    shutil.rmtree(merger / "shards/shard-2")
+    result = run(MERGE_COMMAND, merger)
+    assert result.returncode == 1 and "shard 2/2 missing" in result.stderr
+    assert tree(merger / "public") == before
+
+
+def test_a_shard_killed_at_any_moment_and_run_again_is_the_same_shard(sources, two, tmp_path):
+    """SIGKILL at random moments of a shard's build; the next run on the same runner
+    (its folder and cache as the killed one left them) gives the same shard."""
+    import random
+    import signal
+    import time
+    reference = tree(two / "shards/shard-1")
+    copy = runner(sources, tmp_path / "runner")
+    command = [sys.executable, "-m", "builder", *SHARD_COMMAND.format(k=1, n=2).split()[1:]]
+    chance = random.Random(23)
+    for _ in range(4):
+        process = subprocess.Popen(command, cwd=copy, env={**os.environ, "PYTHONPATH": str(REPO)},
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        time.sleep(chance.uniform(0.5, 12))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    result = run(SHARD_COMMAND.format(k=1, n=2), copy)
+    assert result.returncode == 0, result.stderr
+    assert differences(tree(copy / "shard-1"), reference) == []
