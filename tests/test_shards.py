@@ -226,3 +226,18 @@ def test_a_shard_killed_at_any_moment_and_run_again_is_the_same_shard(sources, t
     result = run(SHARD_COMMAND.format(k=1, n=2), copy)
     assert result.returncode == 0, result.stderr
     assert differences(tree(copy / "shard-1"), reference) == []
+
+
+# --- on one machine -------------------------------------------------------------------
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_build_in_shards_on_one_machine_is_the_whole_site(sources, whole, tmp_path, jobs):
+    root = runner(sources, tmp_path / "site")
+    result = run_budgetsite("build", "--root", root, "--shards", "3", "--jobs", jobs,
+                            "--out", root / "public")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "merged 3 shards" in result.stdout
+    assert differences(whole, tree(root / "public")) == []
+    # Each shard kept its own cache, as on a runner of its own.
+    assert sorted(p.name for p in (root / ".cache").glob("budgetsite-shard-*-of-3")) == \
+        [f"budgetsite-shard-{k}-of-3" for k in (1, 2, 3)]
