@@ -104,6 +104,9 @@ def _init_command(commands) -> None:
     i = commands.add_parser("init", help=help_text, description=help_text)
     i.add_argument("dir", type=Path, metavar="DIR",
                    help="the new site's folder (made if missing; must not hold those files)")
+    i.add_argument("--shards", type=int, metavar="N",
+                   help="a publishing workflow that builds the site in N shards on N CI "
+                        "runners and merges them (docs/scaling.md)")
     i.set_defaults(run=_init)
 def _strict_option(sub: argparse.ArgumentParser) -> None:
     def codes_given(text: str) -> tuple[str, ...]:
@@ -251,7 +254,7 @@ def _serve(args) -> int:
 
 def _init(args) -> int:
     from builder.tools import init
-    written = init.new_site(args.dir)
+    written = init.new_site(args.dir, args.shards)
     print(f"budgetsite: started a site in {args.dir}: " + ", ".join(written) + "\n"
           f"  next: in {args.dir}, fill in content/site.yaml and content/districts.yaml "
           f"(replace every 【…】 and [...]), then run budgetsite check; README.md there "

@@ -241,3 +241,44 @@ def test_build_in_shards_on_one_machine_is_the_whole_site(sources, whole, tmp_pa
     # Each shard kept its own cache, as on a runner of its own.
     assert sorted(p.name for p in (root / ".cache").glob("budgetsite-shard-*-of-3")) == \
         [f"budgetsite-shard-{k}-of-3" for k in (1, 2, 3)]
+
+
+# --- the CI engine --------------------------------------------------------------------
+
+def test_init_shards_writes_a_workflow_that_runs_these_commands(tmp_path):
+    """The workflow `init --shards 4` writes: a matrix of 4 shard jobs, each running the
+    shard command the tests run and uploading its folder (dot files included) as the
+    artifact the merge job downloads to where the merge command the tests run reads it;
+    a merge job after every shard; publishing after the merge."""
+    import yaml
+    result = run_budgetsite("init", tmp_path / "site", "--shards", "4")
+    assert result.returncode == 0, result.stderr
+    flow = yaml.safe_load((tmp_path / "site/.github/workflows/publish.yml").read_text("utf-8"))
+    shard, merge, publish = (flow["jobs"][name] for name in ("shard", "merge", "publish"))
+    assert shard["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
+    assert shard["strategy"]["fail-fast"] is True
+    k = "${{ matrix.shard }}"
+    runs = [s["run"] for s in shard["steps"] if s.get("run", "").startswith("budgetsite")]
+    assert runs == [SHARD_COMMAND.format(k=k, n=4) + ' ${BASE_PATH:+--base-path "$BASE_PATH"}']
+    upload = next(s for s in shard["steps"] if s.get("uses", "").startswith(
+        "actions/upload-artifact"))
+    assert upload["with"]["name"] == f"shard-{k}" and upload["with"]["path"] == f"shard-{k}/"
+    assert upload["with"]["include-hidden-files"] is True
+    cache = next(s for s in shard["steps"] if s.get("uses", "").startswith("actions/cache"))
+    assert k in cache["with"]["key"]
+    assert merge["needs"] == "shard" and publish["needs"] == "merge"
+    download = next(s for s in merge["steps"] if s.get("uses", "").startswith(
+        "actions/download-artifact"))
+    assert download["with"] == {"pattern": "shard-*", "path": "shards/"}
+    assert [s["run"] for s in merge["steps"] if s.get("run", "").startswith("budgetsite")] \
+        == [MERGE_COMMAND]
+    assert "SHARDS" not in (tmp_path / "site/.github/workflows/publish.yml").read_text("utf-8")
+
+
+def test_init_without_shards_writes_the_whole_build_workflow(tmp_path):
+    from builder.tools import init
+    assert run_budgetsite("init", tmp_path / "site").returncode == 0
+    assert (tmp_path / "site/.github/workflows/publish.yml").read_bytes() == \
+        (init.SKELETON / ".github/workflows/publish.yml").read_bytes()
+    result = run_budgetsite("init", tmp_path / "other", "--shards", "0")
+    assert result.returncode == 1 and "--shards 0" in result.stderr
