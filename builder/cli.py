@@ -167,7 +167,7 @@ def _build(args) -> int:
     _print_problems(report.warnings)
     _print_timings(args, report.timings)
     if args.shard is not None:
-        print(f"budgetsite: wrote shard {args.shard}: {report.pages} pages ({report.files} "
+        print(f"budgetsite: wrote {report.pages} pages of shard {args.shard} ({report.files} "
               f"files, {report.written} changed) to {out} in {report.seconds:.2f} s")
         return 0
     if report.unchanged:
