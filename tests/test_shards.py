@@ -282,3 +282,33 @@ def test_init_without_shards_writes_the_whole_build_workflow(tmp_path):
         (init.SKELETON / ".github/workflows/publish.yml").read_bytes()
     result = run_budgetsite("init", tmp_path / "other", "--shards", "0")
     assert result.returncode == 1 and "--shards 0" in result.stderr
+
+
+def test_the_merge_checks_the_links_of_the_whole_site(sources, tmp_path):
+    """A broken link on the shards' pages (a site template's) and one on a merged page:
+    the merge reports each as the whole build does, and --strict refuses them."""
+    root = runner(sources, tmp_path / "site")
+    pages = root / "site_templates" / "pages"
+    pages.mkdir(parents=True)
+    for name, target in (("project.html", "zh/no-such-page/"), ("unit.html", "zh/nor-this/")):
+        (pages / name).write_text(
+            f'{{% extends "default/pages/{name}" %}}{{% block main %}}{{{{ super() }}}}'
+            f'<a href="{{{{ \'{target}\'|href }}}}">broken</a>{{% endblock %}}',
+            encoding="utf-8")
+    commit(root, "a broken link", "2025-07-01T09:00:00+08:00")
+    whole = run_budgetsite("build", "--root", root, "--out", tmp_path / "whole", "--no-search")
+    assert whole.returncode == 0, whole.stderr
+    merged = run_budgetsite("build", "--root", root, "--shards", "2", "--no-search",
+                            "--out", tmp_path / "merged")
+    assert merged.returncode == 0, merged.stderr
+    broken = [line.replace(str(tmp_path / "whole"), "OUT")
+              for line in whole.stderr.splitlines() if "[link." in line]
+    assert any("no-such-page" in line for line in broken)
+    assert any("nor-this" in line for line in broken)
+    assert [line.replace(str(tmp_path / "merged"), "OUT") for line in merged.stderr.splitlines()
+            if "[link." in line] == broken
+    shards = sorted(p for p in (root / ".cache/shards/2").iterdir() if p.name.isdigit())
+    strict = run_budgetsite("merge", "--root", root, "--strict", "link.broken", *shards,
+                            "--out", tmp_path / "strict")
+    assert strict.returncode == 1 and not (tmp_path / "strict").exists()
+    assert "nothing was written" in strict.stderr

@@ -205,7 +205,7 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
         else:
             # A shard's links point into other shards: the merged site is checked whole.
             broken = []
-            part.finish(site, output, records)
+            part.finish(site, output, records, cache, scans)
             lap("manifest")
         if codes.failing(broken, config.strict):
             raise ContentError(broken)

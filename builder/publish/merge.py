@@ -192,22 +192,33 @@ def site_of(found: list[Shard]):
     decode = shards.Decoder()
     records = [shards.read_json(one.folder / shards.SUMMARY) for one in found]
     first = records[0]
-    projects, history, scores, search = [], {}, {}, {}
+    projects, history, scores, search, scans = [], {}, {}, {}, {}
     dated = any(r["history"] is not None for r in records)
-    for record in records:
+    for one, record in zip(found, records):
         mine = [decode(p) for p in record["projects"]]
         projects += mine
         history.update({k: decode(v) for k, v in (record["history"] or {}).items()})
         results = {k: decode(v) for k, v in record["scores"].items()}
         scores.update({p.digest: scorecard.ProjectScore(p, results[p.key]) for p in mine})
         search.update(record["search"] or {})
+        scans.update(_scans(record["links"], one))
     projects.sort(key=lambda p: (p.district.slug, p.year, p.slug))
     content = Content(decode(first["config"]), decode(first["districts"]), decode(first["city"]),
                       tuple(projects))
     options = found[0].manifest["options"]
     site = structure.make_site(content, options["base_path"], history if dated else None)
     site.scores.update(scores)
-    return site, search
+    return site, search, scans
+
+
+def _scans(shipped: dict, one: Shard) -> dict:
+    """A shard's link scans, keyed as the link check looks them up (by the file's name
+    and the digest the merge gives it, its SHA-256)."""
+    from builder.outputs import links
+    files = one.manifest["files"]
+    return {links.scan_key(name, "sha256:" + files[name][1]):
+            (links.Scanned(ids, urls), signature)
+            for name, (ids, urls, signature) in shipped.items() if name in files}
 
 
 def _merge(config: MergeConfig, found: list[Shard]) -> MergeReport:
@@ -219,7 +230,7 @@ def _merge(config: MergeConfig, found: list[Shard]) -> MergeReport:
     from builder.sources import inputs as sources
 
     lap = batch._Clock()
-    site, records = site_of(found)
+    site, records, scans = site_of(found)
     pages = structure.pages(site)
     owner = _ownership(site, pages)
     mine = [p for p in pages if owner.district(output_file(p.path)) is None]
@@ -230,7 +241,7 @@ def _merge(config: MergeConfig, found: list[Shard]) -> MergeReport:
     cache = Cache.disabled()
     output = publish.Output(config.out, cache)
     try:
-        files = render.render_site(site, mine, dirs, cache, output)
+        files = render.render_site(site, mine, dirs, cache, output, links.scan, scans)
         lap("render")
         for more in _files(site, pages, dirs, config.root):
             batch._put(files, {n: d for n, d in more.items() if owner.district(n) is None},
@@ -247,7 +258,7 @@ def _merge(config: MergeConfig, found: list[Shard]) -> MergeReport:
         output.write(files)
         names = {name: d for name, (d, _) in output.spare.items()}
         broken = links.check_output(output.staging, names, site.urls, config.out.as_posix(),
-                                    cache)
+                                    cache, scans)
         lap("links")
         if codes.failing(broken, config.strict):
             raise ContentError(broken)

@@ -169,12 +169,13 @@ class Part:
                if self.owner.district(feed.path) in self.own}
         yield self.keep(recent.files(site))
 
-    def finish(self, site, output, records: dict | None) -> None:
+    def finish(self, site, output, records: dict | None, cache, scans: dict) -> None:
         """The summary and, last, the manifest of every file, into the staging folder."""
         from builder.core.cache import digest
         kept = None if records is None else {
             folder: {"entry": r["entry"], "pages": r["pages"]} for folder, r in records.items()}
         record = summary(site, self.own, kept)
+        record["links"] = link_scans(output, cache, scans)
         # In the order the records were made: the search entry is written back as read.
         data = (json.dumps(record, ensure_ascii=False, separators=(",", ":"))
                 + "\n").encode("utf-8")
@@ -183,6 +184,25 @@ class Part:
         manifest = manifest_bytes(output.staging, self.spec, sources_id(self.root),
                                   self.options, sorted(self.own), skip={MARKER})
         output.put(MANIFEST, digest(manifest), manifest)
+
+
+def link_scans(output, cache, fresh: dict) -> dict[str, list[str]]:
+    """What the link check needs of each of the shard's files (links.scan: the ids it
+    defines, the URLs it links to, a digest of its ids), so that the merge checks the
+    links of the whole site without reading every page again."""
+    from builder.outputs import links
+    known = {**cache.table(links.SCANS), **fresh}
+    found, kept = {}, {}
+    for name, (made, _) in sorted(output.spare.items()):
+        if not name.endswith(links.SCANNED):
+            continue
+        key = links.scan_key(name, made)
+        entry = known.get(key) or links.scan_bytes(name, (output.staging / name).read_bytes())
+        kept[key] = entry
+        scanned, signature = entry
+        found[name] = [scanned.ids_text, scanned.urls_text, signature]
+    cache.keep(links.SCANS, kept)
+    return found
 
 
 # ---- the sources a shard was built from -----------------------------------------
