@@ -166,16 +166,13 @@ def _build(args) -> int:
     report = build(config)
     _print_problems(report.warnings)
     _print_timings(args, report.timings)
-    if args.shard is not None:
-        print(f"budgetsite: wrote {report.pages} pages of shard {args.shard} ({report.files} "
-              f"files, {report.written} changed) to {out} in {report.seconds:.2f} s")
-        return 0
+    of = "" if args.shard is None else f" of shard {args.shard}"
     if report.unchanged:
         print(f"budgetsite: nothing changed since the last build: {out} holds its "
-              f"{report.pages} pages ({report.files} files); checked in "
+              f"{report.pages} pages{of} ({report.files} files); checked in "
               f"{report.seconds:.2f} s; {len(report.warnings)} warning(s)")
     else:
-        print(f"budgetsite: wrote {report.pages} pages ({report.files} files, "
+        print(f"budgetsite: wrote {report.pages} pages{of} ({report.files} files, "
               f"{report.written} changed) to {out} in {report.seconds:.2f} s; "
               f"{len(report.warnings)} warning(s)")
     return 0

@@ -175,9 +175,10 @@ def _check_files(one: Shard) -> None:
         if shards.file_entry(path) != [size, sha]:
             raise BuildError(f"{path} is damaged: its size or SHA-256 is not the one "
                              f"{one.name}'s manifest lists; build the shard again")
-    extra = sorted(p.relative_to(one.folder).as_posix() for p in one.folder.rglob("*")
-                   if not p.is_dir() and p.relative_to(one.folder).as_posix() not in listed
-                   and p.name not in (MARKER, shards.MANIFEST))
+    present = (p.relative_to(one.folder).as_posix() for p in one.folder.rglob("*")
+               if not p.is_dir())
+    extra = sorted(name for name in present
+                   if name not in listed and name not in (MARKER, shards.MANIFEST))
     if extra:
         raise BuildError(f"{one.folder / extra[0]} is not in {one.name}'s manifest; "
                          f"build the shard again")
