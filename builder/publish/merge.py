@@ -187,25 +187,28 @@ def _check_files(one: Shard) -> None:
 # ---- the site from the summaries ----------------------------------------------------
 
 def site_of(found: list[Shard]):
-    """The site's model rebuilt from the shards' summaries."""
+    """The site's model rebuilt from the shards' summaries (read one at a time: only
+    the model is kept), the search index's record of every part and the link scans
+    of every shard's files."""
     from builder.core.model import Content
     from builder.site import scorecard, structure
     decode = shards.Decoder()
-    records = [shards.read_json(one.folder / shards.SUMMARY) for one in found]
-    first = records[0]
     projects, history, scores, search, scans = [], {}, {}, {}, {}
-    dated = any(r["history"] is not None for r in records)
-    for one, record in zip(found, records):
+    dated, first = False, None
+    for one in found:
+        record = shards.read_json(one.folder / shards.SUMMARY)
+        first = first or {key: decode(record[key]) for key in ("config", "districts", "city")}
         mine = [decode(p) for p in record["projects"]]
         projects += mine
+        dated = dated or record["history"] is not None
         history.update({k: decode(v) for k, v in (record["history"] or {}).items()})
         results = {k: decode(v) for k, v in record["scores"].items()}
         scores.update({p.digest: scorecard.ProjectScore(p, results[p.key]) for p in mine})
         search.update(record["search"] or {})
         scans.update(_scans(record["links"], one))
+        del record
     projects.sort(key=lambda p: (p.district.slug, p.year, p.slug))
-    content = Content(decode(first["config"]), decode(first["districts"]), decode(first["city"]),
-                      tuple(projects))
+    content = Content(first["config"], first["districts"], first["city"], tuple(projects))
     options = found[0].manifest["options"]
     site = structure.make_site(content, options["base_path"], history if dated else None)
     site.scores.update(scores)
