@@ -275,14 +275,16 @@ def _classes() -> dict[str, type]:
 
 
 def encode(value: Any) -> Any:
-    """A JSON-ready form of a value of the model: a dataclass as its fields with its
-    class's name under "$", tuples as lists, and the types JSON lacks tagged."""
+    """A JSON-ready form of a value of the model: a dataclass as its class's name ("$")
+    and its fields' values in order ("v"; the merge checks that the shards were made
+    by the same budgetsite, so the order is the same), tuples as lists, and the types
+    JSON lacks tagged."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {"$": type(value).__name__}
-        for f in dataclasses.fields(value):
-            if f.init:
-                out[f.name] = encode(getattr(value, f.name))
-        return out
+        name = type(value).__name__
+        if name == "Criterion":  # one of the scorecard's constants: its key says which
+            return {"$": name, "key": value.key}
+        return {"$": name, "v": [encode(getattr(value, f.name))
+                                 for f in dataclasses.fields(value) if f.init]}
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
     if isinstance(value, Decimal):
@@ -329,13 +331,11 @@ class Decoder:
         if tag == "Criterion":
             return self.criteria[value["key"]]
         if tag == "District":  # one object per district, as the sources give them
-            key = json.dumps(value, sort_keys=True)
+            key = json.dumps(value["v"])
             if key not in self.districts:
-                self.districts[key] = self.classes[tag](
-                    **{k: self(v) for k, v in value.items() if k != "$"})
+                self.districts[key] = self.classes[tag](*(self(v) for v in value["v"]))
             return self.districts[key]
-        cls = self.classes[tag]
-        return cls(**{k: self(v) for k, v in value.items() if k != "$"})
+        return self.classes[tag](*(self(v) for v in value["v"]))
 
 
 def summary(site, own: set[str], search_records: dict[str, dict] | None) -> dict:
