@@ -37,7 +37,7 @@ from builder.core.model import District
 
 MANIFEST = ".budgetsite-shard.json"
 SUMMARY = ".budgetsite-summary.json"
-FORMAT = 1  # of MANIFEST and SUMMARY; a merge refuses shards of another
+FORMAT = 2  # of MANIFEST and SUMMARY; a merge refuses shards of another
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 # The source trees whose bytes name the sources a shard was built from.
 SOURCE_TREES = ("content", "site_templates")
