@@ -168,8 +168,11 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
         raise ContentError(list(content.warnings))
     history = history_stage.read(config.root, [p.key for p in content.projects], content, cache)
     site = site_stage.make_site(content, config.base_path, history)
-    pages = site_stage.pages(site)
-    part = None if config.shard is None else _shard_part(config, site, pages)
+    if config.shard is None:
+        pages, part = site_stage.pages(site), None
+    else:
+        pages = _shard_pages(site)
+        part = _shard_part(config, site, pages)
     dirs = tuple(sources.template_dirs(config.root))
     for folder in dirs:
         sources.regular_files(folder, config.root)  # before Jinja2 opens a template
@@ -218,6 +221,11 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
                        files=len(output.spare),
                        warnings=content.warnings + tuple(broken), written=output.written,
                        timings=lap.timings)
+
+
+def _shard_pages(site) -> list:
+    from builder.publish import shard
+    return shard.candidate_pages(site)
 
 
 def _shard_part(config: BuildConfig, site, pages: list):

@@ -118,6 +118,17 @@ def search_derived_names() -> set[str]:
     return names
 
 
+def candidate_pages(site) -> list:
+    """The pages of every kind whose paths name a district (project, district,
+    district-year, programme, embeds): those a shard may write. The kinds that span
+    districts (home, years, units, scorecard, explorer …) are the merge's, and their
+    contexts (the whole site's scores, the explorer's rows) are not made in a shard."""
+    from builder.site import embeds, programmes, structure
+    return (structure.project_pages(site) + structure.district_pages(site)
+            + structure.district_year_pages(site) + programmes.pages(site)
+            + embeds.pages(site))
+
+
 class Part:
     """What one shard builds of the site: its districts' pages, files and search parts.
 
