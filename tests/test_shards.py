@@ -48,6 +48,7 @@ def sources(tmp_path_factory) -> Path:
     make_corpus.write_corpus(CORPUS, root)
     fixture = FIXTURES / "stored-site" / "content" / "projects"
     shutil.copytree(fixture, root / "content" / "projects", dirs_exist_ok=True)
+    continue_in_another_district(root)
     init(root)
     commit(root, "first disclosures", "2025-03-01T09:00:00+08:00")
     changed = next(root.glob("content/projects/*/*/sample-00003/project.yaml"))
@@ -56,6 +57,26 @@ def sources(tmp_path_factory) -> Path:
     changed.write_text(text.replace("（示例3）", "（示例3，更正）"), encoding="utf-8")
     commit(root, "corrected amount", "2025-06-01T09:00:00+08:00")
     return root
+
+
+CROSSING = "chenggong/2026/medical-assistance-continued"
+
+
+def continue_in_another_district(root: Path) -> None:
+    """A programme whose years lie in two districts (and so in two shards): Wuhua's
+    2024 and 2025 projects, continued in 2026 by a project of Chenggong."""
+    projects = root / "content" / "projects"
+    earlier = projects / "wuhua/2025/urban-rural-medical-assistance"
+    folder = projects / CROSSING
+    folder.mkdir(parents=True)
+    shutil.copy2(earlier / "zh.md", folder / "zh.md")
+    text = (earlier / "project.yaml").read_text(encoding="utf-8")
+    text = text.replace("district: wuhua\n", "district: chenggong\n", 1)
+    text = text.replace("year: 2025\n", "year: 2026\n", 1).replace("    year: 2024\n",
+                                                                "    year: 2025\n", 1)
+    text = text[:text.index("source:\n  title:")]  # its own document is not at hand
+    text += "continues: wuhua/2025/urban-rural-medical-assistance\n"
+    (folder / "project.yaml").write_text(text, encoding="utf-8")
 
 
 def runner(sources: Path, where: Path) -> Path:
@@ -97,7 +118,14 @@ def test_shards_merged_are_the_whole_site(sources, whole, tmp_path, n):
                  "en/changes.xml", "zh/changes/index.html", "data/projects.csv",
                  "data/projects/wuhua/2025/urban-rural-medical-assistance/original.txt"):
         assert name in merged
-    assert merged["zh/feed.xml"].count(b"<entry>") == CORPUS + 3
+    assert merged["zh/feed.xml"].count(b"<entry>") == CORPUS + 4
+    # The programme across two districts: its page and each year's links.
+    timeline = merged["zh/programmes/wuhua/2024/urban-rural-medical-assistance/index.html"]
+    assert CROSSING.encode() in timeline
+    assert b"zh/wuhua/2025/urban-rural-medical-assistance/" in merged[
+        f"zh/{CROSSING}/index.html"]
+    assert f"zh/{CROSSING}/".encode() in merged[
+        "zh/wuhua/2025/urban-rural-medical-assistance/index.html"]
     assert len([n for n in merged if n.startswith("pagefind-parts/")]) > 0
 
 
