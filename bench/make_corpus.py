@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Write a synthetic site of N projects for benchmarks and tests: `make_corpus.py N OUT`.
+"""Write a synthetic site of N projects for benchmarks and tests: `make_corpus.py N OUT
+[--districts D]`.
 
 The projects are shaped like the two seed disclosures in content/ (same fields, 5–7
 indicators, funding components, the five narrative sections in both languages), spread
-over Kunming's 14 districts and the years 2022–2026. Each project's narratives,
+over Kunming's 14 districts (or, with --districts D, over D made-up counties of
+a province, as a site built in shards would be) and the years 2022–2026. Each project's narratives,
 targets, indicators and implementing unit come from its own topic (a forest-fire
 project talks of fire prevention and is run by the district's forestry bureau), its
 legal basis is a notice with a document number of its own, and its unit's name and
@@ -311,15 +313,32 @@ def continued(key: str, data: dict, earlier_key: str, earlier: dict) -> tuple[st
     return f"{earlier['district']}/{year}/{key.rsplit('/', 1)[1]}", data
 
 
-def write_corpus(n: int, out: Path) -> None:
-    """A site folder: OUT/content/ with site.yaml, districts.yaml and the projects."""
+def sample_districts(count: int) -> str:
+    """districts.yaml of `count` made-up counties with six-digit codes of their own
+    (53xxyy, outside Kunming's 5301yy), named as samples."""
+    lines = ["# Made-up counties for benchmarks: not real divisions.",
+             "city: {code: \"530000\", zh: 示例省, en: Sample Province}", "districts:"]
+    for i in range(count):
+        code = f"53{20 + i // 99:02d}{i % 99 + 1:02d}"
+        lines += [f"  - slug: county-{code}", f"    code: \"{code}\"",
+                  f"    zh: 示例县{i + 1}", f"    en: Sample County {i + 1}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_corpus(n: int, out: Path, districts_count: int | None = None) -> None:
+    """A site folder: OUT/content/ with site.yaml, districts.yaml and the projects;
+    over Kunming's districts, or over `districts_count` made-up ones."""
     if out.exists():
         shutil.rmtree(out)
     content = out / "content"
     (content / "projects").mkdir(parents=True)
     for name in ("site.yaml", "districts.yaml"):
         shutil.copy2(CONTENT / name, content / name)
-    seeds, districts = _seeds(), _districts()
+    if districts_count is not None:
+        (content / "districts.yaml").write_text(sample_districts(districts_count), "utf-8")
+    seeds = _seeds()
+    districts = _districts() if districts_count is None else \
+        yaml.safe_load(sample_districts(districts_count))["districts"]
     rng = random.Random(n)
     earlier, topic = None, 0
     for i in range(n):
@@ -339,10 +358,13 @@ def write_corpus(n: int, out: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 3 or not argv[1].isdigit():
-        print("usage: make_corpus.py N OUT", file=sys.stderr)
+    districts = None
+    if len(argv) == 5 and argv[3] == "--districts" and argv[4].isdigit():
+        districts, argv = int(argv[4]), argv[:3]
+    if len(argv) != 3 or not argv[1].isdigit() or districts == 0:
+        print("usage: make_corpus.py N OUT [--districts D]", file=sys.stderr)
         return 2
-    write_corpus(int(argv[1]), Path(argv[2]))
+    write_corpus(int(argv[1]), Path(argv[2]), districts)
     return 0
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import builder
 from builder.core import codes, messages
-from builder.core.errors import ContentError, SiteError
+from builder.core.errors import ConfigError, ContentError, SiteError
 from builder.publish.build import BuildConfig, build
 from builder.publish.lock import DEFAULT_WAIT
 
@@ -75,6 +75,22 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS",
                    help="how long to wait for another build of the same site to finish "
                         f"before giving up (default: {DEFAULT_WAIT:.0f}; 0: give up at once)")
+    b.add_argument("--shard", metavar="K/N", type=_shard_spec,
+                   help="build only the K-th of N shards of the site's districts into --out, "
+                        "for budgetsite merge (docs/scaling.md)")
+    b.add_argument("--shards", metavar="N", type=int,
+                   help="build the site in N shards, then merge them into --out")
+    b.add_argument("--jobs", metavar="J", type=int, default=1,
+                   help="with --shards: how many shards to build at once (default: 1, one "
+                        "after another, so that the site needs the memory of one shard)")
+    m = command("merge", _merge, "merge the shards built by build --shard into one site")
+    m.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="the shard folders")
+    m.add_argument("--out", type=Path, help="output folder (default: ROOT/public)")
+    _strict_option(m)
+    m.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS",
+                   help="how long to wait for another build of the same site to finish")
+    m.add_argument("--timings", action="store_true",
+                   help="print the seconds each stage of the merge took")
     c = command("check", _check, "validate content/ without writing anything")
     _strict_option(c)
     c.add_argument("--translations", action="store_true",
@@ -90,6 +106,9 @@ def _init_command(commands) -> None:
     i = commands.add_parser("init", help=help_text, description=help_text)
     i.add_argument("dir", type=Path, metavar="DIR",
                    help="the new site's folder (made if missing; must not hold those files)")
+    i.add_argument("--shards", type=int, metavar="N",
+                   help="a publishing workflow that builds the site in N shards on N CI "
+                        "runners and merges them (docs/scaling.md)")
     i.set_defaults(run=_init)
 def _strict_option(sub: argparse.ArgumentParser) -> None:
     def codes_given(text: str) -> tuple[str, ...]:
@@ -146,22 +165,78 @@ def _print_problems(problems, args) -> None:
         print(messages.line(problem, lang), file=sys.stderr)
 
 
+def _shard_spec(text: str):
+    from builder.publish.shard import parse_spec
+    try:
+        return parse_spec(text)
+    except SiteError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def _build(args) -> int:
     out = args.out or args.root / "public"
-    report = build(BuildConfig(args.root, out, args.base_path, args.strict,
-                                search=args.search, cache=args.cache, wait=args.wait))
+    if args.shards is not None:
+        return _build_shards(args, out)
+    config = BuildConfig(args.root, out, args.base_path, args.strict, search=args.search,
+                         cache=args.cache, wait=args.wait, shard=args.shard)
+    report = build(config)
     _print_problems(report.warnings, args)
-    if args.timings:
-        for stage, seconds in report.timings.items():
-            print(f"  {stage:<12} {seconds:7.3f} s")
+    _print_timings(args, report.timings)
+    of = "" if args.shard is None else f" of shard {args.shard}"
     if report.unchanged:
         print(f"budgetsite: nothing changed since the last build: {out} holds its "
-              f"{report.pages} pages ({report.files} files); checked in "
+              f"{report.pages} pages{of} ({report.files} files); checked in "
               f"{report.seconds:.2f} s; {len(report.warnings)} warning(s)")
     else:
-        print(f"budgetsite: wrote {report.pages} pages ({report.files} files, "
+        print(f"budgetsite: wrote {report.pages} pages{of} ({report.files} files, "
               f"{report.written} changed) to {out} in {report.seconds:.2f} s; "
               f"{len(report.warnings)} warning(s)")
+    return 0
+
+
+def _print_timings(args, timings: dict[str, float]) -> None:
+    if args.timings:
+        for stage, seconds in timings.items():
+            print(f"  {stage:<12} {seconds:7.3f} s")
+
+
+def _build_shards(args, out: Path) -> int:
+    """`build --shards N`: each shard by its own process, as a CI runner would build it,
+    then the merge."""
+    from builder.publish import merge, shard
+    if args.shard is not None or args.shards < 1 or args.jobs < 1:
+        raise ConfigError("give either --shard K/N or --shards N (N ≥ 1, --jobs ≥ 1)")
+    specs = [shard.ShardSpec(k, args.shards) for k in range(1, args.shards + 1)]
+    folders = shard.build_all(args.root, specs, args.jobs, _shard_options(args))
+    report = merge.merge(merge.MergeConfig(tuple(folders), out, args.root, args.strict,
+                                           args.wait))
+    _print_problems(report.warnings, args)
+    _print_timings(args, report.timings)
+    print(f"budgetsite: merged {args.shards} shards: {report.pages} pages ({report.files} "
+          f"files) to {out} in {report.seconds:.2f} s; {len(report.warnings)} warning(s)")
+    return 0
+
+
+def _shard_options(args) -> list[str]:
+    """The options of `build --shards` that each shard's build is given."""
+    options = [] if args.search else ["--no-search"]
+    options += [] if args.cache else ["--no-cache"]
+    options += [] if args.base_path is None else ["--base-path", args.base_path]
+    if args.strict:
+        options += ["--strict"] if args.strict is True else ["--strict", ",".join(args.strict)]
+    return options + ["--wait", str(args.wait)]
+
+
+def _merge(args) -> int:
+    from builder.publish import merge
+    out = args.out or args.root / "public"
+    report = merge.merge(merge.MergeConfig(tuple(args.dirs), out, args.root, args.strict,
+                                           args.wait))
+    _print_problems(report.warnings, args)
+    _print_timings(args, report.timings)
+    print(f"budgetsite: merged {len(args.dirs)} shards: {report.pages} pages "
+          f"({report.files} files) to {out} in {report.seconds:.2f} s; "
+          f"{len(report.warnings)} warning(s)")
     return 0
 
 
@@ -194,7 +269,7 @@ def _serve(args) -> int:
 
 def _init(args) -> int:
     from builder.tools import init
-    written = init.new_site(args.dir)
+    written = init.new_site(args.dir, args.shards)
     print(f"budgetsite: started a site in {args.dir}: " + ", ".join(written) + "\n"
           f"  next: in {args.dir}, fill in content/site.yaml and content/districts.yaml "
           f"(replace every 【…】 and [...]), then run budgetsite check; README.md there "

@@ -206,3 +206,19 @@ def test_a_site_locale_folder_without_zh_po_keeps_the_chinese_ui(venv, content_o
     ok(run([venv / "bin/budgetsite", "build", "--no-search"], cwd=root))
     assert (root / "public/zh/about/index.html").read_bytes() == \
         (content_only / "public/zh/about/index.html").read_bytes()
+
+
+def test_init_shards_then_build_in_shards(venv, tmp_path):
+    """The wheel ships the sharded workflow; the new site built in two shards and
+    merged is its whole build."""
+    ok(run([venv / "bin/budgetsite", "init", "site", "--shards", "2"], cwd=tmp_path))
+    site = tmp_path / "site"
+    flow = (site / ".github/workflows/publish.yml").read_text(encoding="utf-8")
+    assert "budgetsite merge shards/shard-* --out public" in flow
+    assert "shard: [1, 2]" in flow
+    ok(run([venv / "bin/budgetsite", "build", "--out", "whole"], cwd=site))
+    ok(run([venv / "bin/budgetsite", "build", "--shards", "2", "--out", "merged"], cwd=site))
+    whole, merged = ({p.relative_to(site / name).as_posix(): p.read_bytes()
+                      for p in (site / name).rglob("*") if p.is_file()}
+                     for name in ("whole", "merged"))
+    assert whole == merged

@@ -21,6 +21,7 @@ from builder.core import codes
 from builder.core.cache import Cache, digest
 from builder.core.errors import BuildError, ConfigError, ContentError, Problem
 from builder.publish.lock import DEFAULT_WAIT, site_lock
+from builder.publish.shard import ShardSpec
 from builder.sources import inputs as sources
 from builder.sources.load import LoadError, source_bytes
 
@@ -36,6 +37,7 @@ class BuildConfig:
     search: bool = True
     cache: bool = True
     wait: float = DEFAULT_WAIT  # seconds to wait for another build of the root (lock.py)
+    shard: "ShardSpec | None" = None  # build only this shard's districts (shard.py)
 
 
 @dataclass
@@ -55,7 +57,8 @@ def build(config: BuildConfig) -> BuildReport:
     holds the site's lock (lock.py), since it reads and writes the shared cache."""
     started = time.perf_counter()
     try:
-        with site_lock(config.root, config.out, config.wait, _tell):
+        name = None if config.shard is None else cache_dir(config).name
+        with site_lock(config.root, config.out, config.wait, _tell, name):
             return _locked_build(config, started)
     except OSError as err:
         raise BuildError(_disk_problem(config, err)) from None
@@ -88,9 +91,9 @@ def _locked_build(config: BuildConfig, started: float) -> BuildReport:
         problem = schema.base_path_problem(config.base_path)
         if problem:
             raise ConfigError(f"--base-path: {problem}")
-    cache = Cache(config.root / CACHE_DIR, read=False) if config.cache else Cache.disabled()
+    cache = Cache(cache_dir(config), read=False) if config.cache else Cache.disabled()
     options = repr((str(config.out.resolve()), config.base_path, config.strict,
-                    config.search))
+                    config.search, str(config.shard)))
     inputs = sources.fingerprint(config.root, options) if cache.enabled else None
     last = cache.read_inputs()
     if inputs is not None and last.get("inputs") == inputs and _same_output(config.out, last):
@@ -113,6 +116,14 @@ def _locked_build(config: BuildConfig, started: float) -> BuildReport:
                            "warnings": report.warnings})
     report.seconds = time.perf_counter() - started
     return report
+
+
+def cache_dir(config: BuildConfig) -> Path:
+    """The build cache; a shard's of its own, as on a CI runner of its own."""
+    if config.shard is None:
+        return config.root / CACHE_DIR
+    from builder.publish import shard
+    return config.root / CACHE_DIR.parent / shard.shard_cache_name(config.shard)
 
 
 def _same_output(out: Path, last: dict) -> bool:
@@ -157,7 +168,11 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
         raise ContentError(list(content.warnings))
     history = history_stage.read(config.root, [p.key for p in content.projects], content, cache)
     site = site_stage.make_site(content, config.base_path, history)
-    pages = site_stage.pages(site)
+    if config.shard is None:
+        pages, part = site_stage.pages(site), None
+    else:
+        pages = _shard_pages(site)
+        part = _shard_part(config, site, pages)
     dirs = tuple(sources.template_dirs(config.root))
     for folder in dirs:
         sources.regular_files(folder, config.root)  # before Jinja2 opens a template
@@ -166,25 +181,35 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     lap("staging")
     try:
         scans: dict = {}
-        files = render.render_site(site, pages, dirs, cache, output, links.scan, scans)
+        files = render.render_site(site, pages if part is None else part.pages, dirs, cache,
+                                   output, links.scan, scans)
         lap("render")
-        for more in site_files(site, pages, dirs, cache, config.root):
+        made = site_files(site, pages, dirs, cache, config.root) if part is None else \
+            part.files(site, cache, config.root)
+        for more in made:
             _put(files, more, output)
         # A site with no project yet (just after `budgetsite init`) has nothing to index.
-        index = config.search and bool(site.projects)
+        index = config.search and bool(site.projects if part is None else part.projects)
         if index:
-            plan = _search_plan(files, cache, output, site)
+            plan = _search_plan(files, cache, output, site, part)
         lap("data")
         output.write(files)
         lap("write")
+        records = None
         if index:
-            _search(plan, output, cache, len(site.projects))
+            records = _search(plan, output, cache, len(site.projects), part)
             lap("search")
-        # Last before the swap, so that it sees every file every stage wrote.
-        names = {name: d for name, (d, _) in output.spare.items()}
-        broken = links.check_output(output.staging, names, site.urls, config.out.as_posix(),
-                                    cache, scans)
-        lap("links")
+        if part is None:
+            # Last before the swap, so that it sees every file every stage wrote.
+            names = {name: d for name, (d, _) in output.spare.items()}
+            broken = links.check_output(output.staging, names, site.urls,
+                                        config.out.as_posix(), cache, scans)
+            lap("links")
+        else:
+            # A shard's links point into other shards: the merged site is checked whole.
+            broken = []
+            part.finish(site, output, records, cache, scans)
+            lap("manifest")
         if codes.failing(broken, config.strict):
             raise ContentError(broken)
         output.swap()
@@ -192,9 +217,21 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     except BaseException:
         output.discard()
         raise
-    return BuildReport(pages=len(pages), files=len(output.spare),
+    return BuildReport(pages=len(pages if part is None else part.pages),
+                       files=len(output.spare),
                        warnings=content.warnings + tuple(broken), written=output.written,
                        timings=lap.timings)
+
+
+def _shard_pages(site) -> list:
+    from builder.publish import shard
+    return shard.candidate_pages(site)
+
+
+def _shard_part(config: BuildConfig, site, pages: list):
+    from builder.publish import shard
+    return shard.Part.of(config.root, config.shard, site, pages,
+                         {"base_path": site.urls.base_path, "search": config.search})
 
 
 def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache,
@@ -223,18 +260,25 @@ def _put(files: dict, more: dict[str, bytes], output) -> None:
         output.put(name, digests[name], data)
 
 
-def _search_plan(files: dict, cache: Cache, output, site) -> dict:
+def _search_plan(files: dict, cache: Cache, output, site, shard=None) -> dict:
     """The parts of the search index, and those an earlier build left as they are: their
     files join the site as they are; the files made from all parts too, if every part is
     kept. The key index of exact things (names, numbers, codes, amounts) is small and
-    made every time."""
+    made every time. A shard indexes only its districts' parts, and leaves what is made
+    from all parts (the key index among them) to the merge."""
     from builder.outputs import search, search_keys
-    _add(files, {n: (digest(b), b) for n, b in search_keys.files(site.projects, cache).items()})
+    if shard is None:
+        _add(files, {n: (digest(b), b)
+                     for n, b in search_keys.files(site.projects, cache).items()})
     binary = search.extended_binary()
     pages = {n: d for n, (d, _) in files.items() if n.endswith(".html")}
-    parts = search.plan(search.project_pages(pages))
+    parts = search.plan(search.project_pages(pages)) if shard is None else shard.search_parts
     keys = {part.folder: search.part_key(binary, part, pages) for part in parts}
     kept = search.reusable(cache, keys, output.has)
+    if shard is not None:
+        for made in kept.values():
+            _add(files, {name: (d, None) for name, d in made["files"].items()})
+        return {"binary": binary, "parts": parts, "keys": keys, "kept": kept}
     if "data/projects.csv" in files:  # the rows that "download these results" writes
         written = (output.staging / "data/projects.csv").read_bytes()
         _add(files, {n: (digest(b), b) for n, b in search.rows(written).items()})
@@ -245,9 +289,9 @@ def _search_plan(files: dict, cache: Cache, output, site) -> dict:
     return {"binary": binary, "parts": parts, "keys": keys, "kept": kept}
 
 
-def _search(plan: dict, output, cache: Cache, projects: int) -> None:
+def _search(plan: dict, output, cache: Cache, projects: int, shard=None) -> dict:
     """Index the parts whose pages changed, side by side, and write the files made
-    from all parts."""
+    from all parts (a shard leaves those to the merge); the record of each part."""
     from builder.outputs import search
     parts, kept = plan["parts"], plan["kept"]
     made = dict(kept)
@@ -258,11 +302,17 @@ def _search(plan: dict, output, cache: Cache, projects: int) -> None:
         if part.folder == search.BUNDLE:  # its entry is remade with every part's counts
             written.pop(f"{search.BUNDLE}/pagefind-entry.json")
         made[part.folder] = dict(record, key=plan["keys"][part.folder], files=written)
+    if shard is not None:
+        output.drop(f"{search.BUNDLE}/pagefind-entry.json")  # the merge writes it
+        search.check(parts, made, len(shard.projects))
+        cache.keep("search", {"parts": made}, sharded=False)
+        return made
     search.check(parts, made, projects)
     if todo:
         for name, data in search.derived(parts, made).items():
             output.put(name, digest(data), data)
     cache.keep("search", {"parts": made}, sharded=False)
+    return made
 
 
 def _static(dirs: tuple[Path, ...], root: Path) -> dict[str, bytes]:

@@ -61,11 +61,13 @@ _HELD_GUARD = threading.Lock()
 
 @contextlib.contextmanager
 def site_lock(root: Path, out: Path | None = None, wait: float = DEFAULT_WAIT,
-              on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+              on_wait: Callable[[str], None] | None = None,
+              name: str | None = None) -> Iterator[None]:
     """Hold the exclusive lock of the site at `root` (whose output is `out`, default
     ROOT/public). Raises SiteBusy after `wait` seconds; `on_wait` is told once, with a
-    line for the user, when the lock is not free at once."""
-    path = lock_target(root, out)
+    line for the user, when the lock is not free at once. A shard of the site, which
+    has a cache and an output of its own, locks only itself (`name`)."""
+    path = lock_target(root, out, name)
     with _HELD_GUARD:
         held = _HELD.setdefault(str(path), _Held())
     acquired = (held.thread_lock.acquire(timeout=wait) if wait > 0
@@ -87,11 +89,12 @@ def site_lock(root: Path, out: Path | None = None, wait: float = DEFAULT_WAIT,
         held.thread_lock.release()
 
 
-def lock_target(root: Path, out: Path | None = None) -> Path:
-    """The file (or, failing that, the root folder) whose lock stands for the site.
-    `out` is not used: every build of the root locks the same thing, whatever its
-    output. Raises BuildError when there is no root folder to lock."""
-    path = root / LOCK_FILE
+def lock_target(root: Path, out: Path | None = None, name: str | None = None) -> Path:
+    """The file (or, failing that, the root folder) whose lock stands for the site, or,
+    with `name`, for one shard of it. `out` is not used: every build of the root locks
+    the same thing, whatever its output. Raises BuildError when there is no root folder
+    to lock."""
+    path = root / LOCK_FILE if name is None else root / LOCK_FILE.parent / f"{name}.lock"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.parent.is_dir() and os.access(path.parent, os.W_OK):

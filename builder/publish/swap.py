@@ -106,6 +106,27 @@ class Output:
         self.present[name] = inode
         self.written += 1
 
+    def adopt(self, name: str, wanted: str, source: Path) -> None:
+        """Put a finished file from elsewhere (a shard's) into the staging folder: a
+        hard link where the two folders share a file system, else a copy."""
+        self._change()
+        try:
+            inode = self._place(name, link=source)
+        except OSError as err:
+            if err.errno != errno.EXDEV:
+                raise
+            inode = self._place(name, data=source.read_bytes())
+        self.spare[name] = (wanted, inode)
+        self.present[name] = inode
+        self.written += 1
+
+    def drop(self, name: str) -> None:
+        """Remove a file another program wrote into the staging folder."""
+        self._change()
+        (self.staging / name).unlink(missing_ok=True)
+        self.spare.pop(name, None)
+        self.present.pop(name, None)
+
     def write(self, files: dict[str, tuple[str, bytes | None]]) -> None:
         """Make the staging folder hold exactly `files` (plus the marker); files with
         bytes None must be there already, or in the live site."""

@@ -32,12 +32,25 @@ FILES = (
     ".github/workflows/publish.yml",
 )
 REQUIREMENTS = "requirements.txt"
+WORKFLOW = ".github/workflows/publish.yml"
+# The publishing workflow of a site built in shards (`init --shards N`): SHARDS_LIST and
+# SHARDS in it are replaced by the shards' numbers and their count.
+SHARDED_WORKFLOW = SKELETON / "sharded" / "publish.yml"
+# The two commands of a build in shards, as the sharded workflow runs them (in the
+# shard jobs with K = ${{ matrix.shard }}; the merge job finds each shard's artifact
+# under shards/shard-K/). The tests run exactly these.
+SHARD_COMMAND = "budgetsite build --shard {k}/{n} --out shard-{k}"
+MERGE_COMMAND = "budgetsite merge shards/shard-* --out public"
 
 
-def new_site(folder: Path) -> list[str]:
-    """Write the skeleton into `folder` (made if missing) and return the files written.
+def new_site(folder: Path, shards: int | None = None) -> list[str]:
+    """Write the skeleton into `folder` (made if missing) and return the files written;
+    with `shards`, a publishing workflow that builds the site in that many shards.
     Writes nothing when any of them exists already: a site is never half overwritten;
     and leaves nothing when one cannot be written. Raises ConfigError."""
+    if shards is not None and not 1 <= shards <= MAX_SHARDS:
+        raise ConfigError(f"--shards {shards}: give a number of shards from 1 to "
+                          f"{MAX_SHARDS} (a CI matrix holds at most {MAX_SHARDS} jobs)")
     names = [*FILES, REQUIREMENTS]
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"{folder} exists and is not a folder; choose another place")
@@ -49,6 +62,8 @@ def new_site(folder: Path) -> list[str]:
                           f"{'these' if len(taken) > 1 else 'it'} away first")
     texts = {name: (SKELETON / name).read_text(encoding="utf-8") for name in FILES}
     texts[REQUIREMENTS] = requirements()
+    if shards is not None:
+        texts[WORKFLOW] = sharded_workflow(shards)
     made: list[Path] = []  # files and folders written, in order
     try:
         for name in names:
@@ -82,6 +97,16 @@ def _remove(made: list[Path]) -> None:
             path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
         except OSError:
             pass
+
+
+MAX_SHARDS = 256  # GitHub Actions runs at most 256 jobs of one matrix
+
+
+def sharded_workflow(shards: int) -> str:
+    """The publishing workflow with a matrix of `shards` shard builds and a merge."""
+    text = SHARDED_WORKFLOW.read_text(encoding="utf-8")
+    numbers = "[" + ", ".join(str(k) for k in range(1, shards + 1)) + "]"
+    return text.replace("SHARDS_LIST", numbers).replace("SHARDS", str(shards))
 
 
 def requirements() -> str:

@@ -1,0 +1,313 @@
+"""`budgetsite merge DIR... --out public`: the shards of a build split by district
+(shard.py) made into the one site a whole build writes, byte for byte.
+
+First every shard folder is checked against its manifest: every shard of one N
+present once, all of one commit of the sources, one budgetsite version and the same
+options, no file written by two shards, every file's size and SHA-256 as listed. The
+first thing wrong is named in one line and nothing is written. Then the site's model
+is rebuilt from the shards' summaries (each project without its narrative, its
+history, its score), the pages and files that span districts are made from it by the
+same code as in a whole build, the shards' files are linked in beside them, the links
+of the whole site are checked, and the result is swapped into place as a build's is.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.core import codes
+from builder.core.cache import Cache
+from builder.core.errors import BuildError, ContentError, Problem
+from builder.publish import shard as shards
+from builder.publish.lock import DEFAULT_WAIT, site_lock
+
+
+@dataclass(frozen=True)
+class MergeConfig:
+    dirs: tuple[Path, ...]
+    out: Path
+    root: Path = Path(".")  # the site's own templates and static files, if it has any
+    strict: bool | tuple[str, ...] = False
+    wait: float = DEFAULT_WAIT
+
+
+@dataclass
+class MergeReport:
+    pages: int = 0
+    files: int = 0
+    warnings: tuple[Problem, ...] = ()
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Shard:
+    folder: Path
+    manifest: dict
+
+    @property
+    def spec(self) -> shards.ShardSpec:
+        return shards.parse_spec(self.manifest["shard"])
+
+    @property
+    def name(self) -> str:
+        return f"shard {self.manifest['shard']} ({self.folder})"
+
+
+def merge(config: MergeConfig) -> MergeReport:
+    started = time.perf_counter()
+    found = check(config.dirs)
+    try:
+        with site_lock(config.root, config.out, config.wait, _tell):
+            report = _merge(config, found)
+    except OSError as err:
+        where = os.fsdecode(err.filename) if err.filename else "a file"
+        raise BuildError(f"could not write or read {where}: {err.strerror or err}; the "
+                         f"output folder {config.out} was left as it was") from None
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _tell(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+# ---- the checks ------------------------------------------------------------------
+
+def check(dirs: tuple[Path, ...]) -> list[Shard]:
+    """The shards in order of K, or BuildError naming the first thing wrong."""
+    if not dirs:
+        raise BuildError("merge: name the shard folders to merge")
+    found = [_read(folder) for folder in dirs]
+    _check_set(found)
+    _check_same(found)
+    _check_overlap(found)
+    for one in found:
+        _check_files(one)
+    return sorted(found, key=lambda s: s.spec.k)
+
+
+def _read(folder: Path) -> Shard:
+    path = folder / shards.MANIFEST
+    if not path.is_file():
+        raise BuildError(f"{folder} holds no shard (no {shards.MANIFEST}); build one with "
+                         f"budgetsite build --shard K/N --out {folder}")
+    try:
+        manifest = shards.read_json(path)
+        spec = shards.parse_spec(manifest["shard"])
+        if manifest.get("format") != shards.FORMAT or not isinstance(manifest["files"], dict):
+            raise ValueError
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, BuildError):
+        raise BuildError(f"{path} is damaged or of another budgetsite; build the shard "
+                         f"again") from None
+    del spec
+    return Shard(folder, manifest)
+
+
+def _check_set(found: list[Shard]) -> None:
+    n = found[0].spec.n
+    by_k: dict[int, Shard] = {}
+    for one in found:
+        if one.spec.n != n:
+            raise BuildError(f"{one.name} is not one of {n} shards like {found[0].name}; "
+                             f"merge the shards of one split")
+        if one.spec.k in by_k:
+            raise BuildError(f"shard {one.spec} is given twice: {by_k[one.spec.k].folder} "
+                             f"and {one.folder}")
+        by_k[one.spec.k] = one
+    missing = [f"{k}/{n}" for k in range(1, n + 1) if k not in by_k]
+    if missing:
+        raise BuildError(f"shard {', '.join(missing)} missing: give all {n} shard folders "
+                         f"(got {', '.join(sorted(str(s.spec) for s in found))})")
+
+
+def _check_same(found: list[Shard]) -> None:
+    first = found[0]
+    for one in found[1:]:
+        a, b = first.manifest, one.manifest
+        if a["budgetsite"] != b["budgetsite"]:
+            raise BuildError(f"{one.name} was built by budgetsite {b['budgetsite']}, "
+                             f"{first.name} by {a['budgetsite']}; build them with one version")
+        if a["sources"]["commit"] != b["sources"]["commit"]:
+            raise BuildError(f"{one.name} was built from commit "
+                             f"{_short(b['sources']['commit'])}, {first.name} from "
+                             f"{_short(a['sources']['commit'])}; build every shard from "
+                             f"one commit")
+        if a["sources"]["digest"] != b["sources"]["digest"]:
+            raise BuildError(f"{one.name} was built from other sources than {first.name} "
+                             f"(edits not committed?); build every shard from one commit")
+        if a["options"] != b["options"]:
+            raise BuildError(f"{one.name} was built with other options ({b['options']}) "
+                             f"than {first.name} ({a['options']})")
+
+
+def _short(commit: str | None) -> str:
+    return commit[:12] if commit else "(not a git checkout)"
+
+
+def _check_overlap(found: list[Shard]) -> None:
+    seen: dict[str, Shard] = {}
+    for one in found:
+        for name in one.manifest["files"]:
+            if name == shards.SUMMARY:
+                continue
+            if name in seen:
+                raise BuildError(f"{name} is written by two shards, {seen[name].name} and "
+                                 f"{one.name}; merge the shards of one split")
+            seen[name] = one
+
+
+def _check_files(one: Shard) -> None:
+    """Every file as its manifest lists it, and no other."""
+    from builder.publish.swap import MARKER
+    listed = one.manifest["files"]
+    root = one.folder.resolve()
+    for name, (size, sha) in sorted(listed.items()):
+        path = one.folder / name
+        if ".." in name.split("/") or root not in path.resolve().parents \
+                or path.is_symlink() or not path.is_file():
+            raise BuildError(f"{path} is missing from {one.name}, or not a plain file; "
+                             f"build the shard again")
+        if shards.file_entry(path) != [size, sha]:
+            raise BuildError(f"{path} is damaged: its size or SHA-256 is not the one "
+                             f"{one.name}'s manifest lists; build the shard again")
+    present = (p.relative_to(one.folder).as_posix() for p in one.folder.rglob("*")
+               if not p.is_dir())
+    extra = sorted(name for name in present
+                   if name not in listed and name not in (MARKER, shards.MANIFEST))
+    if extra:
+        raise BuildError(f"{one.folder / extra[0]} is not in {one.name}'s manifest; "
+                         f"build the shard again")
+
+
+# ---- the site from the summaries ----------------------------------------------------
+
+def site_of(found: list[Shard]):
+    """The site's model rebuilt from the shards' summaries (read one at a time: only
+    the model is kept), the search index's record of every part and the link scans
+    of every shard's files."""
+    from builder.core.model import Content
+    from builder.site import scorecard, structure
+    decode = shards.Decoder()
+    projects, history, scores, search, scans = [], {}, {}, {}, {}
+    dated, first = False, None
+    for one in found:
+        record = shards.read_json(one.folder / shards.SUMMARY)
+        first = first or {key: decode(record[key]) for key in ("config", "districts", "city")}
+        mine = [decode(p) for p in record["projects"]]
+        projects += mine
+        dated = dated or record["history"] is not None
+        history.update({k: decode(v) for k, v in (record["history"] or {}).items()})
+        results = {k: decode(v) for k, v in record["scores"].items()}
+        scores.update({p.digest: scorecard.ProjectScore(p, results[p.key]) for p in mine})
+        search.update(record["search"] or {})
+        scans.update(_scans(record["links"], one))
+        del record
+    projects.sort(key=lambda p: (p.district.slug, p.year, p.slug))
+    content = Content(first["config"], first["districts"], first["city"], tuple(projects))
+    options = found[0].manifest["options"]
+    site = structure.make_site(content, options["base_path"], history if dated else None)
+    site.scores.update(scores)
+    return site, search, scans
+
+
+def _scans(shipped: dict, one: Shard) -> dict:
+    """A shard's link scans, keyed as the link check looks them up (by the file's name
+    and the digest the merge gives it, its SHA-256)."""
+    from builder.outputs import links
+    files = one.manifest["files"]
+    return {links.scan_key(name, "sha256:" + files[name][1]):
+            (links.Scanned(ids, urls), signature)
+            for name, (ids, urls, signature) in shipped.items() if name in files}
+
+
+def _merge(config: MergeConfig, found: list[Shard]) -> MergeReport:
+    from builder.outputs import links
+    from builder.publish import build as batch, swap as publish
+    from builder.render import renderer as render
+    from builder.site import structure
+    from builder.site.urls import output_file
+    from builder.sources import inputs as sources
+
+    lap = batch._Clock()
+    site, records, scans = site_of(found)
+    pages = structure.pages(site)
+    owner = _ownership(site, pages)
+    mine = [p for p in pages if owner.district(output_file(p.path)) is None]
+    dirs = tuple(sources.template_dirs(config.root))
+    for folder in dirs:
+        sources.regular_files(folder, config.root)
+    lap("site")
+    cache = Cache.disabled()
+    output = publish.Output(config.out, cache)
+    try:
+        files = render.render_site(site, mine, dirs, cache, output, links.scan, scans)
+        lap("render")
+        for more in _files(site, pages, dirs, config.root):
+            batch._put(files, {n: d for n, d in more.items() if owner.district(n) is None},
+                       output)
+        if found[0].manifest["options"]["search"] and site.projects:
+            batch._put(files, _search_files(site, pages, records, output), output)
+        lap("data")
+        for one in found:
+            listed = {n: e for n, e in one.manifest["files"].items() if n != shards.SUMMARY}
+            batch._add(files, {n: ("sha256:" + sha, None) for n, (_, sha) in listed.items()})
+            for name, (_, sha) in listed.items():
+                output.adopt(name, "sha256:" + sha, one.folder / name)
+        lap("shards")
+        output.write(files)
+        names = {name: d for name, (d, _) in output.spare.items()}
+        broken = links.check_output(output.staging, names, site.urls, config.out.as_posix(),
+                                    cache, scans)
+        lap("links")
+        if codes.failing(broken, config.strict):
+            raise ContentError(broken)
+        output.swap()
+        lap("swap")
+    except BaseException:
+        output.discard()
+        raise
+    return MergeReport(len(pages), len(output.spare), tuple(broken), timings=lap.timings)
+
+
+def _ownership(site, pages: list) -> shards.Ownership:
+    from builder.outputs import search
+    from builder.site.urls import output_file
+    parts = search.plan(search.project_pages(output_file(p.path) for p in pages))
+    primary = parts[0].pages[0].split("/")[1] if parts else None
+    return shards.Ownership({d.slug for d in site.content.districts}, primary,
+                            shards.search_derived_names())
+
+
+def _files(site, pages: list, dirs: tuple[Path, ...], root: Path):
+    """The files besides the pages, as a whole build makes them (build.site_files),
+    but for the originals, which are the shards'."""
+    from builder.outputs import data, explorer_data, sitemap
+    from builder.publish import build as batch
+    from builder.site import feeds, recent
+    yield data.files(site)
+    yield explorer_data.files(site)
+    yield feeds.files(site)
+    yield sitemap.files(site, pages)
+    yield recent.files(site)
+    yield batch._static(dirs, root)
+
+
+def _search_files(site, pages: list, records: dict, output) -> dict[str, bytes]:
+    """The search entry made from every part's record, the rows that "download these
+    results" writes, and the key index of exact things (it spans districts)."""
+    from builder.outputs import search, search_keys
+    from builder.site.urls import output_file
+    parts = search.plan(search.project_pages(output_file(p.path) for p in pages))
+    lost = [part.folder for part in parts if part.folder not in records]
+    if lost:
+        raise BuildError(f"the shards hold no search index for {lost[0]}; build every "
+                         f"shard with search")
+    search.check(parts, records, len(site.projects))
+    written = (output.staging / "data/projects.csv").read_bytes()
+    return {**search.derived(parts, records), **search.rows(written),
+            **search_keys.files(site.projects)}

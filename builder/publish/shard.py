@@ -1,0 +1,414 @@
+"""A build split by district: which districts a shard builds, which output files are
+theirs, and what a shard leaves for the merge (merge.py).
+
+A shard is the K-th of N sets of districts. The districts are dealt in order of their
+GB/T 2260 codes into N runs of neighbours, balanced by their weight (projects, plus one
+for the district's own page), so that the same sources always give the same shards
+and one more project moves at most a boundary. Every output file whose path names a
+district (its pages, embeds, programmes, feeds, search part, per-project data and
+originals) is that district's shard's; every other file (home, years, units, the
+scorecard, the explorer, the site's feeds, the site map, the open data tables, the
+search entry) spans districts and is the merge's, made from the shards' summaries.
+
+A shard folder holds its files at their places in the site, and two of its own:
+MANIFEST (every file with its size and SHA-256, the sources, the budgetsite version,
+K/N and the build's options) and SUMMARY (the records the merge rebuilds the site's
+model from: each project without its narrative, its history and its score, and the
+search index's record of each of the shard's parts).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+import subprocess
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Iterable
+
+import builder
+from builder.core.errors import ConfigError
+from builder.site.urls import reserved_segments
+from builder.core.i18n import LANGS
+from builder.core.model import District
+
+MANIFEST = ".budgetsite-shard.json"
+SUMMARY = ".budgetsite-summary.json"
+FORMAT = 2  # of MANIFEST and SUMMARY; a merge refuses shards of another
+_SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+# The source trees whose bytes name the sources a shard was built from.
+SOURCE_TREES = ("content", "site_templates")
+
+
+@dataclasses.dataclass(frozen=True)
+class ShardSpec:
+    """The K-th of N shards, K counted from 1."""
+
+    k: int
+    n: int
+
+    def __str__(self) -> str:
+        return f"{self.k}/{self.n}"
+
+
+def parse_spec(text: str) -> ShardSpec:
+    """'2/8' → ShardSpec(2, 8); ConfigError for anything else."""
+    found = _SPEC.match(text)
+    if not found or not 1 <= int(found[1]) <= int(found[2]):
+        raise ConfigError(f"--shard {text!r}: give K/N with 1 ≤ K ≤ N, e.g. --shard 2/8")
+    return ShardSpec(int(found[1]), int(found[2]))
+
+
+def assign(districts: Iterable[District], projects: dict[str, int], n: int) -> dict[str, int]:
+    """Each district's shard (1..n): in order of their codes, in n runs of neighbours of
+    about equal weight (a district's projects plus one for its own pages). A district
+    goes to the shard where the middle of its weight falls."""
+    ordered = sorted(districts, key=lambda d: (d.code, d.slug))
+    weights = [projects.get(d.slug, 0) + 1 for d in ordered]
+    total, before, found = sum(weights), 0, {}
+    for district, weight in zip(ordered, weights):
+        middle = 2 * before + weight  # twice the middle, to stay in whole numbers
+        found[district.slug] = min(n, middle * n // (2 * total) + 1)
+        before += weight
+    return found
+
+
+class Ownership:
+    """Which district's shard writes an output file; None for the merge's files."""
+
+    def __init__(self, districts: Iterable[str], search_primary: str | None,
+                 search_derived: Iterable[str]):
+        self.districts = frozenset(districts)
+        self.primary = search_primary  # the district whose part is the bundle pagefind/
+        self.derived = frozenset(search_derived)  # files of pagefind/ made from all parts
+
+    def district(self, name: str) -> str | None:
+        parts = name.split("/")
+        if parts[0] in LANGS:
+            rest = parts[1:]
+            if rest[:1] == ["embed"]:
+                rest = rest[1:]
+            if rest[:1] == ["programmes"]:
+                rest = rest[1:]
+            return self._known(rest[0]) if len(rest) > 1 else None
+        if parts[:2] == ["data", "projects"] and len(parts) > 3:
+            return self._known(parts[2])
+        if parts[0] == "pagefind-parts" and len(parts) > 3:
+            return self._known(parts[2])
+        if parts[0] == "pagefind" and name not in self.derived:
+            return self.primary
+        return None
+
+    def _known(self, segment: str) -> str | None:
+        return segment if segment in self.districts and segment not in reserved_segments() \
+            else None
+
+
+def search_derived_names() -> set[str]:
+    """The files of pagefind/ that the search index makes from all its parts (the
+    merge's), as search.derived names them; the keys and order files per language."""
+    from builder.outputs import search
+    bundle = search.BUNDLE
+    names = {f"{bundle}/pagefind-entry.json", f"{bundle}/parts.json", f"{bundle}/names.json"}
+    for code in search.INDEX_LANGUAGES:
+        names |= {f"{bundle}/keys.{code}.json", f"{bundle}/order.{code}.json"}
+    return names
+
+
+def candidate_pages(site) -> list:
+    """The pages of every kind whose paths name a district (project, district,
+    district-year, programme, embeds): those a shard may write. The kinds that span
+    districts (home, years, units, scorecard, explorer …) are the merge's, and their
+    contexts (the whole site's scores, the explorer's rows) are not made in a shard."""
+    from builder.site import embeds, programmes, structure
+    return (structure.project_pages(site) + structure.district_pages(site)
+            + structure.district_year_pages(site) + programmes.pages(site)
+            + embeds.pages(site))
+
+
+class Part:
+    """What one shard builds of the site: its districts' pages, files and search parts.
+
+    The shard reads the whole site's sources, as a whole build does, so that what its
+    pages say of the site around them (the feeds a page links, a programme's other
+    years, which part of the index is the bundle) is the whole build's; it writes only
+    its districts' files."""
+
+    def __init__(self, root: Path, spec: ShardSpec, own: set[str], owner: Ownership,
+                 pages: list, projects: tuple, search_parts: list, options: dict):
+        self.root, self.spec, self.own, self.owner = root, spec, own, owner
+        self.pages, self.projects, self.search_parts = pages, projects, search_parts
+        self.options = options
+
+    @classmethod
+    def of(cls, root: Path, spec: ShardSpec, site, pages: list, options: dict) -> Part:
+        from builder.outputs import search
+        from builder.site.urls import output_file
+        counts: dict[str, int] = {}
+        for project in site.projects:
+            counts[project.district.slug] = counts.get(project.district.slug, 0) + 1
+        shards = assign(site.content.districts, counts, spec.n)
+        own = {slug for slug, k in shards.items() if k == spec.k}
+        parts = search.plan(search.project_pages(output_file(p.path) for p in pages))
+        primary = parts[0].pages[0].split("/")[1] if parts else None
+        owner = Ownership(shards, primary, search_derived_names())
+        mine = [p for p in pages if owner.district(output_file(p.path)) in own]
+        return cls(root, spec, own, owner, mine,
+                   tuple(p for p in site.projects if p.district.slug in own),
+                   [part for part in parts if owner.district(part.folder + "/") in own],
+                   options)
+
+    def keep(self, files: dict[str, bytes]) -> dict[str, bytes]:
+        return {name: data for name, data in files.items()
+                if self.owner.district(name) in self.own}
+
+    def files(self, site, cache, root: Path):
+        """The shard's files besides its pages, a stage at a time, made as the whole
+        build makes them: per-project data, originals, its districts' feeds."""
+        from builder.outputs import data, originals
+        from builder.site import feeds, recent
+        from builder.site.urls import Urls
+        yield {Urls.project_data(p): data.json_bytes(data.project_json(site, p))
+               for p in self.projects}
+        mine = dataclasses.replace(site, content=dataclasses.replace(
+            site.content, projects=self.projects))
+        yield originals.files(mine, root)
+        yield {feed.path: feeds.feed_xml(site, feed) for feed in feeds.feeds(site)
+               if self.owner.district(feed.path) in self.own}
+        yield self.keep(recent.files(site))
+
+    def finish(self, site, output, records: dict | None, cache, scans: dict) -> None:
+        """The summary and, last, the manifest of every file, into the staging folder."""
+        from builder.core.cache import digest
+        kept = None if records is None else {
+            folder: {"entry": r["entry"], "pages": r["pages"]} for folder, r in records.items()}
+        record = summary(site, self.own, kept)
+        record["links"] = link_scans(output, cache, scans)
+        # In the order the records were made: the search entry is written back as read.
+        data = (json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+                + "\n").encode("utf-8")
+        output.put(SUMMARY, digest(data), data)
+        from builder.publish.swap import MARKER
+        manifest = manifest_bytes(output.staging, self.spec, sources_id(self.root),
+                                  self.options, sorted(self.own), skip={MARKER})
+        output.put(MANIFEST, digest(manifest), manifest)
+
+
+def link_scans(output, cache, fresh: dict) -> dict[str, list[str]]:
+    """What the link check needs of each of the shard's files (links.scan: the ids it
+    defines, the URLs it links to, a digest of its ids), so that the merge checks the
+    links of the whole site without reading every page again."""
+    from builder.outputs import links
+    known = {**cache.table(links.SCANS), **fresh}
+    found, kept = {}, {}
+    for name, (made, _) in sorted(output.spare.items()):
+        if not name.endswith(links.SCANNED):
+            continue
+        key = links.scan_key(name, made)
+        entry = known.get(key) or links.scan_bytes(name, (output.staging / name).read_bytes())
+        kept[key] = entry
+        scanned, signature = entry
+        found[name] = [scanned.ids_text, scanned.urls_text, signature]
+    cache.keep(links.SCANS, kept)
+    return found
+
+
+# ---- the sources a shard was built from -----------------------------------------
+
+def sources_id(root: Path) -> dict[str, str | None]:
+    """The commit of the sources (None outside git) and a digest of the bytes of every
+    file under content/ and site_templates/: two copies of one commit give the same
+    digest, an edit not yet committed gives another."""
+    tree = hashlib.sha256()
+    for top in SOURCE_TREES:
+        base = root / top
+        for path in sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else ():
+            name = path.relative_to(root).as_posix()
+            tree.update(f"{name}\0{path.stat().st_size}\0".encode("utf-8", "surrogateescape"))
+            tree.update(path.read_bytes())
+    return {"commit": _commit(root), "digest": tree.hexdigest()}
+
+
+def _commit(root: Path) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "-q", "HEAD"],
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+# ---- manifest ------------------------------------------------------------------------
+
+def file_entry(path: Path) -> list:
+    """[size, SHA-256] of a file, read in blocks."""
+    sha, size = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            sha.update(block)
+            size += len(block)
+    return [size, sha.hexdigest()]
+
+
+def manifest_bytes(folder: Path, spec: ShardSpec, sources: dict, options: dict,
+                   districts: list[str], skip: Iterable[str]) -> bytes:
+    """MANIFEST of a finished shard folder: every file in it but `skip` and itself."""
+    skipped = {*skip, MANIFEST}
+    files = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if name not in skipped:
+            files[name] = file_entry(path)
+    manifest = {"format": FORMAT, "budgetsite": builder.version(), "shard": str(spec),
+                "sources": sources, "options": options, "districts": districts,
+                "files": files}
+    return (json.dumps(manifest, ensure_ascii=False, indent=0, sort_keys=True)
+            + "\n").encode("utf-8")
+
+
+# ---- summary records: the model as JSON, and back -----------------------------------
+
+def _classes() -> dict[str, type]:
+    """The dataclasses a summary may hold, by name."""
+    from builder.core import model
+    from builder.history import log
+    from builder.site import scorecard
+    found: dict[str, type] = {}
+    for module in (model, log, scorecard):
+        for value in vars(module).values():
+            if isinstance(value, type) and dataclasses.is_dataclass(value) \
+                    and value.__module__ == module.__name__:
+                found[value.__name__] = value
+    return found
+
+
+def encode(value: Any) -> Any:
+    """A JSON-ready form of a value of the model: a dataclass as its class's name ("$")
+    and its fields' values in order ("v"; the merge checks that the shards were made
+    by the same budgetsite, so the order is the same), tuples as lists, and the types
+    JSON lacks tagged."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        if name == "Criterion":  # one of the scorecard's constants: its key says which
+            return {"$": name, "key": value.key}
+        return {"$": name, "v": [encode(getattr(value, f.name))
+                                 for f in dataclasses.fields(value) if f.init]}
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, Decimal):
+        return {"$": "Decimal", "v": str(value)}
+    if isinstance(value, Fraction):
+        return {"$": "Fraction", "v": str(value)}
+    if isinstance(value, tuple):
+        return [encode(v) for v in value]
+    if isinstance(value, list):
+        return {"$": "list", "v": [encode(v) for v in value]}
+    if isinstance(value, dict):
+        return {"$": "dict", "v": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, (set, frozenset)):
+        return {"$": type(value).__name__, "v": sorted((encode(v) for v in value), key=repr)}
+    raise TypeError(f"a summary cannot hold a {type(value).__name__}")
+
+
+class Decoder:
+    """The inverse of `encode`; criteria of the scorecard come back as the very objects
+    of scorecard.CRITERIA, which the scorecard compares by identity."""
+
+    def __init__(self):
+        from builder.site import scorecard
+        self.classes = _classes()
+        self.criteria = {c.key: c for c in scorecard.CRITERIA}
+        self.districts: dict[str, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return tuple(self(v) for v in value)
+        if not isinstance(value, dict):
+            return value
+        tag = value["$"]
+        if tag == "Decimal":
+            return Decimal(value["v"])
+        if tag == "Fraction":
+            return Fraction(value["v"])
+        if tag == "list":
+            return [self(v) for v in value["v"]]
+        if tag == "dict":
+            return {self(k): self(v) for k, v in value["v"]}
+        if tag in ("set", "frozenset"):
+            return (set if tag == "set" else frozenset)(self(v) for v in value["v"])
+        if tag == "Criterion":
+            return self.criteria[value["key"]]
+        if tag == "District":  # one object per district, as the sources give them
+            key = json.dumps(value["v"])
+            if key not in self.districts:
+                self.districts[key] = self.classes[tag](*(self(v) for v in value["v"]))
+            return self.districts[key]
+        return self.classes[tag](*(self(v) for v in value["v"]))
+
+
+def summary(site, own: set[str], search_records: dict[str, dict] | None) -> dict:
+    """The records of a shard's districts that the merge rebuilds the site from."""
+    from builder.site import scorecard
+    content = site.content
+    projects = [p for p in content.projects if p.district.slug in own]
+    history = site.history
+    # Scored from the whole project: a part missing from its narrative costs points.
+    scores = {p.key: scorecard.score_project(p).results for p in projects}
+    return {
+        "format": FORMAT,
+        "config": encode(content.config), "city": encode(content.city),
+        "districts": encode(content.districts),
+        "projects": [encode(dataclasses.replace(p, narrative={})) for p in projects],
+        "history": None if history is None else
+        {p.key: encode(history[p.key]) for p in projects if p.key in history},
+        "scores": {key: encode(results) for key, results in scores.items()},
+        "search": search_records,
+    }
+
+
+def read_json(path: Path) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def shard_out(root: Path, spec: ShardSpec) -> Path:
+    """Where `build --shards N` builds shard K of N."""
+    return root / ".cache" / "shards" / f"{spec.n}" / f"{spec.k}"
+
+
+def shard_cache_name(spec: ShardSpec) -> str:
+    """Each shard keeps its own cache: in CI each runs on a runner of its own."""
+    return f"budgetsite-shard-{spec.k}-of-{spec.n}"
+
+
+
+
+def build_all(root: Path, specs: list[ShardSpec], jobs: int, options: list[str]) -> list[Path]:
+    """Build the shards, `jobs` at a time, each by a process of its own (`budgetsite
+    build --shard K/N`, the command a CI runner runs); their folders. The first that
+    fails stops the rest with its message."""
+    import sys
+    from builder.core.errors import BuildError
+    folders = [shard_out(root, spec) for spec in specs]
+    waiting = list(zip(specs, folders))
+    running: list[tuple[ShardSpec, subprocess.Popen]] = []
+    try:
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                spec, folder = waiting.pop(0)
+                folder.parent.mkdir(parents=True, exist_ok=True)
+                command = [sys.executable, "-m", "builder", "build", "--root", str(root),
+                           "--shard", str(spec), "--out", str(folder), *options]
+                running.append((spec, subprocess.Popen(command, stdout=subprocess.DEVNULL)))
+            spec, process = running.pop(0)
+            if process.wait() != 0:
+                raise BuildError(f"shard {spec} failed (its message is above); nothing "
+                                 f"was merged")
+    finally:
+        for _, process in running:
+            process.kill()
+            process.wait()
+    return folders

@@ -1,0 +1,342 @@
+"""A build split by district into shards, each built on its own "runner" (its own copy
+of the sources, cache and working folder), merged into the site a whole build writes,
+byte for byte, search and feeds included; and the merge's refusals."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, REPO, run_budgetsite
+from gitrepo import commit, init
+
+from builder.tools.init import MERGE_COMMAND, SHARD_COMMAND
+
+sys.path.insert(0, str(REPO / "bench"))
+import make_corpus  # noqa: E402
+
+CORPUS = 16  # sample projects over Kunming's 14 districts, besides the fixture's three
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def differences(one: dict, two: dict) -> list[str]:
+    return sorted(n for n in one.keys() | two.keys() if one.get(n) != two.get(n))
+
+
+def run(command: str, cwd: Path) -> subprocess.CompletedProcess:
+    """One of the commands the CI workflow runs, run as its shell runs it."""
+    script = command.replace("budgetsite", f"{sys.executable} -m builder", 1)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory) -> Path:
+    """A git repository of several districts: sample projects and the fixture's real ones
+    (originals, a programme, a correction, missing English), in two commits, the
+    second changing a project, so that the change log and every feed have entries."""
+    root = tmp_path_factory.mktemp("sources") / "site"
+    make_corpus.write_corpus(CORPUS, root)
+    fixture = FIXTURES / "stored-site" / "content" / "projects"
+    shutil.copytree(fixture, root / "content" / "projects", dirs_exist_ok=True)
+    continue_in_another_district(root)
+    init(root)
+    commit(root, "first disclosures", "2025-03-01T09:00:00+08:00")
+    changed = next(root.glob("content/projects/*/*/sample-00003/project.yaml"))
+    text = changed.read_text(encoding="utf-8")
+    assert "（示例3）" in text
+    changed.write_text(text.replace("（示例3）", "（示例3，更正）"), encoding="utf-8")
+    commit(root, "corrected amount", "2025-06-01T09:00:00+08:00")
+    return root
+
+
+CROSSING = "chenggong/2026/medical-assistance-continued"
+
+
+def continue_in_another_district(root: Path) -> None:
+    """A programme whose years lie in two districts (and so in two shards): Wuhua's
+    2024 and 2025 projects, continued in 2026 by a project of Chenggong."""
+    projects = root / "content" / "projects"
+    earlier = projects / "wuhua/2025/urban-rural-medical-assistance"
+    folder = projects / CROSSING
+    folder.mkdir(parents=True)
+    shutil.copy2(earlier / "zh.md", folder / "zh.md")
+    text = (earlier / "project.yaml").read_text(encoding="utf-8")
+    text = text.replace("district: wuhua\n", "district: chenggong\n", 1)
+    text = text.replace("year: 2025\n", "year: 2026\n", 1).replace("    year: 2024\n",
+                                                                "    year: 2025\n", 1)
+    text = text[:text.index("source:\n  title:")]  # its own document is not at hand
+    text += "continues: wuhua/2025/urban-rural-medical-assistance\n"
+    (folder / "project.yaml").write_text(text, encoding="utf-8")
+
+
+def runner(sources: Path, where: Path) -> Path:
+    """A fresh copy of the repository, as a CI runner checks it out."""
+    shutil.copytree(sources, where, symlinks=True)
+    return where
+
+
+@pytest.fixture(scope="module")
+def whole(sources, tmp_path_factory) -> dict[str, bytes]:
+    root = runner(sources, tmp_path_factory.mktemp("whole") / "site")
+    result = run_budgetsite("build", "--root", root, "--out", root / "public")
+    assert result.returncode == 0, result.stderr
+    return tree(root / "public")
+
+
+def build_shards(sources: Path, work: Path, n: int) -> Path:
+    """Each shard on its own runner, then the merge on another, by the workflow's
+    commands; the merge runner's folder."""
+    merger = runner(sources, work / "merge")
+    for k in range(1, n + 1):
+        copy = runner(sources, work / f"runner-{k}")
+        result = run(SHARD_COMMAND.format(k=k, n=n), copy)
+        assert result.returncode == 0, result.stdout + result.stderr
+        shutil.move(copy / f"shard-{k}", merger / "shards" / f"shard-{k}")
+    return merger
+
+
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_shards_merged_are_the_whole_site(sources, whole, tmp_path, n):
+    merger = build_shards(sources, tmp_path, n)
+    result = run(MERGE_COMMAND, merger)
+    assert result.returncode == 0, result.stdout + result.stderr
+    merged = tree(merger / "public")
+    assert differences(whole, merged) == []
+    # What the comparison covers: search (its entry made from every shard's parts),
+    # the feeds, the change log, the open data and an original document.
+    for name in ("pagefind/pagefind-entry.json", "pagefind/parts.json", "zh/feed.xml",
+                 "en/changes.xml", "zh/changes/index.html", "data/projects.csv",
+                 "data/projects/wuhua/2025/urban-rural-medical-assistance/original.txt"):
+        assert name in merged
+    assert merged["zh/feed.xml"].count(b"<entry>") == CORPUS + 4
+    # The programme across two districts: its page and each year's links.
+    timeline = merged["zh/programmes/wuhua/2024/urban-rural-medical-assistance/index.html"]
+    assert CROSSING.encode() in timeline
+    assert b"zh/wuhua/2025/urban-rural-medical-assistance/" in merged[
+        f"zh/{CROSSING}/index.html"]
+    assert f"zh/{CROSSING}/".encode() in merged[
+        "zh/wuhua/2025/urban-rural-medical-assistance/index.html"]
+    assert len([n for n in merged if n.startswith("pagefind-parts/")]) > 0
+
+
+# --- faults ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def two(sources, tmp_path_factory) -> Path:
+    """A split in two, built once: the merge runner's folder, shards under shards/."""
+    return build_shards(sources, tmp_path_factory.mktemp("two"), 2)
+
+
+def merge_copy(two: Path, where: Path) -> Path:
+    """A copy of the merge runner's folder, its shards to spoil."""
+    shutil.copytree(two, where, symlinks=True)
+    return where
+
+
+def refused(merger: Path, *dirs: str) -> str:
+    """The merge's one line of refusal; it wrote nothing."""
+    result = run_budgetsite("merge", *dirs, "--out", "public", cwd=merger)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert not (merger / "public").exists()
+    assert not any(merger.glob(".public*"))
+    return lines[0]
+
+
+def test_a_missing_shard_is_named(two, tmp_path):
+    merger = merge_copy(two, tmp_path / "m")
+    line = refused(merger, "shards/shard-1")
+    assert "shard 2/2 missing" in line
+
+
+def test_the_same_shard_twice_is_refused(two, tmp_path):
+    merger = merge_copy(two, tmp_path / "m")
+    shutil.copytree(merger / "shards/shard-1", merger / "again")
+    line = refused(merger, "shards/shard-1", "again", "shards/shard-2")
+    assert "shard 1/2 is given twice" in line
+
+
+def test_a_shard_of_another_commit_is_named(sources, two, tmp_path):
+    merger = merge_copy(two, tmp_path / "m")
+    later = runner(sources, tmp_path / "later")
+    project = next(later.glob("content/projects/*/*/sample-00005/project.yaml"))
+    text = project.read_text(encoding="utf-8")
+    project.write_text(text.replace("（示例5）", "（示例5，修订）"), encoding="utf-8")
+    newer = commit(later, "a later edit", "2025-09-01T09:00:00+08:00")
+    result = run(SHARD_COMMAND.format(k=2, n=2), later)
+    assert result.returncode == 0, result.stderr
+    shutil.rmtree(merger / "shards/shard-2")
+    shutil.move(later / "shard-2", merger / "shards/shard-2")
+    line = refused(merger, "shards/shard-1", "shards/shard-2")
+    assert f"built from commit {newer[:12]}" in line and "shard 2/2" in line
+
+
+def test_a_damaged_file_is_named(two, tmp_path):
+    merger = merge_copy(two, tmp_path / "m")
+    page = sorted((merger / "shards/shard-2/zh").rglob("index.html"))[0]
+    data = bytearray(page.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit
+    page.write_bytes(bytes(data))
+    line = refused(merger, "shards/shard-1", "shards/shard-2")
+    assert str(page.relative_to(merger)) in line and "damaged" in line
+
+
+def test_a_file_no_manifest_lists_is_refused(two, tmp_path):
+    merger = merge_copy(two, tmp_path / "m")
+    (merger / "shards/shard-1/zh/extra.html").write_text("<p>added by hand</p>")
+    line = refused(merger, "shards/shard-1", "shards/shard-2")
+    assert "zh/extra.html is not in shard 1/2" in line
+
+
+def test_overlapping_shards_are_refused(two, tmp_path):
+    """A page in both shards' manifests (a shard folder put together by hand, or two
+    splits of different districts files): refused, naming the page and both shards."""
+    import json
+    merger = merge_copy(two, tmp_path / "m")
+    one, other = merger / "shards/shard-1", merger / "shards/shard-2"
+    taken = sorted(p for p in (one / "zh").rglob("index.html"))[0]
+    name = taken.relative_to(one).as_posix()
+    (other / name).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(taken, other / name)
+    manifest = json.loads((other / ".budgetsite-shard.json").read_text(encoding="utf-8"))
+    manifest["files"][name] = json.loads(
+        (one / ".budgetsite-shard.json").read_text(encoding="utf-8"))["files"][name]
+    (other / ".budgetsite-shard.json").write_text(json.dumps(manifest), encoding="utf-8")
+    line = refused(merger, "shards/shard-1", "shards/shard-2")
+    assert f"{name} is written by two shards" in line
+    assert "shard 1/2" in line and "shard 2/2" in line
+
+
+def test_a_failed_merge_leaves_the_last_site(two, tmp_path):
+    merger = merge_copy(two, tmp_path / "m")
+    result = run(MERGE_COMMAND, merger)
+    assert result.returncode == 0, result.stderr
+    before = tree(merger / "public")
+    shutil.rmtree(merger / "shards/shard-2")
+    result = run(MERGE_COMMAND, merger)
+    assert result.returncode == 1 and "shard 2/2 missing" in result.stderr
+    assert tree(merger / "public") == before
+
+
+def test_a_shard_killed_at_any_moment_and_run_again_is_the_same_shard(sources, two, tmp_path):
+    """SIGKILL at random moments of a shard's build; the next run on the same runner
+    (its folder and cache as the killed one left them) gives the same shard."""
+    import random
+    import signal
+    import time
+    reference = tree(two / "shards/shard-1")
+    copy = runner(sources, tmp_path / "runner")
+    command = [sys.executable, "-m", "builder", *SHARD_COMMAND.format(k=1, n=2).split()[1:]]
+    chance = random.Random(23)
+    for _ in range(4):
+        process = subprocess.Popen(command, cwd=copy, env={**os.environ, "PYTHONPATH": str(REPO)},
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        time.sleep(chance.uniform(0.5, 12))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    result = run(SHARD_COMMAND.format(k=1, n=2), copy)
+    assert result.returncode == 0, result.stderr
+    assert differences(tree(copy / "shard-1"), reference) == []
+
+
+# --- on one machine -------------------------------------------------------------------
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_build_in_shards_on_one_machine_is_the_whole_site(sources, whole, tmp_path, jobs):
+    root = runner(sources, tmp_path / "site")
+    result = run_budgetsite("build", "--root", root, "--shards", "3", "--jobs", jobs,
+                            "--out", root / "public")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "merged 3 shards" in result.stdout
+    assert differences(whole, tree(root / "public")) == []
+    # Each shard kept its own cache, as on a runner of its own.
+    assert sorted(p.name for p in (root / ".cache").glob("budgetsite-shard-*-of-3")) == \
+        [f"budgetsite-shard-{k}-of-3" for k in (1, 2, 3)]
+
+
+# --- the CI engine --------------------------------------------------------------------
+
+def test_init_shards_writes_a_workflow_that_runs_these_commands(tmp_path):
+    """The workflow `init --shards 4` writes: a matrix of 4 shard jobs, each running the
+    shard command the tests run and uploading its folder (dot files included) as the
+    artifact the merge job downloads to where the merge command the tests run reads it;
+    a merge job after every shard; publishing after the merge."""
+    import yaml
+    result = run_budgetsite("init", tmp_path / "site", "--shards", "4")
+    assert result.returncode == 0, result.stderr
+    flow = yaml.safe_load((tmp_path / "site/.github/workflows/publish.yml").read_text("utf-8"))
+    shard, merge, publish = (flow["jobs"][name] for name in ("shard", "merge", "publish"))
+    assert shard["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
+    assert shard["strategy"]["fail-fast"] is True
+    k = "${{ matrix.shard }}"
+    runs = [s["run"] for s in shard["steps"] if s.get("run", "").startswith("budgetsite")]
+    assert runs == [SHARD_COMMAND.format(k=k, n=4) + ' ${BASE_PATH:+--base-path "$BASE_PATH"}']
+    upload = next(s for s in shard["steps"] if s.get("uses", "").startswith(
+        "actions/upload-artifact"))
+    assert upload["with"]["name"] == f"shard-{k}" and upload["with"]["path"] == f"shard-{k}/"
+    assert upload["with"]["include-hidden-files"] is True
+    cache = next(s for s in shard["steps"] if s.get("uses", "").startswith("actions/cache"))
+    assert k in cache["with"]["key"]
+    assert merge["needs"] == "shard" and publish["needs"] == "merge"
+    download = next(s for s in merge["steps"] if s.get("uses", "").startswith(
+        "actions/download-artifact"))
+    assert download["with"] == {"pattern": "shard-*", "path": "shards/"}
+    assert [s["run"] for s in merge["steps"] if s.get("run", "").startswith("budgetsite")] \
+        == [MERGE_COMMAND]
+    assert "SHARDS" not in (tmp_path / "site/.github/workflows/publish.yml").read_text("utf-8")
+
+
+def test_init_without_shards_writes_the_whole_build_workflow(tmp_path):
+    from builder.tools import init
+    assert run_budgetsite("init", tmp_path / "site").returncode == 0
+    assert (tmp_path / "site/.github/workflows/publish.yml").read_bytes() == \
+        (init.SKELETON / ".github/workflows/publish.yml").read_bytes()
+    result = run_budgetsite("init", tmp_path / "other", "--shards", "0")
+    assert result.returncode == 1 and "--shards 0" in result.stderr
+
+
+def test_the_merge_checks_the_links_of_the_whole_site(sources, tmp_path):
+    """A broken link on the shards' pages (a site template's) and one on a merged page:
+    the merge reports each as the whole build does, and --strict refuses them."""
+    root = runner(sources, tmp_path / "site")
+    pages = root / "site_templates" / "pages"
+    pages.mkdir(parents=True)
+    for name, target in (("project.html", "zh/no-such-page/"), ("unit.html", "zh/nor-this/")):
+        (pages / name).write_text(
+            f'{{% extends "default/pages/{name}" %}}{{% block main %}}{{{{ super() }}}}'
+            f'<a href="{{{{ \'{target}\'|href }}}}">broken</a>{{% endblock %}}',
+            encoding="utf-8")
+    commit(root, "a broken link", "2025-07-01T09:00:00+08:00")
+    whole = run_budgetsite("build", "--root", root, "--out", tmp_path / "whole", "--no-search")
+    assert whole.returncode == 0, whole.stderr
+    merged = run_budgetsite("build", "--root", root, "--shards", "2", "--no-search",
+                            "--out", tmp_path / "merged")
+    assert merged.returncode == 0, merged.stderr
+    broken = [line.replace(str(tmp_path / "whole"), "OUT")
+              for line in whole.stderr.splitlines() if "[link." in line]
+    assert any("no-such-page" in line for line in broken)
+    assert any("nor-this" in line for line in broken)
+    assert [line.replace(str(tmp_path / "merged"), "OUT") for line in merged.stderr.splitlines()
+            if "[link." in line] == broken
+    shards = sorted(p for p in (root / ".cache/shards/2").iterdir() if p.name.isdigit())
+    strict = run_budgetsite("merge", "--root", root, "--strict", "link.broken", *shards,
+                            "--out", tmp_path / "strict")
+    assert strict.returncode == 1 and not (tmp_path / "strict").exists()
+    assert "nothing was written" in strict.stderr
