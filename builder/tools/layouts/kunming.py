@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from builder.core.errors import ConfigError, Problem
-from builder.core.glossary import CODE_LABELS, INDICATOR_TYPES, LEVEL1, LEVEL2
+from builder.core.glossary import CODE_LABELS, INDICATOR_TYPES, LEVEL1, LEVEL2, points_in_rule
 from builder.core.model import District
 from builder.sources import narrative, schema
 from builder.tools.layouts import Found, Hints, Note
@@ -49,9 +49,6 @@ OPERATORS = {"=": "=", "＝": "=", "等于": "=", ">=": ">=", "≥": ">=", "＞�
              "大于": ">", "<": "<", "＜": "<", "小于": "<"}
 TYPES = {t.zh: key for key, t in INDICATOR_TYPES.items()} | \
         {t.zh.removesuffix("指标"): key for key, t in INDICATOR_TYPES.items()}
-WEIGHT = (re.compile(r"权重(?:为)?\s*(\d+(?:\.\d+)?)\s*分"),   # 本项分值权重为20分 / 本项评分权重10分
-          re.compile(r"满分(?:为)?\s*(\d+(?:\.\d+)?)\s*分"),
-          re.compile(r"得\s*(\d+(?:\.\d+)?)\s*分"))           # …得10分
 DASH = r"\s*(?:-|－|—|–|~|～|至|到)\s*"
 PERIOD = re.compile(r"(\d{4})\s*年?" + DASH + r"(\d{4})\s*年")
 OVERALL = re.compile(r"总体目标\s*(?:[（(]\s*(\d{4})\s*年?" + DASH + r"(\d{4})\s*年?\s*[）)])?")
@@ -441,9 +438,11 @@ class Reader:
         return written
 
     def weight(self, scoring: str, line: int) -> int | Decimal | None:
-        for pattern in WEIGHT:
-            if (match := pattern.search(scoring)):
-                return _number(match[1])
+        """The points the rule states, read as `check` reads them (glossary.points_in_rule),
+        so that an imported weight never contradicts its rule."""
+        points = points_in_rule(scoring)
+        if points is not None:
+            return _number(str(points))
         self.note(line, "indicators.weight", "the scoring rule states no points (such as "
                                              "本项分值权重为20分 or 得10分); fill in weight",
                   "import.missing")
