@@ -302,9 +302,15 @@ def _plain(text: str) -> tuple[Any, dict[FieldPath, tuple[int, int]]]:
     return result, top
 
 
+def _refused_text(value: str) -> bool:
+    """What _check_text refuses (a YAML escape such as "\\u202e" gets past the file's
+    own check): the marked reading then says where."""
+    return bool(FORBIDDEN.search(value) or INVISIBLE.search(value))
+
+
 def _plain_key(event: yaml.ScalarEvent, mapping: dict) -> str:
     key = event.value
-    if len(key) > MAX_KEY_LENGTH or key in mapping or FORBIDDEN.search(key) \
+    if len(key) > MAX_KEY_LENGTH or key in mapping or _refused_text(key) \
             or (event.implicit[0] and key == "<<"):
         raise _Unusual
     return key
@@ -318,7 +324,7 @@ def _plain_scalar(event: yaml.ScalarEvent) -> Any:
     else:
         tag = _RESOLVER.resolve(yaml.ScalarNode, value, _PLAIN).removeprefix(_TAG)
     if tag == "str" or tag == "timestamp":
-        if FORBIDDEN.search(value):
+        if _refused_text(value):
             raise _Unusual
         return value
     if tag == "null":
