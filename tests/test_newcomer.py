@@ -43,7 +43,7 @@ def run_ci(tmp_path: Path, uid: str) -> list[str]:
 
 @pytest.mark.skipif(not Path("/bin/bash").exists(), reason="needs bash")
 def test_ci_installs_through_sudo_when_not_root(tmp_path):
-    packages = "chromium git default-jre-headless"
+    packages = "chromium nodejs git default-jre-headless"
     assert run_ci(tmp_path, "1000") == [
         "sudo apt-get update -qq", "apt-get update -qq",
         f"sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {packages}",

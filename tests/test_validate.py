@@ -147,11 +147,13 @@ def test_unknown_field_in_an_indicator_row(site):
 
 
 def test_missing_field_names_the_field_at_its_group(site):
-    edit(site, f"{WUHUA}/project.yaml", '  phone: "0871-63399978"\n', "")
+    edit(site, f"{WUHUA}/project.yaml",
+         "  name:\n    zh: 昆明市五华区医疗保险中心\n    en: Kunming Wuhua District Medical "
+         "Insurance Center\n", "")
     result = check(site)
     assert result.returncode == 1
-    assert_reported(result.only(), site, f"{WUHUA}/project.yaml", "unit.phone", "\nunit:",
-                    "missing field", "phone", "联系电话", code="schema.required")
+    assert_reported(result.only(), site, f"{WUHUA}/project.yaml", "unit.name", "\nunit:",
+                    "missing field", "name", "单位名称", code="schema.required")
 
 
 @pytest.mark.parametrize("old, new, field, at, words", [

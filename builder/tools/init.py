@@ -169,6 +169,12 @@ def _installed(package: Path) -> tuple[str, dict] | None:
         return None
     if not isinstance(direct, dict):
         direct = {}
+    found = getattr(dist, "_path", None)
+    if found is not None and Path(found).suffix == ".egg-info" and \
+            Path(found).resolve().parent == package.parent:
+        # The budgetsite.egg-info an editable install leaves in the checkout itself: the
+        # code runs from that checkout, which is what to pin.
+        return None
     info = direct.get("dir_info")
     if isinstance(info, dict) and info.get("editable"):
         holds = Path(_local_path(direct.get("url", ""))).resolve() == package.parent
