@@ -85,6 +85,15 @@ def projects(root: Path) -> list[Path]:
     return [path.parent for path in sorted(root.glob("content/projects/*/*/*/project.yaml"))]
 
 
+def unlinked(root: Path) -> list[Path]:
+    """The projects no other project continues: renaming or deleting one of those
+    would leave a `continues:` naming no project (an error, not an edit to follow)."""
+    named = set(re.findall(r"^continues: (\S+)$", "\n".join(
+        (p / "project.yaml").read_text("utf-8") for p in projects(root)), re.M))
+    return [p for p in projects(root)
+            if p.relative_to(root / "content" / "projects").as_posix() not in named]
+
+
 def replace_line(path: Path, pattern: str, replacement: str) -> None:
     """Rewrite the one line of `path` that `pattern` (multi-line) matches."""
     text, count = re.subn(pattern, replacement, path.read_text("utf-8"), flags=re.M)
@@ -97,6 +106,9 @@ def add_project(root: Path, rng: random.Random, tag: str) -> str:
     source = rng.choice(projects(root))
     target = source.with_name(f"added-{tag}")
     shutil.copytree(source, target)
+    # A copy continues nothing: one project is continued by one project only.
+    path = target / "project.yaml"
+    path.write_text(re.sub(r"^continues: .*\n", "", path.read_text("utf-8"), flags=re.M), "utf-8")
     replace_line(target / "project.yaml", r"^name:\n  zh: .*\n  en: .*$",
                  f"name:\n  zh: 新增示例项目{tag}\n  en: Added sample project {tag}")
     return f"add {target.relative_to(root)}"
@@ -127,13 +139,13 @@ def change_markdown(root: Path, rng: random.Random, tag: str) -> str:
 
 
 def rename_project(root: Path, rng: random.Random, tag: str) -> str:
-    project = rng.choice(projects(root))
+    project = rng.choice(unlinked(root))
     project.rename(project.with_name(f"renamed-{tag}"))
     return f"rename {project.relative_to(root)} to renamed-{tag}"
 
 
 def delete_project(root: Path, rng: random.Random, tag: str) -> str:
-    project = rng.choice(projects(root))
+    project = rng.choice(unlinked(root))
     shutil.rmtree(project)
     return f"delete {project.relative_to(root)}"
 

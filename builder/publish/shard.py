@@ -123,9 +123,9 @@ def candidate_pages(site) -> list:
     district-year, programme, embeds): those a shard may write. The kinds that span
     districts (home, years, units, scorecard, explorer …) are the merge's, and their
     contexts (the whole site's scores, the explorer's rows) are not made in a shard."""
-    from builder.site import embeds, programmes, structure
+    from builder.site import embeds, structure
     return (structure.project_pages(site) + structure.district_pages(site)
-            + structure.district_year_pages(site) + programmes.pages(site)
+            + structure.district_year_pages(site) + structure.programme_pages(site)
             + embeds.pages(site))
 
 
