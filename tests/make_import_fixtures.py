@@ -182,6 +182,55 @@ def word_file(f: Form, path: Path) -> None:
     document.save(path)
 
 
+def grid(f: Form) -> tuple[list[tuple[int, int, object]], list[tuple[int, int, int, int]]]:
+    """The form as a sheet: each cell's (row, column, value), from 0, the amounts and
+    target values as numbers, and the merged ranges (first row, last row, first column,
+    last column). Both workbook formats are written from it."""
+    cells: list[tuple[int, int, object]] = []
+    merges: list[tuple[int, int, int, int]] = []
+
+    def number(text: str):
+        return float(text) if "." in text else int(text)
+
+    r = 0
+    for paragraph in f.paragraphs:
+        # An amount as a number of its own cell, as workbooks keep them.
+        amount = re.fullmatch(r"(.*?)(\d+\.\d+|\d+)(元。?)", paragraph)
+        if amount:
+            cells += [(r, 0, amount[1]), (r, 1, number(amount[2])), (r, 2, amount[3])]
+        else:
+            cells.append((r, 0, paragraph))
+        r += 1
+    cells += [(r, 0, "项目绩效目标表"), (r + 1, 0, "项目绩效目标表")]
+    merges.append((r + 1, r + 1, 0, COLUMNS - 1))
+    r += 2
+    top = r
+    for label, body in f.targets:
+        cells += [(r, 1, label), (r, 3, body)]
+        merges += [(r, r, 1, 2), (r, r, 3, COLUMNS - 1)]
+        r += 1
+    cells.append((top, 0, "项目目标"))
+    merges.append((top, r - 1, 0, 0))
+    cells.append((r, 0, "绩效指标"))
+    merges.append((r, r, 0, 6))
+    for i, heading in enumerate(AFTER, 7):
+        cells.append((r, i, heading))
+        merges.append((r, r + 1, i, i))
+    cells += [(r + 1, i, heading) for i, heading in enumerate(HEAD)]
+    r += 2
+    for n, values in enumerate(f.rows):
+        for i, value in enumerate(values[2:], 2):
+            plain = re.fullmatch(r"\d+(?:\.\d+)?", value)
+            cells.append((r + n, i, number(value) if plain else value))
+    for column in (0, 1):
+        for start, span in enumerate(spans(f.rows, column)):
+            if span:
+                cells.append((r + start, column, f.rows[start][column]))
+                if span > 1:
+                    merges.append((r + start, r + start + span - 1, column, column))
+    return cells, merges
+
+
 def workbook(f: Form, path: Path) -> None:
     import datetime
 
@@ -190,52 +239,12 @@ def workbook(f: Form, path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "项目绩效目标"
-    r = 1
-    for paragraph in f.paragraphs:
-        # An amount as a number of its own cell, as workbooks keep them.
-        amount = re.fullmatch(r"(.*?)(\d+\.\d+|\d+)(元。?)", paragraph)
-        if amount:
-            sheet.cell(r, 1, amount[1])
-            sheet.cell(r, 2, float(amount[2]) if "." in amount[2] else int(amount[2]))
-            sheet.cell(r, 3, amount[3])
-        else:
-            sheet.cell(r, 1, paragraph)
-        r += 1
-    sheet.cell(r, 1, "项目绩效目标表")
-    r += 1
-    sheet.cell(r, 1, "项目绩效目标表")
-    sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=COLUMNS)
-    r += 1
-    top = r
-    for label, body in f.targets:
-        sheet.cell(r, 2, label)
-        sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
-        sheet.cell(r, 4, body)
-        sheet.merge_cells(start_row=r, start_column=4, end_row=r, end_column=COLUMNS)
-        r += 1
-    sheet.cell(top, 1, "项目目标")
-    sheet.merge_cells(start_row=top, start_column=1, end_row=r - 1, end_column=1)
-    sheet.cell(r, 1, "绩效指标")
-    sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=7)
-    for i, heading in enumerate(AFTER, 8):
-        sheet.cell(r, i, heading)
-        sheet.merge_cells(start_row=r, start_column=i, end_row=r + 1, end_column=i)
-    for i, heading in enumerate(HEAD, 1):
-        sheet.cell(r + 1, i, heading)
-    r += 2
-    first = r
-    for values in f.rows:
-        for i, value in enumerate(values[2:], 3):
-            number = re.fullmatch(r"\d+(?:\.\d+)?", value)
-            sheet.cell(r, i, (float(value) if "." in value else int(value)) if number else value)
-        r += 1
-    for column in (0, 1):
-        for start, span in enumerate(spans(f.rows, column)):
-            if span:
-                sheet.cell(first + start, column + 1, f.rows[start][column])
-                if span > 1:
-                    sheet.merge_cells(start_row=first + start, start_column=column + 1,
-                                      end_row=first + start + span - 1, end_column=column + 1)
+    cells, merges = grid(f)
+    for row, column, value in cells:
+        sheet.cell(row + 1, column + 1, value)
+    for r0, r1, c0, c1 in merges:
+        sheet.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1,
+                          end_column=c1 + 1)
     book.properties.created = book.properties.modified = datetime.datetime(2025, 1, 1)
     book.save(path)
 
@@ -247,43 +256,14 @@ def old_workbook(f: Form, path: Path) -> None:
 
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("项目绩效目标")
-    r = 0
-    for paragraph in f.paragraphs:
-        amount = re.fullmatch(r"(.*?)(\d+\.\d+|\d+)(元。?)", paragraph)
-        if amount:
-            sheet.write(r, 0, amount[1])
-            sheet.write(r, 1, float(amount[2]) if "." in amount[2] else int(amount[2]))
-            sheet.write(r, 2, amount[3])
+    cells, merges = grid(f)
+    merged = {(r0, c0): (r1, c1) for r0, r1, c0, c1 in merges}
+    for row, column, value in cells:
+        if (row, column) in merged:
+            last_row, last_column = merged[row, column]
+            sheet.write_merge(row, last_row, column, last_column, value)
         else:
-            sheet.write(r, 0, paragraph)
-        r += 1
-    sheet.write(r, 0, "项目绩效目标表")
-    r += 1
-    sheet.write_merge(r, r, 0, COLUMNS - 1, "项目绩效目标表")
-    r += 1
-    top = r
-    for label, body in f.targets:
-        sheet.write_merge(r, r, 1, 2, label)
-        sheet.write_merge(r, r, 3, COLUMNS - 1, body)
-        r += 1
-    sheet.write_merge(top, r - 1, 0, 0, "项目目标")
-    sheet.write_merge(r, r, 0, 6, "绩效指标")
-    for i, heading in enumerate(AFTER, 7):
-        sheet.write_merge(r, r + 1, i, i, heading)
-    for i, heading in enumerate(HEAD):
-        sheet.write(r + 1, i, heading)
-    r += 2
-    first = r
-    for values in f.rows:
-        for i, value in enumerate(values[2:], 2):
-            number = re.fullmatch(r"\d+(?:\.\d+)?", value)
-            sheet.write(r, i, (float(value) if "." in value else int(value)) if number else value)
-        r += 1
-    for column in (0, 1):
-        for start, span in enumerate(spans(f.rows, column)):
-            if span:
-                sheet.write_merge(first + start, first + start + span - 1, column, column,
-                                  f.rows[start][column])
+            sheet.write(row, column, value)
     book.save(str(path))
 
 
