@@ -29,6 +29,8 @@ GATES = {
     "test_layers": "the house: no stage imports a later one (import-linter), cache covers all code",
     "test_codes": "problem codes: every problem's code registered and in docs/problems.md",
     "test_search_ranking": "search ranking: 50 projects of 1,000 first for their names, numbers, amounts",
+    "test_import_documents": "import: the real department budget PDF, the Kunming form as Word, "
+                             "workbook, web page and PDF equal to its text, bad files refused",
 }
 OTHER = "the other tests: model, pages, search, data, staff tools"
 
