@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, copy_site, run_budgetsite
+from conftest import copy_site, run_budgetsite
 from seedtext import normalise, page_text
 
-SHARED = REPO.parent / "shared"
-PUTUO = SHARED / "documents" / "putuo-justice-2026-department-budget.pdf"
 IMPORT = Path(__file__).parent / "fixtures" / "import"
+# The real document as Shanghai Putuo District's Justice Bureau published it (its 2026
+# department budget, 23 pages), kept unchanged.
+PUTUO = IMPORT / "putuo-justice-2026-department-budget.pdf"
 FORMATS = IMPORT / "formats"
 SEEDS = {"wuhua-2025": "seed-000-wuhua-2025.txt", "chenggong-2026": "seed-002-chenggong-2026.txt"}
 PUTUO_DISTRICT = """city: {code: "310100", zh: 上海市, en: Shanghai}
