@@ -13,7 +13,6 @@ when the document changed, the changes are shown field by field and written only
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -463,10 +462,6 @@ def _zh(value: Any) -> Any:
 
 def _without_years(name: Any) -> str | None:
     return re.sub(r"(19|20)\d\d年?(度)?", "", name).strip() if isinstance(name, str) else None
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 # -- the report ------------------------------------------------------------------------

@@ -128,7 +128,7 @@ class Reader:
                                       doc.label_lines.get("项目实施单位", 1))
         data["year"] = year or self.budget_year(heading)
         data["district"] = district or self.district(data)
-        sections = {SECTION_OF[label]: [escape_markdown(ln.text) for ln in doc.blocks[label]]
+        sections = {SECTION_OF[label]: [ln.text for ln in doc.blocks[label]]
                     for label in SECTION_OF if label in doc.blocks}
         for label in SECTION_OF:
             if label not in doc.blocks:
@@ -567,14 +567,6 @@ def _place_texts(data: dict[str, Any]) -> list[str]:
     unit = data.get("unit") or {}
     return [t for t in (data.get("department"), data.get("heading"), unit.get("name"),
                         unit.get("address")) if t]
-
-
-def escape_markdown(line: str) -> str:
-    """A line of the document as a Markdown paragraph that shows exactly that text."""
-    text = re.sub(r"([\\`*_\[\]])", r"\\\1", line.strip())
-    text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
-    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)  # '1.' would start a list
-    return re.sub(r"^([#>+-])", r"\\\1", text)       # so would '-' or '+'; '#' a heading
 
 
 
