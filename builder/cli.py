@@ -302,7 +302,7 @@ def _import(args) -> int:
     for line in importer.summary_lines(reports):
         print(line)
     failed = any(r.error for r in reports) or any(
-        p.problems or any(not importer._is_warning(n.code) for n in p.found.notes)
+        p.problems or any(not importer.is_warning(n.code) for n in p.found.notes)
         for r in reports for p in r.projects)
     if failed:
         print("budgetsite: some documents or fields need attention (listed above): fix the "

@@ -92,7 +92,7 @@ def _read(path: Path, hints: Hints, layout: str | None) -> _Read:
     """One file to its projects; every refusal is one line, never a traceback."""
     result = _Read(path)
     try:
-        result.data = readers._file_bytes(path)
+        result.data = readers.file_bytes(path)
         document = readers.read(path, result.data)
         result.kind, result.pages = document.kind, document.pages
         invisible = _invisible(document)
@@ -469,14 +469,14 @@ def _without_years(name: Any) -> str | None:
 def note_line(file: str, note: Note) -> str:
     """A note as the terminal and editors show problems: `file:line:col: field: …` for a
     text file; `file (page 23, line 4): field: …` for the others."""
-    kind = "warning: " if _is_warning(note.code) else ""
+    kind = "warning: " if is_warning(note.code) else ""
     place = note.place
     where = f"{file}:{place.line or 1}:1" if place.page is None and place.sheet is None and \
         place.paragraph is None else f"{file} ({place})"
     return f"{where}: {note.field}: {kind}{note.message} [{note.code}]"
 
 
-def _is_warning(code: str) -> bool:
+def is_warning(code: str) -> bool:
     from builder.core import codes
     return codes.is_warning(code)
 
@@ -561,8 +561,8 @@ def placed(found: Found) -> list[str]:
 def summary_lines(reports: list[FileReport]) -> list[str]:
     projects = [p for r in reports for p in r.projects]
     count = lambda state: sum(1 for p in projects if p.state == state)  # noqa: E731
-    warnings = sum(1 for p in projects for n in p.found.notes if _is_warning(n.code))
-    errors = sum(1 for p in projects for n in p.found.notes if not _is_warning(n.code)) + \
+    warnings = sum(1 for p in projects for n in p.found.notes if is_warning(n.code))
+    errors = sum(1 for p in projects for n in p.found.notes if not is_warning(n.code)) + \
         sum(len(p.problems) for p in projects) + sum(1 for r in reports if r.error)
     header = ("documents", "unreadable", "projects", "new", "unchanged", "changed",
               "warnings", "errors")

@@ -37,7 +37,7 @@ EXPANSION_RATIO = 200  # more than this many bytes out for each byte in: a bomb
 PDF, ZIP, OLE = b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def kind_of(data: bytes, name: str) -> str:
+def kind_of(data: bytes) -> str:
     """The format by the file's first bytes (and a zip's or OLE file's insides)."""
     head = data[:1024]
     if PDF in head:
@@ -107,8 +107,8 @@ def check_zip(data: bytes) -> None:
 def read(path: Path, data: bytes | None = None) -> Document:
     """The document in the file at `path`. Raises DocumentError (one line for a clerk)."""
     if data is None:
-        data = _file_bytes(path)
-    kind = kind_of(data, path.name)
+        data = file_bytes(path)
+    kind = kind_of(data)
     if kind in ("docx", "xlsx", "xlsb"):
         check_zip(data)
     name = path.name
@@ -133,7 +133,9 @@ def read(path: Path, data: bytes | None = None) -> Document:
     return plain.read(name, text)
 
 
-def _file_bytes(path: Path) -> bytes:
+def file_bytes(path: Path) -> bytes:
+    """The bytes of a document file, refused in one line when it is missing, not a
+    regular file, empty or too large."""
     if not path.exists():
         raise DocumentError("no such file")
     if not path.is_file():
