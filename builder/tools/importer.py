@@ -25,8 +25,9 @@ from typing import Any, Iterator
 
 import yaml
 
+from builder.core import i18n
 from builder.core.errors import ConfigError, Problem
-from builder.sources import characters, check, discover, load, schema
+from builder.sources import characters, check, discover, load, mapping, schema
 from builder.tools import readers, scaffold
 from builder.tools.layouts import Found, Hints, Note, registry as layout_registry
 from builder.tools.readers import DocumentError
@@ -513,7 +514,7 @@ def report_lines(root: Path, reports: list[FileReport], options: Options) -> lis
             amount = (data.get("funding") or {}).get("budget_year")
             if isinstance(amount, dict):
                 lines.append(f"    amount: {amount['value']}{amount['unit']} as written = "
-                             f"{_yuan(amount)}元")
+                             f"{i18n.yuan(mapping.money(amount), 'zh')}")
             for change in planned.changes:
                 lines.append(f"    {change}")
             for note in planned.found.notes:
@@ -524,12 +525,6 @@ def report_lines(root: Path, reports: list[FileReport], options: Options) -> lis
                 lines.append(f"    continues: {planned.continues} (last year's project of "
                              f"the same unit and name; check it, or delete the line)")
     return lines
-
-
-def _yuan(amount: dict) -> str:
-    from decimal import Decimal
-    factor = {"万元": Decimal(10_000), "亿元": Decimal(100_000_000)}[amount["unit"]]
-    return f"{(Decimal(str(amount['value'])) * factor).quantize(Decimal('0.01')):,}"
 
 
 def placed(found: Found) -> list[str]:
