@@ -129,6 +129,49 @@ def test_shards_merged_are_the_whole_site(sources, whole, tmp_path, n):
     assert len([n for n in merged if n.startswith("pagefind-parts/")]) > 0
 
 
+def shifted_copy(template: Path, folder: Path) -> None:
+    """A sample project moved to the budget year 2031 (each year it names as many on)."""
+    import re
+    by = 2031 - int(template.parent.name)
+    folder.mkdir(parents=True)
+    for path in template.iterdir():
+        text = re.sub(r"20\d\d", lambda m: str(int(m[0]) + by), path.read_text(encoding="utf-8"))
+        (folder / path.name).write_text(text, encoding="utf-8")
+
+
+def test_a_shard_links_the_feeds_other_districts_make_exist(sources, tmp_path):
+    """A shard reads only its districts' projects (and its programmes'). A project not
+    yet committed, of a year whose one dated project lies in the other shard, links
+    that year's feed from its page as the whole build's page does: the shard learns
+    which projects elsewhere have a date from git's log, without reading them."""
+    from builder.publish import shard
+    from builder.sources import discover
+    root = runner(sources, tmp_path / "sources")
+    districts = discover.read_districts(root)
+    samples = sorted(root.glob("content/projects/*/*/sample-*"))
+    counts: dict[str, int] = {}
+    for folder in root.glob("content/projects/*/*/*"):
+        counts[folder.parent.parent.name] = counts.get(folder.parent.parent.name, 0) + 1
+    shards = shard.assign(districts, counts, 2)
+    first = next(p for p in samples if shards[p.parent.parent.name] == 1)
+    second = next(p for p in samples if shards[p.parent.parent.name] == 2)
+    dated = first.parent.parent / "2031" / "feed-elsewhere-dated"
+    fresh = second.parent.parent / "2031" / "feed-elsewhere-fresh"
+    shifted_copy(first, dated)
+    commit(root, "a disclosure of 2031", "2025-07-01T09:00:00+08:00")
+    shifted_copy(second, fresh)  # not committed: no publication date yet
+    whole = runner(root, tmp_path / "whole")
+    result = run_budgetsite("build", "--root", whole, "--out", whole / "public")
+    assert result.returncode == 0, result.stderr
+    reference = tree(whole / "public")
+    page = reference[f"zh/{fresh.relative_to(root / 'content/projects').as_posix()}/index.html"]
+    assert b'href="/zh/years/2031/feed.xml"' in page
+    merger = build_shards(root, tmp_path / "split", 2)
+    result = run(MERGE_COMMAND, merger)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert differences(reference, tree(merger / "public")) == []
+
+
 # --- faults ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

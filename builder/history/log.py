@@ -145,6 +145,21 @@ def project_key(path: str, prefix: str) -> str | None:
     return "/".join(parts[:3]) if len(parts) > 3 else None
 
 
+def committed_keys(root: Path) -> set[str] | None:
+    """The key of every project folder whose current files some commit holds (what
+    `revisions.read` finds a history for, when the sources are committed), read from
+    the log's file names alone; None without git. A shard learns from it which
+    projects of other districts have a publication date (their feeds exist)."""
+    prefix = _repository_prefix(root)
+    if prefix is None:
+        return None
+    out = _git(root, "log", "--first-parent", "-m", "--no-renames", "--format=",
+               "--name-only", "--", PROJECTS)
+    if out is None:
+        return None
+    return {key for line in out.splitlines() if (key := _file_of(line, prefix)[0])}
+
+
 def parse_log(out: str, prefix: str, keys: set[str]) -> Versions:
     """Each project's versions from `git log --raw --reverse` (oldest commit first): the
     files of its folder after every commit that changed one of them."""

@@ -124,17 +124,19 @@ def project_pages(names: Iterable[str]) -> list[str]:
     return sorted(name for name in names if _PROJECT_PAGE.match(name))
 
 
-def plan(pages: Iterable[str]) -> list[Part]:
+def plan(pages: Iterable[str], primary: str | None = None) -> list[Part]:
     """The parts of the index: the first district in both languages as the primary
-    bundle, then one part per other district and language."""
+    bundle, then one part per other district and language. A shard, which has only
+    some districts' pages, names the site's first district (`primary`)."""
     by_district: dict[str, dict[str, list[str]]] = {}
     for name in sorted(pages):
         lang, district = name.split("/")[:2]
         by_district.setdefault(district, {}).setdefault(lang, []).append(name)
+    first = primary if primary is not None else min(by_district, default=None)
     parts = []
-    for n, district in enumerate(sorted(by_district)):
+    for district in sorted(by_district):
         langs = by_district[district]
-        if n == 0:
+        if district == first:
             parts.append(Part(BUNDLE, tuple(p for lang in sorted(langs) for p in langs[lang])))
         else:
             parts += [Part(f"{PARTS}/{FOLDERS[lang]}/{district}", tuple(langs[lang]))

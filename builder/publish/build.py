@@ -161,18 +161,25 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     from builder.sources import discover
 
     lap = _Clock()
-    content = discover.load_content(config.root, cache)
+    if config.shard is None:
+        content, chosen = discover.load_content(config.root, cache), None
+    else:
+        from builder.publish import shard
+        content, chosen = shard.load(config.root, config.shard, cache)
     gc.freeze()  # the model lives as long as the build: the collector need not walk it
     lap("load")
     if codes.failing(content.warnings, config.strict):
         raise ContentError(list(content.warnings))
     history = history_stage.read(config.root, [p.key for p in content.projects], content, cache)
-    site = site_stage.make_site(content, config.base_path, history)
-    if config.shard is None:
+    if chosen is None:
+        site = site_stage.make_site(content, config.base_path, history)
         pages, part = site_stage.pages(site), None
     else:
-        pages = _shard_pages(site)
-        part = _shard_part(config, site, pages)
+        site = site_stage.make_site(content, config.base_path, history, chosen.elsewhere)
+        pages = shard.candidate_pages(site)
+        part = shard.Part.of(config.root, config.shard, site, pages,
+                             {"base_path": site.urls.base_path, "search": config.search},
+                             chosen)
     dirs = tuple(sources.template_dirs(config.root))
     for folder in dirs:
         sources.regular_files(folder, config.root)  # before Jinja2 opens a template
@@ -221,17 +228,6 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
                        files=len(output.spare),
                        warnings=content.warnings + tuple(broken), written=output.written,
                        timings=lap.timings)
-
-
-def _shard_pages(site) -> list:
-    from builder.publish import shard
-    return shard.candidate_pages(site)
-
-
-def _shard_part(config: BuildConfig, site, pages: list):
-    from builder.publish import shard
-    return shard.Part.of(config.root, config.shard, site, pages,
-                         {"base_path": site.urls.base_path, "search": config.search})
 
 
 def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache,

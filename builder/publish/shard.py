@@ -129,13 +129,97 @@ def candidate_pages(site) -> list:
             + embeds.pages(site))
 
 
+@dataclasses.dataclass(frozen=True)
+class Selection:
+    """What a shard reads of the sources, worked out before any project is read."""
+
+    shards: dict[str, int]  # each district's shard
+    own: frozenset[str]  # the districts of this shard
+    primary: str | None  # the first district with projects: its search part is the bundle
+    folders: list[Path]  # the project folders to read
+    elsewhere: frozenset = frozenset()  # (district, year) of dated projects not read
+
+
+def load(root: Path, spec: ShardSpec, cache) -> tuple[Any, Selection]:
+    """The content a shard builds from, and what it chose: the project folders of its
+    districts, and of every programme one of them belongs to (its pages show the
+    programme's other years, wherever they are), read and validated as a whole build
+    reads them; the rest only counted (to deal the districts) and looked at for their
+    `continues:` lines and their commits. A folder of a district that districts.yaml
+    does not list is read by every shard, which then refuses it as a whole build does.
+    Raises ContentError."""
+    from builder.history import log
+    from builder.sources import discover
+    sources = discover.read_site_sources(root)
+    counts: dict[str, int] = {}
+    for folder in sources.folders:
+        counts[_district_of(folder)] = counts.get(_district_of(folder), 0) + 1
+    shards = assign(sources.districts, counts, spec.n)
+    own = frozenset(slug for slug, k in shards.items() if k == spec.k)
+    wanted = {_key_of(f) for f in sources.folders if shards.get(_district_of(f), spec.k) == spec.k}
+    wanted |= programme_keys(sources.folders, wanted)
+    folders = [f for f in sources.folders if _key_of(f) in wanted]
+    entries = discover.read_folders(root, sources, folders, cache.table("projects"))
+    cache.keep("projects", {key: (project, found) for key, project, found in entries})
+    content = discover.assemble(sources, entries)
+    committed = log.committed_keys(root) or set()
+    elsewhere = frozenset((key.split("/")[0], int(key.split("/")[1]))
+                          for key in committed - wanted
+                          if key in {_key_of(f) for f in sources.folders}
+                          and key.split("/")[1].isdigit())
+    primary = min(counts) if counts else None
+    return content, Selection(shards, own, primary, folders, elsewhere)
+
+
+def _district_of(folder: Path) -> str:
+    return folder.parent.parent.name  # content/projects/<district>/<year>/<slug>
+
+
+def _key_of(folder: Path) -> str:
+    return f"{folder.parent.parent.name}/{folder.parent.name}/{folder.name}"
+
+
+def programme_keys(folders: list[Path], keys: set[str]) -> set[str]:
+    """The keys of every project linked to one of `keys` by a chain of `continues:`
+    lines (a programme's years). Only a project.yaml that mentions `continues` is
+    parsed, with the C loader; one that does not parse links nothing (its own shard
+    reads it and says what is wrong)."""
+    import yaml
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    parent: dict[str, str] = {}
+
+    def root_of(key: str) -> str:
+        while parent.get(key, key) != key:
+            parent[key] = parent.get(parent[key], parent[key])
+            key = parent[key]
+        return key
+
+    for folder in folders:
+        try:
+            data = (folder / "project.yaml").read_bytes()
+        except OSError:
+            continue
+        if b"continues" not in data:
+            continue
+        try:
+            value = yaml.load(data, Loader=loader)
+        except (yaml.YAMLError, ValueError):
+            continue
+        earlier = value.get("continues") if isinstance(value, dict) else None
+        if isinstance(earlier, str):
+            parent[root_of(_key_of(folder))] = root_of(earlier.strip())
+    touched = {root_of(key) for key in keys}
+    return {key for key in parent if root_of(key) in touched} | \
+        {key for key in parent.values() if root_of(key) in touched}
+
+
 class Part:
     """What one shard builds of the site: its districts' pages, files and search parts.
 
-    The shard reads the whole site's sources, as a whole build does, so that what its
-    pages say of the site around them (the feeds a page links, a programme's other
-    years, which part of the index is the bundle) is the whole build's; it writes only
-    its districts' files."""
+    The shard reads its districts' sources and its programmes' (load); what its pages
+    say of the site around them (the feeds a page links, which part of the index is the
+    bundle) comes from the Selection, and is the whole build's; it writes only its
+    districts' files."""
 
     def __init__(self, root: Path, spec: ShardSpec, own: set[str], owner: Ownership,
                  pages: list, projects: tuple, search_parts: list, options: dict):
@@ -144,18 +228,15 @@ class Part:
         self.options = options
 
     @classmethod
-    def of(cls, root: Path, spec: ShardSpec, site, pages: list, options: dict) -> Part:
+    def of(cls, root: Path, spec: ShardSpec, site, pages: list, options: dict,
+           chosen: Selection) -> Part:
         from builder.outputs import search
         from builder.site.urls import output_file
-        counts: dict[str, int] = {}
-        for project in site.projects:
-            counts[project.district.slug] = counts.get(project.district.slug, 0) + 1
-        shards = assign(site.content.districts, counts, spec.n)
-        own = {slug for slug, k in shards.items() if k == spec.k}
-        parts = search.plan(search.project_pages(output_file(p.path) for p in pages))
-        primary = parts[0].pages[0].split("/")[1] if parts else None
-        owner = Ownership(shards, primary, search_derived_names())
+        own = set(chosen.own)
+        owner = Ownership(chosen.shards, chosen.primary, search_derived_names())
         mine = [p for p in pages if owner.district(output_file(p.path)) in own]
+        parts = search.plan(search.project_pages(output_file(p.path) for p in mine),
+                            chosen.primary)
         return cls(root, spec, own, owner, mine,
                    tuple(p for p in site.projects if p.district.slug in own),
                    [part for part in parts if owner.district(part.folder + "/") in own],

@@ -38,14 +38,21 @@ def _newest_first(site: Site, projects: list[Project]) -> tuple[Project, ...]:
     return tuple(dated)
 
 
+ALL_PROJECTS = Text("全部项目", "All projects")
+
+
+def _year_label(year: int) -> Text:
+    return Text(f"{year}年度", f"Budget year {year}")
+
+
 def _scopes(site: Site, lang: str) -> list[tuple[str, Text, list[Project]]]:
     """(listing page, what it covers, its projects) for the site, each district, each year."""
-    scopes = [(Urls.home(lang), Text("全部项目", "All projects"), list(site.projects))]
+    scopes = [(Urls.home(lang), ALL_PROJECTS, list(site.projects))]
     for district in site.content.districts:
         scopes.append((Urls.district(lang, district.slug), district.name,
                        [p for p in site.projects if p.district.slug == district.slug]))
     for year in sorted({p.year for p in site.projects}):
-        scopes.append((Urls.year(lang, year), Text(f"{year}年度", f"Budget year {year}"),
+        scopes.append((Urls.year(lang, year), _year_label(year),
                        [p for p in site.projects if p.year == year]))
     return scopes
 
@@ -74,7 +81,7 @@ def announcer(site: Site) -> Callable[[Page], tuple[Feed, ...]]:
     its own listing's and its breadcrumb ancestors' (a district-year page gets its
     district's), and for a project page also its year's."""
     by_page: dict[str, tuple[Feed, ...]] = {}
-    for feed in feeds(site):
+    for feed in feeds(site) + _elsewhere(site):
         by_page[feed.page] = by_page.get(feed.page, ()) + (feed,)
 
     def links(page: Page) -> tuple[Feed, ...]:
@@ -88,6 +95,27 @@ def announcer(site: Site) -> Callable[[Page], tuple[Feed, ...]]:
         unique = {f.path: f for path in related for f in by_page.get(path, ())}
         return tuple(unique.values())
     return links
+
+
+def _elsewhere(site: Site) -> tuple[Feed, ...]:
+    """The feeds of listings that only projects outside a shard's model make exist
+    (site.elsewhere): as a whole build links them; their entries are not needed."""
+    if site.history is None or not site.elsewhere:
+        return ()
+    have = {(lang, page) for lang in LANGS for page, _, members in _scopes(site, lang)
+            if _newest_first(site, members)}
+    names = {d.slug: d.name for d in site.content.districts}
+    found = []
+    for lang in LANGS:
+        scopes = [(Urls.home(lang), ALL_PROJECTS)]
+        scopes += [(Urls.district(lang, slug), names[slug])
+                   for slug in sorted({d for d, _ in site.elsewhere}) if slug in names]
+        scopes += [(Urls.year(lang, year), _year_label(year))
+                   for year in sorted({y for _, y in site.elsewhere})]
+        for page, label in scopes:
+            if (lang, page) not in have:
+                found.append(Feed(Urls.feed(page), page, lang, _title(site, label), label, ()))
+    return tuple(found)
 
 
 def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

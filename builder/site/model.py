@@ -26,6 +26,10 @@ class Site:
     history: History | None = None  # None: not built from a git checkout
     # Scores of projects by digest, kept by the live engine from one model to the next.
     scores: dict = field(default_factory=dict, compare=False, repr=False)
+    # A shard's model holds only its districts' projects and their programmes': the
+    # (district, year) of every dated project it does not hold, so that its pages link
+    # the feeds a whole build's pages link (feeds.announcer, publish/shard.py).
+    elsewhere: frozenset = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def projects(self) -> tuple[Project, ...]:
@@ -48,7 +52,7 @@ class Site:
 
 
 def make_site(content: Content, base_path: str | None = None,
-              history: History | None = None) -> Site:
+              history: History | None = None, elsewhere: frozenset = frozenset()) -> Site:
     """The site model of `content`. Raises ContentError for a district whose slug one of
     the site's own pages takes (the sources cannot know the URLs)."""
     clashes = district_clashes(content.districts)
@@ -56,4 +60,5 @@ def make_site(content: Content, base_path: str | None = None,
         raise ContentError(clashes)
     config = content.config
     return Site(content, Urls(base_path if base_path is not None else config.base_path,
-                              config.base_url), groupings.group(content), history)
+                              config.base_url), groupings.group(content), history,
+                elsewhere=elsewhere)
