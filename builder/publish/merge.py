@@ -162,26 +162,51 @@ def _check_overlap(found: list[Shard]) -> None:
 
 
 def _check_files(one: Shard) -> None:
-    """Every file as its manifest lists it, and no other."""
+    """Every file as its manifest lists it, and no other: the folder walked once
+    without following a link (so a file found is a plain file inside it), the files
+    hashed on every core (hashlib lets go of the interpreter's lock)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from builder.core.parallel import worker_count
     from builder.publish.swap import MARKER
     listed = one.manifest["files"]
-    root = one.folder.resolve()
-    for name, (size, sha) in sorted(listed.items()):
-        path = one.folder / name
-        if ".." in name.split("/") or root not in path.resolve().parents \
-                or path.is_symlink() or not path.is_file():
-            raise BuildError(f"{path} is missing from {one.name}, or not a plain file; "
-                             f"build the shard again")
-        if shards.file_entry(path) != [size, sha]:
-            raise BuildError(f"{path} is damaged: its size or SHA-256 is not the one "
-                             f"{one.name}'s manifest lists; build the shard again")
-    present = (p.relative_to(one.folder).as_posix() for p in one.folder.rglob("*")
-               if not p.is_dir())
-    extra = sorted(name for name in present
+    plain, other = _walk(one.folder)
+    for name in sorted(listed):
+        if name not in plain:
+            raise BuildError(f"{one.folder / name} is missing from {one.name}, or not a "
+                             f"plain file; build the shard again")
+    names = sorted(listed)
+    with ThreadPoolExecutor(worker_count()) as pool:
+        found = pool.map(lambda name: shards.file_entry(one.folder / name), names,
+                         chunksize=64)
+        for name, entry in zip(names, found):
+            if entry != listed[name]:
+                raise BuildError(f"{one.folder / name} is damaged: its size or SHA-256 is "
+                                 f"not the one {one.name}'s manifest lists; build the shard "
+                                 f"again")
+    extra = sorted(name for name in plain | other
                    if name not in listed and name not in (MARKER, shards.MANIFEST))
     if extra:
         raise BuildError(f"{one.folder / extra[0]} is not in {one.name}'s manifest; "
                          f"build the shard again")
+
+
+def _walk(folder: Path) -> tuple[set[str], set[str]]:
+    """The plain files under `folder` and everything else that is not a folder (links
+    among them), by their names relative to it; links are not followed."""
+    plain, other = set(), set()
+    stack = [""]
+    while stack:
+        prefix = stack.pop()
+        with os.scandir(folder / prefix if prefix else folder) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(name + "/")
+                elif entry.is_file(follow_symlinks=False):
+                    plain.add(name)
+                else:
+                    other.add(name)
+    return plain, other
 
 
 # ---- the site from the summaries ----------------------------------------------------

@@ -345,7 +345,11 @@ def render_site(site: Site, pages: list[Page], dirs: tuple[Path, ...], cache: Ca
     bytes)`, when given, runs in the worker beside each page rendered (the link
     checker's scan); its results go into `inspected` by `inspect.key(file, digest)`."""
     renderer = Renderer(site, dirs, cache.store if cache.enabled else None)
-    keys = page_keys(site, pages, renderer, cache)
+    if cache.enabled:
+        keys = page_keys(site, pages, renderer, cache)
+    else:  # (no cache to look the keys up in: a merge, a build with --no-cache)
+        one_page_per_path(pages)
+        keys = [None] * len(pages)
     done = cache.table("pages")
     out: Rendered = {}
     todo: list[int] = []
