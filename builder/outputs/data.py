@@ -459,7 +459,7 @@ def project_data(site: Site, project: Project) -> ProjectData:
 PARALLEL_MIN_PROJECTS = 200
 
 
-def _project_data_cached(site: Site, cache: Cache) -> dict[str, ProjectData]:
+def project_data_cached(site: Site, cache: Cache) -> dict[str, ProjectData]:
     """Each project's data, made again only when the project, its history or the
     site's address changed; over all cores when there are many."""
     stamp = Stamper()
@@ -654,9 +654,14 @@ def release(site: Site) -> dict:
             "created": newest.timestamp}
 
 
-def files(site: Site, cache: Cache | None = None) -> dict[str, bytes]:
-    """Every file under /data/, by its path in the output folder."""
-    made = _project_data_cached(site, cache or Cache.disabled())
+def files(site: Site, cache: Cache | None = None,
+          made: dict[str, ProjectData] | None = None) -> dict[str, bytes]:
+    """Every file under /data/, by its path in the output folder. A merge gives each
+    project's data as its shard made it (`made`) and writes no project's own file,
+    which its shard wrote."""
+    merged = made is not None
+    if made is None:
+        made = project_data_cached(site, cache or Cache.disabled())
     parts = [made[p.key] for p in site.projects]
     csvs = {t.path: csv_bytes(t, [scorecard_row(s) for s in site.scorecard.projects])
             if t is SCORECARD else csv_bytes(t, [], "".join(part.csv[t.name] for part in parts))
@@ -666,7 +671,8 @@ def files(site: Site, cache: Cache | None = None) -> dict[str, bytes]:
     listed = "[" + ",".join("\n  " + part.listed for part in parts) + "\n]" if parts else "[]"
     out[Urls.data("projects.json")] = (listed + "\n").encode("utf-8")
     out[Urls.data("datapackage.json")] = json_bytes(datapackage(site, csvs))
-    out.update({Urls.project_data(p): made[p.key].json for p in site.projects})
+    if not merged:
+        out.update({Urls.project_data(p): made[p.key].json for p in site.projects})
     return out
 
 

@@ -213,12 +213,13 @@ def _walk(folder: Path) -> tuple[set[str], set[str]]:
 
 def site_of(found: list[Shard]):
     """The site's model rebuilt from the shards' summaries (read one at a time: only
-    the model is kept), the search index's record of every part and the link scans
-    of every shard's files."""
+    the model is kept), the search index's record of every part, the link scans of
+    every shard's files and each project's rows of the open data tables."""
     from builder.core.model import Content
+    from builder.outputs.data import ProjectData
     from builder.site import scorecard, structure
     decode = shards.Decoder()
-    projects, history, scores, search, scans = [], {}, {}, {}, {}
+    projects, history, scores, search, scans, rows = [], {}, {}, {}, {}, {}
     dated, first = False, None
     for one in found:
         record = shards.read_json(one.folder / shards.SUMMARY)
@@ -231,13 +232,15 @@ def site_of(found: list[Shard]):
         scores.update({p.digest: scorecard.ProjectScore(p, results[p.key]) for p in mine})
         search.update(record["search"] or {})
         scans.update(_scans(record["links"], one))
+        rows.update({key: ProjectData(part["csv"], part["listed"], b"")
+                     for key, part in record["data"].items()})
         del record
     projects.sort(key=lambda p: (p.district.slug, p.year, p.slug))
     content = Content(first["config"], first["districts"], first["city"], tuple(projects))
     options = found[0].manifest["options"]
     site = structure.make_site(content, options["base_path"], history if dated else None)
     site.scores.update(scores)
-    return site, search, scans
+    return site, search, scans, rows
 
 
 def _scans(shipped: dict, one: Shard) -> dict:
@@ -259,7 +262,7 @@ def _merge(config: MergeConfig, found: list[Shard]) -> MergeReport:
     from builder.sources import inputs as sources
 
     lap = batch._Clock()
-    site, records, scans = site_of(found)
+    site, records, scans, rows = site_of(found)
     pages = structure.pages(site)
     owner = _ownership(site, pages)
     mine = [p for p in pages if owner.district(output_file(p.path)) is None]
@@ -272,7 +275,7 @@ def _merge(config: MergeConfig, found: list[Shard]) -> MergeReport:
     try:
         files = render.render_site(site, mine, dirs, cache, output, links.scan, scans)
         lap("render")
-        for more in _files(site, pages, dirs, config.root):
+        for more in _files(site, pages, dirs, config.root, rows):
             batch._put(files, {n: d for n, d in more.items() if owner.district(n) is None},
                        output)
         if found[0].manifest["options"]["search"] and site.projects:
@@ -308,13 +311,14 @@ def _ownership(site, pages: list) -> shards.Ownership:
                             shards.search_derived_names())
 
 
-def _files(site, pages: list, dirs: tuple[Path, ...], root: Path):
+def _files(site, pages: list, dirs: tuple[Path, ...], root: Path, rows: dict):
     """The files besides the pages, as a whole build makes them (build.site_files),
-    but for the originals, which are the shards'."""
+    but for the originals and each project's own data file, which are the shards'; the
+    open data tables join the rows each shard made of its projects."""
     from builder.outputs import data, explorer_data, sitemap
     from builder.publish import build as batch
     from builder.site import feeds, recent
-    yield data.files(site)
+    yield data.files(site, made=rows)
     yield explorer_data.files(site)
     yield feeds.files(site)
     yield sitemap.files(site, pages)

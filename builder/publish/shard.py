@@ -37,7 +37,7 @@ from builder.core.model import District
 
 MANIFEST = ".budgetsite-shard.json"
 SUMMARY = ".budgetsite-summary.json"
-FORMAT = 2  # of MANIFEST and SUMMARY; a merge refuses shards of another
+FORMAT = 3  # of MANIFEST and SUMMARY; a merge refuses shards of another
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 # The source trees whose bytes name the sources a shard was built from.
 SOURCE_TREES = ("content", "site_templates")
@@ -226,6 +226,7 @@ class Part:
         self.root, self.spec, self.own, self.owner = root, spec, own, owner
         self.pages, self.projects, self.search_parts = pages, projects, search_parts
         self.options = options
+        self.data_rows: dict[str, dict] = {}
 
     @classmethod
     def of(cls, root: Path, spec: ShardSpec, site, pages: list, options: dict,
@@ -252,10 +253,13 @@ class Part:
         from builder.outputs import data, originals
         from builder.site import feeds, recent
         from builder.site.urls import Urls
-        yield {Urls.project_data(p): data.json_bytes(data.project_json(site, p))
-               for p in self.projects}
         mine = dataclasses.replace(site, content=dataclasses.replace(
             site.content, projects=self.projects))
+        made = data.project_data_cached(mine, cache)
+        # The open data tables' rows of each project, for the merge to join in order.
+        self.data_rows = {key: {"csv": part.csv, "listed": part.listed}
+                          for key, part in made.items()}
+        yield {Urls.project_data(p): made[p.key].json for p in self.projects}
         yield originals.files(mine, root)
         yield {feed.path: feeds.feed_xml(site, feed) for feed in feeds.feeds(site)
                if self.owner.district(feed.path) in self.own}
@@ -267,6 +271,7 @@ class Part:
         kept = None if records is None else {
             folder: {"entry": r["entry"], "pages": r["pages"]} for folder, r in records.items()}
         record = summary(site, self.own, kept)
+        record["data"] = self.data_rows
         record["links"] = link_scans(output, cache, scans)
         # In the order the records were made: the search entry is written back as read.
         data = (json.dumps(record, ensure_ascii=False, separators=(",", ":"))
