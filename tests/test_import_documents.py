@@ -291,11 +291,27 @@ def test_a_department_budget_in_text_gives_one_project_a_page(tmp_path):
     [first] = [d for slug, d in folders.items() if slug != "fa-lv-yuan-zhu-xiang-mu"]
     assert first["name"]["zh"] == "社区矫正专项工作经费"
     assert "[import.name-from-text]" in result.stderr
-    # Four quarterly amounts, no total: their sum, exactly, and the report says so.
-    assert first["funding"]["budget_year"] == 1_200_000
+    # Four quarterly amounts, no total: the parts as written, no total invented; the
+    # site shows their sum marked as its own figure, and the report says so.
+    assert "budget_year" not in first["funding"]
+    assert len(first["funding"]["components"]) == 4
     assert "[import.derived]" in result.stderr
     assert first["targets"]["table_note"]["zh"] == "详见单位的项目绩效目标表"
     assert first["period"]["zh"] == "2026全年度。"
+    # Built, the page shows the sum of the four (1,200,000元) marked † as the site's.
+    built = run_budgetsite("build", "--root", root, "--no-search", "--out", root / "public")
+    assert built.returncode == 0, built.stderr
+    [folder] = [p.parent for p in (root / "content/projects").rglob("project.yaml")
+                if p.parent.name != "fa-lv-yuan-zhu-xiang-mu"]
+    key = folder.relative_to(root / "content/projects").as_posix()
+    html = (root / "public/zh" / key / "index.html").read_text("utf-8")
+    summary = html[html.index('id="summary"'):html.index("</section>", html.index('id="summary"'))]
+    assert 'data-derived="budget-year-sum"' in summary and "120.00万元" in summary
+    assert "所示金额为各分项之和" in html
+    csv = (root / "public/data/projects.csv").read_text("utf-8")
+    header, *rows = csv.splitlines()
+    column = header.split(",").index("budget_year_amount_summed")
+    assert sorted(row.split(",")[column] for row in rows) == ["false", "true"]
 
 
 # -- files that cannot be imported ---------------------------------------------------------

@@ -331,6 +331,30 @@ def test_budget_year_components_that_add_up_pass(site):
     assert check(site, "--strict").returncode == 0
 
 
+def test_a_budget_year_amount_stated_only_in_parts_is_their_sum(site):
+    """A document that states only the parts: no budget_year, the parts as components;
+    the site works out the sum and the page marks it as its own figure."""
+    edit(site, f"{CHENGGONG}/project.yaml", "  budget_year: 5500000.00\n",
+         "  components:\n"
+         "    - label: {zh: 第一季度, en: first quarter}\n      amount: {value: 300, unit: 万元}\n"
+         "    - label: {zh: 第二季度, en: second quarter}\n      amount: 2500000.00\n")
+    assert check(site, "--strict").returncode == 0
+    assert run_budgetsite("build", "--root", site, "--no-search").returncode == 0
+    page = (site / "public/en/chenggong/2026/civil-servant-medical-subsidy-insurance"
+            / "index.html").read_text("utf-8")
+    summary = page[page.index('id="summary"'):page.index("</dl>", page.index('id="summary"'))]
+    assert 'data-derived="budget-year-sum"' in summary and "CNY 5.50 million" in summary
+    assert 'id="derived-budget-year-sum"' in page
+
+
+def test_a_budget_year_amount_with_neither_total_nor_parts_is_refused(site):
+    edit(site, f"{CHENGGONG}/project.yaml", "  budget_year: 5500000.00\n", "")
+    result = check(site)
+    assert result.returncode == 1
+    problem = result.find(f"{CHENGGONG}/project.yaml", "funding.budget_year")
+    assert problem.code == "schema.required" and "funding.components" in problem.message
+
+
 def test_previous_year_components_must_add_up(site):
     edit(site, f"{WUHUA}/project.yaml", "amount: 4613398", "amount: 4613389")
     result = check(site)

@@ -88,6 +88,8 @@ class Funding:
     components: tuple[FundingLine, ...] = ()
     previous_year: PreviousYear | None = None
     note: Text | None = None
+    # The document states only the parts: budget_year is their sum, worked out by the site.
+    summed: bool = False
 
     @property
     def change(self) -> Decimal | None:

@@ -110,6 +110,10 @@ PROJECTS = Table("projects", Text("项目", "Projects"), (
        "organization code (9 characters)", enum=("usci", "org")),
     *_declared("unit.source_of_funds"),
     _c("budget_year_amount_yuan", "number", "预算年度资金（元）", "budget-year amount (CNY)"),
+    _c("budget_year_amount_summed", "boolean",
+       "预算年度资金是否为本站计算：文件只列分项、未写合计时为各分项之和",
+       "whether the budget-year amount is worked out by this site: the sum of the parts, "
+       "where the document states only the parts"),
     *_declared("funding.multi_year.start", "integer"),
     *_declared("funding.multi_year.end", "integer"),
     _c("multi_year_total_yuan", "number", "多年度资金总额（元）", "multi-year total (CNY)"),
@@ -326,6 +330,7 @@ def project_row(site: Site, project: Project) -> Row:
         "unit_code": unit.code, "unit_code_kind": unit.code_kind,
         **both("source_of_funds", unit.source_of_funds),
         "budget_year_amount_yuan": yuan(f.budget_year),
+        "budget_year_amount_summed": f.summed,
         "multi_year_start": f.multi_year.start if f.multi_year else None,
         "multi_year_end": f.multi_year.end if f.multi_year else None,
         "multi_year_total_yuan": yuan(f.multi_year.total) if f.multi_year else None,
@@ -502,6 +507,7 @@ def funding_json(project: Project) -> dict:
     f = project.funding
     return {
         "budget_year": money_json(f.budget_year),
+        "budget_year_summed": f.summed,
         "multi_year": {"start": f.multi_year.start, "end": f.multi_year.end,
                        "total": money_json(f.multi_year.total)} if f.multi_year else None,
         "components": lines_json(f.components),

@@ -111,8 +111,15 @@ def _check_rules(data: Any, district: District | None, malformed: Malformed,
     year = data["year"] if ok(("year",)) else None
     if district is not None and ok(("unit", "code")) and (data["unit"] or {}).get("code"):
         rules.check_code(data["unit"]["code"], district, checker)
-    if year is not None and ok(("funding",)):
-        rules.check_funding(mapping.funding(data["funding"]), year, checker)
+    funding = data.get("funding") if isinstance(data, dict) else None
+    if ok(("funding",)) and isinstance(funding, dict) and "budget_year" not in funding \
+            and not funding.get("components"):
+        checker.error(("funding", "budget_year"),
+                      "missing: write the budget-year amount the document states or, where "
+                      "it states only its parts, list them under funding.components (the "
+                      "site shows their sum, marked as worked out by it)", "schema.required")
+    elif year is not None and ok(("funding",)):
+        rules.check_funding(mapping.funding(funding), year, checker)
     if year is not None and ok(("targets", "overall")) and data["targets"].get("overall"):
         rules.check_period(mapping.overall(data["targets"]["overall"]), year, checker)
     rows = data.get("indicators") if isinstance(data, dict) else None

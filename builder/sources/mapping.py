@@ -81,16 +81,20 @@ def optional_text(value: str | dict | None) -> Text | None:
 def funding(data: dict) -> Funding:
     multi = data.get("multi_year")
     previous = data.get("previous_year")
+    components = _lines(data.get("components"))
+    summed = "budget_year" not in data
     return Funding(
-        budget_year=money(data["budget_year"]),
+        budget_year=money(data["budget_year"]) if not summed else Money(
+            sum((line.amount.yuan for line in components), Decimal(0)).quantize(Decimal("0.01"))),
         multi_year=MultiYear(multi["start"], multi["end"], money(multi["total"])) if multi else None,
-        components=_lines(data.get("components")),
+        components=components,
         previous_year=PreviousYear(previous["year"], money(previous["amount"]),
                                    _lines(previous.get("components")),
                                    optional_text(previous.get("label")),
                                    optional_text(previous.get("quote")),
                                    previous.get("section") or None) if previous else None,
         note=text(data["note"]) if data.get("note") else None,
+        summed=summed,
     )
 
 

@@ -470,8 +470,12 @@ PROJECT = Record({
     }), doc="项目实施单位, the implementing unit", zh="项目实施单位",
         label=Text("项目实施单位", "implementing unit"), anchor="unit"),
     "funding": Field(Record({
-        "budget_year": Field(Amount(), doc="the budget-year amount in 元",
-                             zh="预算年度安排的资金（元），照“资金安排情况”",
+        "budget_year": Field(Amount(), required=False,
+                             doc="the budget-year amount in 元 (where the document states "
+                                 "only its parts, leave it out and list them as components: "
+                                 "the site shows their sum, marked as worked out by it)",
+                             zh="预算年度安排的资金（元），照“资金安排情况”；文件只列分项、"
+                                "未写合计时不填，列出各分项，网站显示其合计并注明为计算所得",
                              label=Text("预算年度资金", "budget-year amount")),
         "multi_year": Field(Record({
             "start": Field(YEAR, doc="first year of the period", zh="起始年份",

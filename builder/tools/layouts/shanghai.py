@@ -200,15 +200,17 @@ def _name(title: Paragraph, parts: dict[str, list[Paragraph]], hints: Hints,
 
 def _funding(lines: list[Paragraph], place: Place, notes: list[Note]) -> dict[str, Any]:
     """六、年度预算安排 as written: one amount is the budget-year amount; several with a
-    total among them, that total; several without one (four quarterly figures), their
-    sum, marked as derived; none, no amount (the page says the document states none)."""
+    total among them, that total; several without one (four quarterly figures), those
+    as the components, whose sum the site shows marked as worked out by it; none, no
+    amount (`check` then asks for one)."""
     text = "".join(p.text for p in lines)
     amounts = list(AMOUNT.finditer(text))
     funding: dict[str, Any] = {}
     if not amounts:
         notes.append(Note(lines[0].place if lines else place, "funding.budget_year",
-                          "六、年度预算安排 states no amount; none is written (the page says "
-                          "the document states none)", "import.no-amount"))
+                          "六、年度预算安排 states no amount; none is written (give the "
+                          "budget-year amount from the department's budget tables)",
+                          "import.no-amount"))
         return funding
     totals = [m for m in amounts if TOTAL.search(text[max(0, m.start() - 8):m.start()])]
     if len(amounts) == 1 or totals:
@@ -219,12 +221,13 @@ def _funding(lines: list[Paragraph], place: Place, notes: list[Note]) -> dict[st
     parts = _components(text, amounts)
     unit = {m["unit"] for m in amounts}
     total = sum((in_yuan(m) for m in amounts), Decimal(0))
-    funding["budget_year"] = total.quantize(Decimal("0.01"))
-    funding["components"] = parts
+    funding["components"] = parts  # no budget_year: the site shows their sum, marked †
     notes.append(Note(lines[0].place, "funding.budget_year", f"六、年度预算安排 gives "
                                                              f"{len(amounts)} amounts and no "
-                                                             f"total; their sum {total}元 is "
-                                                             f"written, marked as derived"
+                                                             f"total; they are written as the "
+                                                             f"components, and the page shows "
+                                                             f"their sum {total}元 marked as "
+                                                             f"worked out by the site"
                       + (" (the amounts mix units)" if len(unit) > 1 else ""),
                       "import.derived"))
     return funding
