@@ -30,8 +30,10 @@ def main(argv: list[str] | None = None) -> int:
         if not _is_template_error(err):
             raise
         from builder.render import renderer as render
-        print(render.template_problem(err, args.root.resolve()), file=sys.stderr)
-        print("budgetsite: a template is broken; nothing was written", file=sys.stderr)
+        lang = _lang(args)
+        print(render.template_problem(err, args.root.resolve(), lang), file=sys.stderr)
+        print("budgetsite：模板有错误；没有写入任何文件" if lang == "zh" else
+              "budgetsite: a template is broken; nothing was written", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("budgetsite: interrupted; the output folder was left as it was", file=sys.stderr)
@@ -251,11 +253,9 @@ def _check(args) -> int:
     _print_problems(content.warnings, args)
     failing = codes.failing(content.warnings, args.strict)
     if failing:
-        print(f"budgetsite: {len(failing)} warning(s), failing because of --strict",
-              file=sys.stderr)
+        print(messages.strict_failed(len(failing), _lang(args)), file=sys.stderr)
         return 1
-    print(f"budgetsite: {len(content.projects)} project(s) checked, no errors, "
-          f"{len(content.warnings)} warning(s)")
+    print(messages.checked(len(content.projects), len(content.warnings), _lang(args)))
     return 0
 
 
