@@ -295,23 +295,20 @@ def _import(args) -> int:
     from builder.tools import importer
     options = importer.Options(args.district, args.year, args.slug, args.name, args.layout,
                                args.dry_run, args.update)
-    reports = importer.run(args.root, args.files, options)
-    for line in importer.report_lines(args.root, reports, options):
+    lang = _lang(args)
+    reports = importer.run(args.root, args.files, options, lang)
+    for line in importer.report_lines(args.root, reports, options, lang):
         print(line, file=sys.stderr if isinstance(line, importer.Diagnostic) else sys.stdout,
               flush=True)
-    for line in importer.summary_lines(reports):
+    for line in importer.summary_lines(reports, lang):
         print(line)
     failed = any(r.error for r in reports) or any(
         p.problems or any(not importer.is_warning(n.code) for n in p.found.notes)
         for r in reports for p in r.projects)
-    if failed:
-        print("budgetsite: some documents or fields need attention (listed above): fix the "
-              "fields named in project.yaml, then run budgetsite check", file=sys.stderr)
-        return 1
-    if not args.dry_run:
-        print("budgetsite: Chinese only; English is left for the translators. Run budgetsite "
-              "check, then budgetsite build")
-    return 0
+    closing = importer.closing_line(failed, args.dry_run, lang)
+    if closing:
+        print(closing, file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
 
 
 def _schema(args) -> int:
