@@ -264,7 +264,7 @@ def _serve(args) -> int:
         serve,  # tornado and livereload load only for the preview
     )
 
-    return serve(args.root, args.port, args.host)
+    return serve(args.root, args.port, args.host, _lang(args))
 
 
 def _init(args) -> int:
