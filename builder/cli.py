@@ -30,8 +30,10 @@ def main(argv: list[str] | None = None) -> int:
         if not _is_template_error(err):
             raise
         from builder.render import renderer as render
-        print(render.template_problem(err, args.root.resolve()), file=sys.stderr)
-        print("budgetsite: a template is broken; nothing was written", file=sys.stderr)
+        lang = _lang(args)
+        print(render.template_problem(err, args.root.resolve(), lang), file=sys.stderr)
+        print("budgetsite：模板有错误；没有写入任何文件" if lang == "zh" else
+              "budgetsite: a template is broken; nothing was written", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("budgetsite: interrupted; the output folder was left as it was", file=sys.stderr)
@@ -251,11 +253,9 @@ def _check(args) -> int:
     _print_problems(content.warnings, args)
     failing = codes.failing(content.warnings, args.strict)
     if failing:
-        print(f"budgetsite: {len(failing)} warning(s), failing because of --strict",
-              file=sys.stderr)
+        print(messages.strict_failed(len(failing), _lang(args)), file=sys.stderr)
         return 1
-    print(f"budgetsite: {len(content.projects)} project(s) checked, no errors, "
-          f"{len(content.warnings)} warning(s)")
+    print(messages.checked(len(content.projects), len(content.warnings), _lang(args)))
     return 0
 
 
@@ -264,7 +264,7 @@ def _serve(args) -> int:
         serve,  # tornado and livereload load only for the preview
     )
 
-    return serve(args.root, args.port, args.host)
+    return serve(args.root, args.port, args.host, _lang(args))
 
 
 def _init(args) -> int:
@@ -295,23 +295,20 @@ def _import(args) -> int:
     from builder.tools import importer
     options = importer.Options(args.district, args.year, args.slug, args.name, args.layout,
                                args.dry_run, args.update)
-    reports = importer.run(args.root, args.files, options)
-    for line in importer.report_lines(args.root, reports, options):
+    lang = _lang(args)
+    reports = importer.run(args.root, args.files, options, lang)
+    for line in importer.report_lines(args.root, reports, options, lang):
         print(line, file=sys.stderr if isinstance(line, importer.Diagnostic) else sys.stdout,
               flush=True)
-    for line in importer.summary_lines(reports):
+    for line in importer.summary_lines(reports, lang):
         print(line)
     failed = any(r.error for r in reports) or any(
         p.problems or any(not importer.is_warning(n.code) for n in p.found.notes)
         for r in reports for p in r.projects)
-    if failed:
-        print("budgetsite: some documents or fields need attention (listed above): fix the "
-              "fields named in project.yaml, then run budgetsite check", file=sys.stderr)
-        return 1
-    if not args.dry_run:
-        print("budgetsite: Chinese only; English is left for the translators. Run budgetsite "
-              "check, then budgetsite build")
-    return 0
+    closing = importer.closing_line(failed, args.dry_run, lang)
+    if closing:
+        print(closing, file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
 
 
 def _schema(args) -> int:

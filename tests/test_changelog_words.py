@@ -62,7 +62,7 @@ def test_a_target_shows_its_unit_in_each_language(wuhua):
     got = said(wuhua, after)
     assert got["zh"] == (f"指标“{wuhua.indicators[0].name.zh}” 指标值 实际发生数人次 → 按实际发生人次",)
     assert got["en"] == (f"Indicator “{wuhua.indicators[0].name.en}”: target value "
-                         f"Actual number (person-times) → As it occurs (person-times)",)
+                         f"Actual number (cases) → As it occurs (cases)",)
 
 
 def test_fields_are_named_in_plain_words(wuhua):

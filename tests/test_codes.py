@@ -29,11 +29,19 @@ def test_the_table_in_docs_lists_every_code_with_its_kind():
     assert documented() == {code: c.kind for code, c in codes.CODES.items()}
 
 
-def test_every_documented_row_says_what_it_means_and_what_to_do():
+def test_every_documented_row_says_what_it_means_and_what_to_do_in_both_languages():
+    """Each cell: the Chinese, <br>, the English (issue 24: staff read Chinese)."""
     text = (REPO / "docs/problems.md").read_text(encoding="utf-8")
-    for match in TABLE_ROW.finditer(text):
+    rows = list(TABLE_ROW.finditer(text))
+    assert len(rows) == len(codes.CODES)
+    for match in rows:
         meaning, fix = match["rest"].split(" | ")
-        assert len(meaning) > 10 and len(fix) > 10, match[0]
+        for cell in (meaning, fix):
+            zh, en = cell.split("<br>")
+            assert re.search(r"[\u4e00-\u9fff]{2}", zh), match[0]
+            assert not re.search(r"[A-Za-z]+ [a-z]+ [a-z]+", re.sub(r"`[^`]*`|\([^)]*\)",
+                                                                     "", zh)), match[0]
+            assert len(en) > 10 and re.search(r"[a-z]{4}", en), match[0]
 
 
 def test_codes_are_dotted_lowercase_ids():

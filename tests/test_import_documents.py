@@ -6,6 +6,7 @@ imported. Each test runs the command as a clerk would and reads what it wrote.""
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -498,3 +499,47 @@ def test_an_imported_kunming_document_shows_every_fact_as_written(tmp_path):
     page = (tmp_path / "public/zh/wuhua/2025/x/index.html").read_text("utf-8")
     assert missing_facts(source.read_text("utf-8"), page) == []
     assert "1.第一点_下划线*星号*" in page_text(page) and "\\" not in page_text(page)
+
+
+# -- the report in Chinese -------------------------------------------------------------------
+
+def test_the_report_is_in_chinese_by_lang_or_locale_with_the_same_places_and_codes(tmp_path):
+    """`--lang zh` (or a Chinese locale) says the report in Chinese: the files, folders,
+    fields, places and codes as in English, no English sentence left."""
+    from test_messages_zh import english_left
+
+    source = IMPORT / "unplaceable.txt"
+    said = {}
+    for lang, env in (("en", {"LANG": "C.UTF-8", "LC_ALL": ""}),
+                      ("zh", {"LANG": "zh_CN.UTF-8", "LC_ALL": ""})):
+        root = site(tmp_path / lang)
+        said[lang] = run_budgetsite("import", source, "--root", root, "--slug", "x",
+                                    "--dry-run", env=env)
+    en, zh = said["en"], said["zh"]
+    assert en.returncode == zh.returncode == 1
+    tagged = re.compile(r"^(?P<place>\S+?)(?::| ?[（(]).* \[(?P<code>[a-z0-9.-]+)\]$")
+    problems = {lang: [tagged.match(line) for line in said[lang].stderr.splitlines()
+                       if line.endswith("]")] for lang in said}
+    assert len(problems["en"]) == len(problems["zh"]) > 3
+    for english, chinese in zip(problems["en"], problems["zh"], strict=True):
+        assert (english["place"], english["code"]) == (chinese["place"], chinese["code"])
+    report = zh.stdout + zh.stderr
+    assert "1 个项目" in report and "将写入" in report and "已填写：" in report
+    assert "错误" in zh.stdout and "errors" in en.stdout
+    for line in report.splitlines():
+        assert english_left(line) == [], line
+    forced = run_budgetsite("import", source, "--root", site(tmp_path / "forced"), "--slug",
+                            "x", "--dry-run", "--lang", "en", env={"LANG": "zh_CN.UTF-8"})
+    assert forced.stdout.replace(" ", "") == en.stdout.replace(" ", "")
+
+
+def test_an_unreadable_file_is_said_in_chinese(tmp_path):
+    from test_messages_zh import english_left
+
+    root = site(tmp_path)
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    result = run_budgetsite("import", empty, "--root", root, "--lang", "zh")
+    assert result.returncode == 1
+    assert "empty.pdf: 文件是空的；请重新下载 [import.document]" in result.stderr
+    assert [line for line in result.stderr.splitlines() if english_left(line)] == []

@@ -38,7 +38,7 @@ def free_port() -> int:
 class Preview:
     """`budgetsite serve` in a subprocess, with its terminal output collected line by line."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *options: str, env: dict | None = None):
         self.root = root
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -46,8 +46,8 @@ class Preview:
         self.changed = threading.Condition()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "builder", "serve", "--root", str(root),
-             "--port", str(self.port)],
-            env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
+             "--port", str(self.port), *options],
+            env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})}, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, encoding="utf-8")
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -114,9 +114,9 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def check_lines(root: Path) -> list[str]:
+def check_lines(root: Path, *options: str) -> list[str]:
     """What `budgetsite check` says about the sources: the lines the error page must show."""
-    result = run_budgetsite("check", "--root", root)
+    result = run_budgetsite("check", "--root", root, *options)
     assert result.returncode == 1
     return [line for line in result.stderr.splitlines() if PROBLEM.match(line)]
 
@@ -391,6 +391,42 @@ def test_starts_even_when_the_first_build_fails(site):
         edit(project, "year: 2024", "year: 2025")
         server.wait_for("budgetsite: build 2:")
         assert server.get(WUHUA_PAGE)[0] == 200
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("options, env, lang", [
+    (("--lang", "zh"), {}, "zh"),
+    ((), {"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}, "zh"),
+    (("--lang", "en"), {"LANG": "zh_CN.UTF-8", "LC_ALL": ""}, "en"),
+])
+def test_the_error_page_says_the_problems_in_the_preview_s_language(site, options, env, lang):
+    """The preview's --lang, else the terminal's locale, as for check: the error page and
+    the terminal give the problems as `check` does in that language, and the page's
+    headings in both languages, the chosen one first."""
+    from test_messages_zh import english_left
+
+    edit(site / WUHUA / "project.yaml", "budget_year: 7968243.98", "budget_year: 796.82万元")
+    edit(site / WUHUA / "project.yaml", "year: 2025", "year: 2024")
+    expected = check_lines(site, "--lang", lang)
+    assert len(expected) == 3  # the year, the amount, and a warning on the period
+    server = Preview(site, *options, env=env)
+    try:
+        server.wait_for("budgetsite: serving")
+        failed = server.wait_for("第 1 次构建失败" if lang == "zh" else "build 1 failed")
+        assert server.lines[failed - 3:failed] == expected
+        status, _, body = server.get("/")
+        shown = page_text(body)
+        assert status == 500 and all(line in shown for line in expected)
+        heading = re.search(r"<h1>(.*?)</h1>", body.decode("utf-8"), re.S)[1]
+        if lang == "zh":
+            assert b'<html lang="zh-CN">' in body and heading.startswith("构建失败")
+            assert "请写成 {value: 796.82, unit: 万元}" in shown
+            assert all(english_left(line.split(": ", 2)[2]) == [] for line in expected)
+        else:
+            assert b'<html lang="en">' in body and heading.startswith("The site could not")
+            assert "write {value: 796.82, unit: 万元}" in shown
+        assert "构建失败" in heading and "The site could not be built" in heading  # both
     finally:
         server.stop()
 

@@ -95,8 +95,10 @@ UNITS: dict[str, Text] = {
     "%": Text("%", "%"),
     "‰": Text("‰", "‰"),
     "人": Text("人", "persons"),
-    "人次": Text("人次", "person-times"),
-    "万人次": Text("万人次", "10,000 person-times"),
+    # 人次 counts each time someone was served, the same person again each time: in
+    # plain English, cases (救助人次: assistance cases), not the jargon "person-times".
+    "人次": Text("人次", "cases"),
+    "万人次": Text("万人次", "10,000 cases"),
     "户": Text("户", "households"),
     "个": Text("个", "items"),
     "项": Text("项", "items"),

@@ -60,7 +60,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from builder.core import i18n
+from builder.core import i18n, messages
 from builder.core.errors import ConfigError, ContentError, SiteError
 from builder.live.engine import Engine
 from builder.outputs import search, search_keys
@@ -100,8 +100,9 @@ def say(text: str, error: bool = False) -> None:
 class Preview:
     """The engine, the outcome of its last update and the changes waiting for the next."""
 
-    def __init__(self, root: Path, port: int, host: str = "127.0.0.1"):
+    def __init__(self, root: Path, port: int, host: str = "127.0.0.1", lang: str = "en"):
         self.root = root
+        self.lang = lang  # of the problems, in the terminal and on the error page
         self.port = port
         self.hosts = Hosts(host, port)
         self.number = 0
@@ -181,18 +182,21 @@ class Preview:
         except ContentError as err:
             self.number = number
             errors = sum(1 for p in err.problems if not p.warning)
-            self.fail(err.problems, f"{errors} error(s)")
+            self.fail([Message(messages.line(p, self.lang), p.warning) for p in err.problems],
+                      f"{errors} 个错误" if self.zh else f"{errors} error(s)")
         except SiteError as err:
             self.number = number
-            self.fail([Message(str(err))], "1 error")
+            self.fail([Message(str(err))], "1 个错误" if self.zh else "1 error")
         except jinja2.TemplateError as err:
             self.number = number
-            self.fail([Message(render.template_problem(err, self.root))], "a template error")
+            self.fail([Message(render.template_problem(err, self.root, self.lang))],
+                      "模板错误" if self.zh else "a template error")
         except Exception as err:  # a bug in budgetsite: keep serving, show where it broke
             self.number = number
             traceback.print_exc()
-            self.fail([Message(f"internal error (a bug in budgetsite, see the terminal): "
-                               f"{err!r}")], "an internal error")
+            self.fail([Message(f"内部错误（budgetsite 的缺陷，详见终端）：{err!r}" if self.zh else
+                               f"internal error (a bug in budgetsite, see the terminal): "
+                               f"{err!r}")], "内部错误" if self.zh else "an internal error")
         else:
             self.number = number
             self.succeed(report)
@@ -200,7 +204,7 @@ class Preview:
     def succeed(self, report) -> None:
         recovered = self.failure is not None
         self.failure = None
-        warnings = tuple(str(w) for w in report.warnings)
+        warnings = tuple(messages.line(w, self.lang) for w in report.warnings)
         for warning in warnings:
             if warning not in self.warnings:  # only what is new since the last build
                 say(warning, error=True)
@@ -217,21 +221,28 @@ class Preview:
         self.failure = Failure(self.number, tuple(lines), self.error_page(lines))
         for line in lines:
             say(str(line), error=True)
-        say(f"budgetsite: build {self.number} failed with {summary}; the browser shows "
-            f"the error page until the next build works", error=True)
+        say(f"budgetsite：第 {self.number} 次构建失败，{summary}；在下次构建成功之前，浏览器显示错误页"
+            if self.zh else f"budgetsite: build {self.number} failed with {summary}; the "
+                            f"browser shows the error page until the next build works",
+            error=True)
         self.reload(None)
 
     def error_page(self, lines) -> bytes:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(
             [str(d) for d in render.template_dirs(self.root)]), autoescape=True)
         try:
-            html = env.get_template("pages/error.html").render(number=self.number, problems=lines)
+            html = env.get_template("pages/error.html").render(number=self.number, problems=lines,
+                                                               lang=self.lang)
         except jinja2.TemplateError:  # a broken override of error.html: still show the lines
             items = "".join(f"<li><code>{escape(str(x))}</code></li>" for x in lines)
             html = (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
                     f"<title>Build {self.number} failed</title></head><body><h1>构建失败 · "
                     f"Build {self.number} failed</h1><ol>{items}</ol></body></html>")
         return html.encode("utf-8")
+
+    @property
+    def zh(self) -> bool:
+        return self.lang == "zh"
 
     def reload(self, names: tuple[str, ...] | None) -> None:
         """Tell the open pages among `names` (None: every page) to reload."""
@@ -523,13 +534,13 @@ def application(preview: Preview) -> web.Application:
     ], log_function=lambda handler: None)
 
 
-def serve(root: Path, port: int = 8000, host: str = "127.0.0.1") -> int:
-    """Build, serve and update until interrupted (Ctrl+C)."""
+def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", lang: str = "en") -> int:
+    """Build, serve and update until interrupted (Ctrl+C); the problems said in `lang`."""
     if not (root / "content").is_dir():
         raise ConfigError(f"{root / 'content'}: no content/ folder here; use --root to "
                           f"point at a site folder")
     root = root.resolve()
-    preview = Preview(root, port, host)
+    preview = Preview(root, port, host, lang)
     server = httpserver.HTTPServer(application(preview))
     try:
         server.listen(port, address=host)

@@ -23,6 +23,7 @@ from jinja2.lexer import (
 from markupsafe import Markup, escape
 
 from builder.core import cache as cache_stage, codes, glossary, i18n
+from builder.core import messages as problem_messages
 from builder.core.cache import Cache, Stamper, Unstampable
 from builder.core.errors import BuildError, Problem
 from builder.core.model import Text
@@ -434,12 +435,14 @@ def _render_many(renderer: Renderer, pages: list[Page], inspect: Inspect | None 
     return forked_map(render, pages, at_least=PARALLEL_MIN_PAGES, batch=CHUNK_PAGES)
 
 
-def template_problem(err: jinja2.TemplateError, root: Path) -> str:
+def template_problem(err: jinja2.TemplateError, root: Path, lang: str = "en") -> str:
     """A broken template as `path:line:col: template: message [code]`, for the terminal
-    and preview."""
+    and preview, its message in `lang` (core.messages)."""
     if isinstance(err, jinja2.TemplateSyntaxError) and err.filename:
         path = Path(err.filename)
         shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
-        return str(Problem(shown, err.lineno or 1, 1, "template", err.message or str(err),
-                           code="template.syntax"))
-    return f"template: {err} {codes.tag('template.error')}"
+        return problem_messages.line(Problem(shown, err.lineno or 1, 1, "template",
+                                             err.message or str(err), code="template.syntax"),
+                                     lang)
+    said = problem_messages.message(str(err), lang, "template.error")
+    return f"template: {said} {codes.tag('template.error')}"

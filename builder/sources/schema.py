@@ -636,19 +636,20 @@ PROJECT = Record({
 })
 
 DISTRICT = Record({
-    "slug": Field(Str(pattern=SLUG, max_length=40), doc="the key used in URLs"),
+    "slug": Field(Str(pattern=SLUG, max_length=40), doc="the key used in URLs",
+                  zh="网址中使用的键（拼音），如 wuhua"),
     "code": Field(Str(pattern=r"[0-9]{6}", hint="six digits, GB/T 2260"),
-                  doc="the GB/T 2260 code"),
+                  doc="the GB/T 2260 code", zh="GB/T 2260 行政区划代码"),
     "former_codes": Field(ListOf(Str(pattern=r"[0-9]{6}"), 10), required=False,
-                          doc="codes the area had before"),
-    "zh": Field(Str(max_length=100), doc="the Chinese name"),
-    "en": Field(Str(max_length=100), doc="the English name"),
+                          doc="codes the area had before", zh="该地区以前使用的代码"),
+    "zh": Field(Str(max_length=100), doc="the Chinese name", zh="中文名称"),
+    "en": Field(Str(max_length=100), doc="the English name", zh="英文名称"),
 })
 
 DISTRICTS = Record({
     "city": Field(Record({k: v for k, v in DISTRICT.fields.items() if k != "slug"}),
-                  doc="the city the districts belong to"),
-    "districts": Field(ListOf(DISTRICT, 500), doc="the districts"),
+                  doc="the city the districts belong to", zh="各区县所属的市"),
+    "districts": Field(ListOf(DISTRICT, 500), doc="the districts", zh="各区县"),
 })
 
 # The path the site is served under: folder names of URL-safe characters, each ending
@@ -674,16 +675,20 @@ CONTACT = (r"[A-Za-z0-9._+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 
 
 SITE = Record({
-    "title": Field(BiText(200), doc="the site title"),
-    "description": Field(BiText(1000), doc="one sentence on what the site publishes"),
-    "base_path": Field(BASE_PATH, required=False, doc="the path the site is served under"),
+    "title": Field(BiText(200), doc="the site title", zh="网站名称"),
+    "description": Field(BiText(1000), doc="one sentence on what the site publishes",
+                         zh="一句话说明网站公开什么"),
+    "base_path": Field(BASE_PATH, required=False, doc="the path the site is served under",
+                       zh="网站所在的路径"),
     "base_url": Field(Str(pattern=r"https?://[^\s/]+", hint="such as https://example.org"),
-                      doc="scheme and host, for feeds and the sitemap"),
-    "publisher": Field(BiText(300), doc="who publishes the site"),
+                      doc="scheme and host, for feeds and the sitemap",
+                      zh="网站的协议和域名，供订阅源和站点地图使用"),
+    "publisher": Field(BiText(300), doc="who publishes the site", zh="网站的发布单位"),
     "contact": Field(Str(pattern=CONTACT, max_length=500,
                          hint="an e-mail address such as budget@example.org, or an "
                               "https:// address"), required=False,
-                     doc="where readers report a problem with a page"),
+                     doc="where readers report a problem with a page",
+                     zh="读者报告页面问题的联系方式"),
 })
 
 

@@ -18,6 +18,7 @@ import re
 import shutil
 import sys
 import tempfile
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from builder.core import i18n
+from builder.core import i18n, messages
 from builder.core.errors import ConfigError, Problem
 from builder.sources import characters, check, discover, load, mapping, schema
 from builder.tools import readers, scaffold
@@ -39,6 +40,8 @@ EXTENSIONS = {"pdf": "pdf", "xlsx": "xlsx", "xls": "xls", "xlsb": "xlsx", "docx"
 KIND_NAMES = {"pdf": "PDF", "xlsx": "workbook", "xls": "workbook (.xls)",
               "xlsb": "workbook (.xlsb)", "docx": "Word file", "doc": "Word file (.doc)",
               "html": "web page", "text": "text"}
+KIND_NAMES_ZH = {"pdf": "PDF", "xlsx": "表格", "xls": "表格（.xls）", "xlsb": "表格（.xlsb）",
+                 "docx": "Word 文件", "doc": "Word 文件（.doc）", "html": "网页", "text": "文本"}
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ def _files(paths: list[Path]) -> list[Path]:
 
 
 def read_all(paths: list[Path], hints: Hints, layout: str | None,
-             progress: bool = False) -> Iterator[_Read]:
+             progress: bool = False, lang: str = "en") -> Iterator[_Read]:
     """Each file read, in the order given; on all cores when there are several."""
     if len(paths) == 1 or (os.cpu_count() or 1) == 1:
         for path in paths:
@@ -156,21 +159,22 @@ def read_all(paths: list[Path], hints: Hints, layout: str | None,
         for done, future in enumerate(futures, 1):
             yield future.result()
             if progress:
-                _progress(done, len(paths))
+                _progress(done, len(paths), lang)
     if progress:
         print(file=sys.stderr)
 
 
-def _progress(done: int, total: int) -> None:
+def _progress(done: int, total: int, lang: str = "en") -> None:
     width = 30
     filled = width * done // total
-    print(f"\rbudgetsite: reading [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+    reading = "budgetsite：正在读取" if lang == "zh" else "budgetsite: reading"
+    print(f"\r{reading} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
           end="", file=sys.stderr, flush=True)
 
 
 # -- planning and writing ----------------------------------------------------------------
 
-def run(root: Path, paths: list[Path], options: Options) -> list[FileReport]:
+def run(root: Path, paths: list[Path], options: Options, lang: str = "en") -> list[FileReport]:
     """Read every file, plan its projects, and write them (unless --dry-run)."""
     districts = discover.read_districts(root)
     hints = Hints(districts, options.district, options.year, options.name)
@@ -192,7 +196,7 @@ def run(root: Path, paths: list[Path], options: Options) -> list[FileReport]:
         raise ConfigError(f"the year {options.year} is out of range (1949–2100)")
     reports = []
     taken: set[Path] = set()
-    for read in read_all(files, hints, options.layout, progress=len(files) > 1):
+    for read in read_all(files, hints, options.layout, progress=len(files) > 1, lang=lang):
         report = FileReport(read.path, read.kind, read.layout, read.pages, read.error)
         reports.append(report)
         if read.error:
@@ -467,14 +471,17 @@ def _without_years(name: Any) -> str | None:
 
 # -- the report ------------------------------------------------------------------------
 
-def note_line(file: str, note: Note) -> str:
+def note_line(file: str, note: Note, lang: str = "en") -> str:
     """A note as the terminal and editors show problems: `file:line:col: field: …` for a
-    text file; `file (page 23, line 4): field: …` for the others."""
-    kind = "warning: " if is_warning(note.code) else ""
+    text file; `file (page 23, line 4): field: …` for the others; in `lang`."""
+    zh = lang == "zh"
+    kind = ("警告：" if zh else "warning: ") if is_warning(note.code) else ""
     place = note.place
     where = f"{file}:{place.line or 1}:1" if place.page is None and place.sheet is None and \
-        place.paragraph is None else f"{file} ({place})"
-    return f"{where}: {note.field}: {kind}{note.message} [{note.code}]"
+        place.paragraph is None else (f"{file}（{messages.place(str(place), lang)}）" if zh
+                                      else f"{file} ({place})")
+    return f"{where}: {note.field}: {kind}{messages.message(note.message, lang, note.code)} " \
+           f"[{note.code}]"
 
 
 def is_warning(code: str) -> bool:
@@ -486,48 +493,90 @@ class Diagnostic(str):
     """A line of the report that is a problem: the command prints it to stderr."""
 
 
-def report_lines(root: Path, reports: list[FileReport], options: Options) -> list[str]:
+# The report's own words, in Chinese.
+_VERBS_ZH = {"would write": "将写入", "wrote": "已写入", "unchanged, nothing written": "没有变化，未写入",
+             "would update": "将更新", "updated": "已更新",
+             "changed in the document; not written (import again with --update)":
+                 "文件中有变化；未写入（请加 --update 再导入一次）"}
+
+
+def _change(change: str, lang: str) -> str:
+    """A line of _changes in `lang`: the field's path and values stay as they are."""
+    if lang != "zh":
+        return change
+    for english, chinese in ((": new file", "：新文件"),
+                             (": changed (the document is another version: SHA-256 differs)",
+                              "：有变化（文件是另一个版本：SHA-256 不同）"),
+                             (": changed", "：有变化")):
+        if change.endswith(english):
+            return change.removesuffix(english) + chinese
+    return change.replace("(none)", "（无）")
+
+
+def report_lines(root: Path, reports: list[FileReport], options: Options,
+                 lang: str = "en") -> list[str]:
     """The report: per file, per project, what was placed and written; the lines that
-    are problems (notes of the document, `check` of what was written) are Diagnostics."""
+    are problems (notes of the document, `check` of what was written) are Diagnostics.
+    In `lang`: the words in Chinese or English, the names, fields and codes the same."""
+    zh = lang == "zh"
     lines: list[str] = []
     for report in reports:
         name = report.path.name
         if report.error:
-            lines.append(Diagnostic(f"{name}: {report.error} [{UNREADABLE}]"))
+            said = messages.message(report.error, lang, UNREADABLE)
+            lines.append(Diagnostic(f"{name}: {said} [{UNREADABLE}]"))
             continue
-        kind = KIND_NAMES.get(report.kind, report.kind)
-        pages = f", {report.pages} pages" if report.pages else ""
-        lines.append(f"{name} ({kind}{pages}, layout {report.layout}): "
-                     f"{len(report.projects)} project(s)")
+        if zh:
+            kind = KIND_NAMES_ZH.get(report.kind, report.kind)
+            pages = f"，{report.pages} 页" if report.pages else ""
+            lines.append(f"{name}（{kind}{pages}，版式 {report.layout}）："
+                         f"{len(report.projects)} 个项目")
+        else:
+            kind = KIND_NAMES.get(report.kind, report.kind)
+            pages = f", {report.pages} pages" if report.pages else ""
+            lines.append(f"{name} ({kind}{pages}, layout {report.layout}): "
+                         f"{len(report.projects)} project(s)")
         for planned in report.projects:
             shown = planned.folder.relative_to(root).as_posix()
             data = planned.found.data
-            where = (f"page {', '.join(map(str, planned.found.pages))}"
-                     if planned.found.pages else str(planned.found.place))
+            if planned.found.pages:
+                numbers = ', '.join(map(str, planned.found.pages))
+                where = f"第 {numbers} 页" if zh else f"page {numbers}"
+            else:
+                where = messages.place(str(planned.found.place), lang)
             verb = {"new": "would write" if options.dry_run else "wrote",
                     "unchanged": "unchanged, nothing written",
                     "changed": ("would update" if options.dry_run else "updated")
                     if options.update else "changed in the document; not written "
                                            "(import again with --update)"}[planned.state]
-            lines.append(f"  {shown}/  {data.get('name') or '(no name)'}  ({where}): {verb}")
-            lines.append(f"    placed: {', '.join(placed(planned.found))}")
+            if zh:
+                lines.append(f"  {shown}/  {data.get('name') or '（无名称）'}  （{where}）："
+                             f"{_VERBS_ZH[verb]}")
+                lines.append(f"    已填写：{', '.join(placed(planned.found, lang))}")
+            else:
+                lines.append(f"  {shown}/  {data.get('name') or '(no name)'}  ({where}): {verb}")
+                lines.append(f"    placed: {', '.join(placed(planned.found))}")
             amount = (data.get("funding") or {}).get("budget_year")
             if isinstance(amount, dict):
-                lines.append(f"    amount: {amount['value']}{amount['unit']} as written = "
-                             f"{i18n.yuan(mapping.money(amount), 'zh')}")
+                in_yuan = i18n.yuan(mapping.money(amount), 'zh')
+                lines.append(f"    金额：文件写作 {amount['value']}{amount['unit']}，即 {in_yuan}"
+                             if zh else f"    amount: {amount['value']}{amount['unit']} as "
+                                        f"written = {in_yuan}")
             for change in planned.changes:
-                lines.append(f"    {change}")
+                lines.append(f"    {_change(change, lang)}")
             for note in planned.found.notes:
-                lines.append(Diagnostic(note_line(name, note)))
+                lines.append(Diagnostic(note_line(name, note, lang)))
             for problem in planned.problems:
-                lines.append(Diagnostic(str(problem)))
+                lines.append(Diagnostic(messages.line(problem, lang)))
             if planned.continues:
-                lines.append(f"    continues: {planned.continues} (last year's project of "
+                lines.append(f"    continues: {planned.continues}（同一单位、同名的上年项目；"
+                             f"请核对，或删除这一行）" if zh else
+                             f"    continues: {planned.continues} (last year's project of "
                              f"the same unit and name; check it, or delete the line)")
     return lines
 
 
-def placed(found: Found) -> list[str]:
+def placed(found: Found, lang: str = "en") -> list[str]:
     """The fields the document filled, in the order of project.yaml."""
     out = []
 
@@ -546,23 +595,49 @@ def placed(found: Found) -> list[str]:
             before = len(out)
             walk(found.data[key], key)
             if key == "unit" and len(out) - before > 3:
-                out[before:] = [f"unit ({len(out) - before} fields)"]
+                fields = len(out) - before
+                out[before:] = [f"unit（{fields} 项）" if lang == "zh" else f"unit ({fields} fields)"]
     sections = [sid for sid, paragraphs in found.sections.items() if paragraphs]
     if sections:
         out.append("zh.md: " + ", ".join(sections))
     return out
 
 
-def summary_lines(reports: list[FileReport]) -> list[str]:
+def summary_lines(reports: list[FileReport], lang: str = "en") -> list[str]:
     projects = [p for r in reports for p in r.projects]
     count = lambda state: sum(1 for p in projects if p.state == state)  # noqa: E731
     warnings = sum(1 for p in projects for n in p.found.notes if is_warning(n.code))
     errors = sum(1 for p in projects for n in p.found.notes if not is_warning(n.code)) + \
         sum(len(p.problems) for p in projects) + sum(1 for r in reports if r.error)
-    header = ("documents", "unreadable", "projects", "new", "unchanged", "changed",
+    header = ("文件", "无法读取", "项目", "新增", "未变", "有变化", "警告", "错误") if lang == "zh" \
+        else ("documents", "unreadable", "projects", "new", "unchanged", "changed",
               "warnings", "errors")
     values = (len(reports), sum(1 for r in reports if r.error), len(projects), count("new"),
               count("unchanged"), count("changed"), warnings, errors)
-    widths = [max(len(h), len(str(v))) for h, v in zip(header, values)]
-    return ["", "  ".join(h.rjust(w) for h, w in zip(header, widths)),
+    widths = [max(_width(h), len(str(v))) for h, v in zip(header, values)]
+    return ["", "  ".join(_right(h, w) for h, w in zip(header, widths)),
             "  ".join(str(v).rjust(w) for v, w in zip(values, widths))]
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _right(text: str, width: int) -> str:
+    return " " * (width - _width(text)) + text
+
+
+def closing_line(failed: bool, dry_run: bool, lang: str) -> str | None:
+    """The command's last word: what to do next."""
+    if failed:
+        return ("budgetsite：有些文件或字段需要处理（见上文）：请改正 project.yaml 中列出的字段，"
+                "然后运行 budgetsite check" if lang == "zh" else
+                "budgetsite: some documents or fields need attention (listed above): fix the "
+                "fields named in project.yaml, then run budgetsite check")
+    if dry_run:
+        return None
+    return ("budgetsite：只导入了中文；英文留给翻译人员。请运行 budgetsite check，再运行 budgetsite build"
+            if lang == "zh" else
+            "budgetsite: Chinese only; English is left for the translators. Run budgetsite "
+            "check, then budgetsite build")
