@@ -123,6 +123,9 @@ def loader_messages(tmp_path: Path) -> list[tuple[str, str]]:
 
 # The other rules' messages, as the code words them (an example of each).
 CATALOGUE = [
+    ("schema.required", "missing: write the budget-year amount the document states or, where "
+                        "it states only its parts, list them under funding.components (the "
+                        "site shows their sum, marked as worked out by it)"),
     ("file.missing", "this file is missing"),
     ("file.empty", "the file is empty"),
     ("file.symlink", load.SYMLINK),
@@ -267,12 +270,14 @@ CATALOGUE = [
     ("import.year", "the target is for 2024, not 2025"),
     ("import.no-table", "the document has no 项目绩效目标表 for this project (the unit publishes "
                         "it in its own document); the page says so"),
-    ("import.no-amount", "六、年度预算安排 states no amount; none is written (the page says the "
-                         "document states none)"),
-    ("import.derived", "六、年度预算安排 gives 4 amounts and no total; their sum 1200000元 is "
-                       "written, marked as derived"),
-    ("import.derived", "六、年度预算安排 gives 2 amounts and no total; their sum 1200000元 is "
-                       "written, marked as derived (the amounts mix units)"),
+    ("import.no-amount", "六、年度预算安排 states no amount; none is written (give the "
+                         "budget-year amount from the department's budget tables)"),
+    ("import.derived", "六、年度预算安排 gives 4 amounts and no total; they are written as the "
+                       "components, and the page shows their sum 1200000元 marked as worked out "
+                       "by the site"),
+    ("import.derived", "六、年度预算安排 gives 2 amounts and no total; they are written as the "
+                       "components, and the page shows their sum 1200000元 marked as worked out "
+                       "by the site (the amounts mix units)"),
     ("import.name-from-text", "the page is titled only “项目经费情况说明”; the name “社区矫正” is "
                               "taken from the first sentence of 项目概述: check it"),
     ("import.document", "the kunming layout found no project in it"),

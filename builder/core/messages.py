@@ -204,7 +204,12 @@ _ZH: dict[str, tuple[tuple[str, str], ...]] = {
                          "{v} 有 {n} 位小数；以{u}为单位的金额最多 {m} 位小数（精确到分）；请照文件原样填写"),),
     "schema.unknown-field": ((r"unknown field (?P<v>.+); expected one of: (?P<list>.+)",
                               "未知字段 {v}；这里可用的字段：{list}。请改正字段名或它的缩进"),),
-    "schema.required": ((r"missing field (?P<v>'[^']*') \((?P<doc>.*)\)", "缺少字段 {v}（{doc}）"),),
+    "schema.required": ((r"missing field (?P<v>'[^']*') \((?P<doc>.*)\)", "缺少字段 {v}（{doc}）"),
+                        (r"missing: write the budget-year amount the document states or, where "
+                         r"it states only its parts, list them under funding.components \(the "
+                         r"site shows their sum, marked as worked out by it\)",
+                         "缺少预算年度资金：请填写文件写明的金额；文件只列分项、未写合计时，把各分项填在 "
+                         "funding.components 下（网站显示其合计，并注明为本站计算）"),),
     "schema.empty": (
         (r"is still empty: fill in (?P<doc>.+), or delete the field", "仍为空：请填写{doc}，或删除这个字段"),
         (r"is still empty: fill in (?P<doc>.+)", "仍为空：请填写{doc}"),
@@ -389,12 +394,14 @@ _ZH: dict[str, tuple[tuple[str, str], ...]] = {
     "import.no-table": ((r"the document has no 项目绩效目标表 for this project \(the unit publishes "
                          r"it in its own document\); the page says so",
                          "文件中没有这个项目的项目绩效目标表（由单位在自己的文件中公开）；页面上会说明这一点"),),
-    "import.no-amount": ((r"六、年度预算安排 states no amount; none is written \(the page says the "
-                          r"document states none\)",
-                          "“六、年度预算安排”没有写明金额，因此没有填写金额（页面上会说明文件未写明）"),),
-    "import.derived": ((r"六、年度预算安排 gives (?P<n>\d+) amounts and no total; their sum "
-                        r"(?P<s>\S+) is written, marked as derived(?P<mix> \(the amounts mix units\))?",
-                        "“六、年度预算安排”列出 {n} 个金额但没有合计；已填写它们的和{s}，并标明为推算所得{mix}；请对照文件核对"),),
+    "import.no-amount": ((r"六、年度预算安排 states no amount; none is written \(give the "
+                          r"budget-year amount from the department's budget tables\)",
+                          "“六、年度预算安排”没有写明金额，因此没有填写金额（请按部门预算表填写预算年度资金）"),),
+    "import.derived": ((r"六、年度预算安排 gives (?P<n>\d+) amounts and no total; they are written "
+                        r"as the components, and the page shows their sum (?P<s>\S+) marked as "
+                        r"worked out by the site(?P<mix> \(the amounts mix units\))?",
+                        "“六、年度预算安排”列出 {n} 个金额但没有合计；已作为分项填写，页面显示它们的和{s}，"
+                        "并标明为本站计算{mix}；请对照文件核对"),),
     "import.name-from-text": ((r"the page is titled only “(?P<t>.+)”; the name “(?P<v>.+)” is taken "
                                r"from the first sentence of 项目概述: check it",
                                "页面标题只有“{t}”；项目名称“{v}”取自项目概述的第一句：请核对"),),
