@@ -112,8 +112,8 @@ def _check_rules(data: Any, district: District | None, malformed: Malformed,
     if district is not None and ok(("unit", "code")) and (data["unit"] or {}).get("code"):
         rules.check_code(data["unit"]["code"], district, checker)
     funding = data.get("funding") if isinstance(data, dict) else None
-    if ok(("funding",)) and isinstance(funding, dict) and "budget_year" not in funding \
-            and not funding.get("components"):
+    if ok(("funding",)) and isinstance(funding, dict) \
+            and schema.left_out(funding.get("budget_year")) and not funding.get("components"):
         checker.error(("funding", "budget_year"),
                       "missing: write the budget-year amount the document states or, where "
                       "it states only its parts, list them under funding.components (the "

@@ -82,7 +82,7 @@ def funding(data: dict) -> Funding:
     multi = data.get("multi_year")
     previous = data.get("previous_year")
     components = _lines(data.get("components"))
-    summed = "budget_year" not in data
+    summed = schema.left_out(data.get("budget_year"))  # left out: the parts' sum
     return Funding(
         budget_year=money(data["budget_year"]) if not summed else Money(
             sum((line.amount.yuan for line in components), Decimal(0)).quantize(Decimal("0.01"))),

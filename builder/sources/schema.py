@@ -31,6 +31,11 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def left_out(value: Any) -> bool:
+    """An optional field given no value (nothing, blank text, {} or []): as if absent."""
+    return is_empty(value) or value in ({}, [])
+
+
 def is_blank_text(value: Any) -> bool:
     """A bilingual text written out with nothing in it (`zh:` and `en:` both empty),
     as the scaffold leaves it: as empty as a field with no value at all."""
@@ -298,7 +303,7 @@ class Record(Kind):
                 report(path + (name,), f"missing field {name!r} ({spec.doc})",
                        "schema.required")
             return not spec.required
-        if is_empty(value[name]) or value[name] in ({}, []):
+        if left_out(value[name]):
             if spec.required:
                 report(path + (name,), f"is still empty: fill in {spec.doc}",
                        "schema.empty")
