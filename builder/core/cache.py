@@ -69,6 +69,14 @@ def code_version() -> str:
                     for p in files))
 
 
+class Kept(str):
+    """A file an earlier build made with the same inputs, which the output folder still
+    holds with these bytes: its digest stands in for its bytes (a stage's files, in
+    publish.build.site_files)."""
+
+    __slots__ = ()
+
+
 MAGIC = b"budgetsite-cache-1\n"
 SUM_BYTES = 32
 

@@ -15,10 +15,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from builder.core import codes
-from builder.core.cache import Cache, digest
+from builder.core.cache import Cache, Kept, digest
 from builder.core.errors import BuildError, ConfigError, ContentError, Problem
 from builder.publish.lock import DEFAULT_WAIT, site_lock
 from builder.publish.shard import ShardSpec
@@ -184,8 +184,8 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
         files = render.render_site(site, pages if part is None else part.pages, dirs, cache,
                                    output, links.scan, scans)
         lap("render")
-        made = site_files(site, pages, dirs, cache, config.root) if part is None else \
-            part.files(site, cache, config.root)
+        made = site_files(site, pages, dirs, cache, config.root, output.has) \
+            if part is None else part.files(site, cache, config.root)
         for more in made:
             _put(files, more, output)
         # A site with no project yet (just after `budgetsite init`) has nothing to index.
@@ -234,16 +234,19 @@ def _shard_part(config: BuildConfig, site, pages: list):
                          {"base_path": site.urls.base_path, "search": config.search})
 
 
-def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache,
-               root: Path) -> Iterator[dict[str, bytes]]:
+def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache, root: Path,
+               have: Callable[[str, str], bool] | None = None
+               ) -> Iterator[dict[str, bytes | Kept]]:
     """The files besides the pages, each stage's by name, one stage at a time (so that
     a stage's files can be written and let go before the next is made): open data,
     feeds, the site map, the static assets. The batch build and the live engine both
-    write these."""
+    write these. With `have` (whether the output folder holds a file with these bytes,
+    by name and digest), a file that an earlier build made from the same inputs may
+    stand in by its digest (Kept) instead of its bytes."""
     from builder.outputs import data, explorer_data, originals, sitemap
     from builder.site import feeds, recent
     yield data.files(site, cache)
-    yield explorer_data.files(site)
+    yield explorer_data.files(site, cache, have)
     yield feeds.files(site)
     yield sitemap.files(site, pages)
     yield recent.files(site)
@@ -251,13 +254,16 @@ def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache,
     yield _static(dirs, root)
 
 
-def _put(files: dict, more: dict[str, bytes], output) -> None:
+def _put(files: dict, more: dict[str, bytes | Kept], output) -> None:
     """Write a stage's files into the staging folder now and keep only their digests:
-    at 10,000 projects the open data alone is hundreds of megabytes."""
-    digests = {name: digest(data) for name, data in more.items()}
+    at 10,000 projects the open data alone is hundreds of megabytes. (A Kept file is
+    in the output folder already: the write step links it.)"""
+    digests = {name: data if isinstance(data, Kept) else digest(data)
+               for name, data in more.items()}
     _add(files, {name: (d, None) for name, d in digests.items()})
     for name, data in more.items():
-        output.put(name, digests[name], data)
+        if not isinstance(data, Kept):
+            output.put(name, digests[name], data)
 
 
 def _search_plan(files: dict, cache: Cache, output, site, shard=None) -> dict:
