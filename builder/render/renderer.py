@@ -317,6 +317,8 @@ Rendered = dict[str, tuple[str, bytes | None]]  # output file → (digest, bytes
 # Below this many pages to render, starting worker processes costs more than it saves.
 PARALLEL_MIN_PAGES = 16
 CHUNK_PAGES = 50  # pages per task: small enough to keep few of them in memory at once
+# Page keys: below this many pages, one process; else tasks of this many pages.
+PARALLEL_MIN_KEYS, CHUNK_KEYS = 1000, 250
 
 
 class Inspect(Protocol):
@@ -387,18 +389,26 @@ def page_keys(site: Site, pages: list[Page], renderer: Renderer,
         stamp([(f.path, f.page, f.lang, f.title, f.label) for f in feeds.feeds(site)]))
     made_of = renderer.template_digests({page.template for page in pages},
                                         (cache or Cache.disabled()).table("templates", sharded=False))
-    keys: list[str | None] = []
-    for n, page in enumerate(pages):
-        if stop is not None and n % 256 == 255 and stop():
-            raise Interrupted
+
+    def key(page: Page) -> str | None:
         if page.derived:
             page = dataclasses.replace(page, context={
                 name: value for name, value in page.context.items() if name not in page.derived})
         try:
             by = stamp if renderer.reads_narrative[page.template] else summary
-            keys.append(cache_stage.digest(shared, made_of[page.template], by(page)))
+            return cache_stage.digest(shared, made_of[page.template], by(page))
         except Unstampable:
-            keys.append(None)
+            return None
+
+    if stop is None:
+        # Over forked workers, each with its own stampers (a stamp is the same whoever
+        # makes it: what a stamper remembers only saves it work).
+        return list(forked_map(key, pages, at_least=PARALLEL_MIN_KEYS, batch=CHUNK_KEYS))
+    keys: list[str | None] = []
+    for n, page in enumerate(pages):
+        if n % 256 == 255 and stop():
+            raise Interrupted
+        keys.append(key(page))
     return keys
 
 
