@@ -31,6 +31,7 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 Manifest = dict[str, tuple[str, int]]  # file → (digest of its bytes, inode)
+Placed = tuple[tuple[str, int], bool]  # a file's new entry, and whether bytes were written
 
 
 def staging_dir(out: Path) -> Path:
@@ -95,21 +96,34 @@ class Output:
 
     def put(self, name: str, wanted: str, data: bytes) -> None:
         """Write one file into the staging folder now (a page as it is rendered)."""
+        self.record(name, self.place(name, wanted, data))
+
+    def place(self, name: str, wanted: str, data: bytes) -> Placed | None:
+        """The work of `put` on the folder, which a forked worker may do (each file by
+        one process): what `record` must then note in this process, or None when the
+        folder already held the file."""
         live = self.live.get(name)
         if live and live[0] == wanted:
             if self.spare.get(name) != live:
                 self._change()
                 self._place(name, link=self.out / name)
-                self.spare[name] = live
-                self.present[name] = live[1]
-            return
+                return live, False
+            return None
         if self.spare.get(name, ("",))[0] == wanted:
-            return
+            return None
         self._change()
-        inode = self._place(name, data=data)
-        self.spare[name] = (wanted, inode)
-        self.present[name] = inode
-        self.written += 1
+        return (wanted, self._place(name, data=data)), True
+
+    def record(self, name: str, placed: Placed | None) -> None:
+        """Note a file that `place` put into the staging folder (here or in a worker,
+        which then also dropped the folder's record)."""
+        if placed is None:
+            return
+        entry, written = placed
+        self._changing = True
+        self.spare[name] = entry
+        self.present[name] = entry[1]
+        self.written += written
 
     def adopt(self, name: str, wanted: str, source: Path) -> None:
         """Put a finished file from elsewhere (a shard's) into the staging folder: a
@@ -239,6 +253,10 @@ class StaleOutput(BuildError):
 
     def __init__(self, name: str):
         super().__init__(f"{name} was removed from the output folder by hand")
+        self.name = name
+
+    def __reduce__(self):  # raised in a forked worker, it comes back whole
+        return StaleOutput, (self.name,)
 
 
 def _recorded(cache: Cache, folder: Path) -> Manifest:

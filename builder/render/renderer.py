@@ -330,11 +330,14 @@ class Inspect(Protocol):
 
 
 class Sink(Protocol):
-    """Where pages go: the output folder being prepared (publish.Output)."""
+    """Where pages go: the output folder being prepared (publish.Output). `place` may
+    run in a forked worker; `record` then notes in this process what it did."""
 
     def has(self, name: str, digest: str) -> bool: ...
 
-    def put(self, name: str, digest: str, data: bytes) -> None: ...
+    def place(self, name: str, digest: str, data: bytes) -> Any: ...
+
+    def record(self, name: str, placed: Any) -> None: ...
 
 
 def render_site(site: Site, pages: list[Page], dirs: tuple[Path, ...], cache: Cache,
@@ -358,13 +361,13 @@ def render_site(site: Site, pages: list[Page], dirs: tuple[Path, ...], cache: Ca
             out[name] = (known, None)
         else:
             todo.append(i)
-    for i, (data, found) in zip(todo, _render_many(renderer, [pages[i] for i in todo],
-                                                    inspect)):
+    for i, (made, placed, found) in zip(todo, _render_many(
+            renderer, [pages[i] for i in todo], sink, inspect)):
         name = output_file(pages[i].path)
-        out[name] = (cache_stage.digest(data), None)
-        sink.put(name, out[name][0], data)
+        out[name] = (made, None)
+        sink.record(name, placed)
         if inspect is not None and inspected is not None:
-            inspected[inspect.key(name, out[name][0])] = found
+            inspected[inspect.key(name, made)] = found
     cache.keep("pages", {key: out[output_file(page.path)][0]
                          for page, key in zip(pages, keys) if key})
     return out
@@ -426,17 +429,21 @@ def _locale_digest(dirs: tuple[Path, ...]) -> str:
     return cache_stage.digest(*(p.as_posix().encode() + b"\0" + p.read_bytes() for p in files))
 
 
-def _render_many(renderer: Renderer, pages: list[Page], inspect: Inspect | None = None
-                 ) -> Iterator[tuple[bytes, Any]]:
-    """Render `pages` in order, over forked workers when there are enough, and inspect
-    each while it is at hand. The output is the same as from one process: each page
-    is rendered alone from the same inputs."""
+def _render_many(renderer: Renderer, pages: list[Page], sink: Sink,
+                 inspect: Inspect | None = None) -> Iterator[tuple[str, Any, Any]]:
+    """Render `pages` in order, over forked workers when there are enough; each page is
+    digested, put into the sink and inspected where it is rendered, and only that
+    comes back (not the page's bytes): (digest, what the sink must record, what the
+    inspection found). The output is the same as from one process: each page is
+    rendered alone from the same inputs."""
     if len(pages) >= PARALLEL_MIN_PAGES:
         renderer.compile({page.template for page in pages})
 
-    def render(page: Page) -> tuple[bytes, Any]:
+    def render(page: Page) -> tuple[str, Any, Any]:
         data = renderer.render(page)
-        return data, inspect(output_file(page.path), data) if inspect else None
+        name = output_file(page.path)
+        made = cache_stage.digest(data)
+        return made, sink.place(name, made, data), inspect(name, data) if inspect else None
     return forked_map(render, pages, at_least=PARALLEL_MIN_PAGES, batch=CHUNK_PAGES)
 
 
