@@ -153,6 +153,19 @@ class _Clock:
 
 
 def _build(config: BuildConfig, cache: Cache) -> BuildReport:
+    from builder.publish import swap as publish
+
+    lap = _Clock()
+    # The fresh staging folder, if one is needed, is linked while the sources are read.
+    linking = publish.link_in_background(config.out, cache)
+    try:
+        return _stages(config, cache, lap, linking)
+    finally:
+        if linking is not None:
+            linking.wait()  # (a build that failed before the output stage: no zombie)
+
+
+def _stages(config: BuildConfig, cache: Cache, lap: _Clock, linking) -> BuildReport:
     from builder.history import revisions as history_stage
     from builder.outputs import links
     from builder.publish import swap as publish
@@ -160,7 +173,6 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     from builder.site import structure as site_stage
     from builder.sources import discover
 
-    lap = _Clock()
     content = discover.load_content(config.root, cache)
     gc.freeze()  # the model lives as long as the build: the collector need not walk it
     lap("load")
@@ -177,7 +189,7 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     for folder in dirs:
         sources.regular_files(folder, config.root)  # before Jinja2 opens a template
     lap("site")
-    output = publish.Output(config.out, cache)
+    output = publish.Output(config.out, cache, linking)
     lap("staging")
     try:
         scans: dict = {}
