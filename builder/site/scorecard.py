@@ -365,8 +365,15 @@ def _groups(scores: tuple[ProjectScore, ...], key_of, name_of) -> tuple[GroupSco
 def _group(key: str, members: list[ProjectScore], name_of) -> GroupScore:
     # A unit may be renamed over the years: the latest name stands for it.
     latest = max(members, key=lambda s: (s.project.year, s.project.key)).project
-    met = {c.key: (sum(1 for s in members if s.result(c.key).status == "met"),
-                   sum(1 for s in members if s.result(c.key).applies)) for c in CRITERIA}
+    counts = {c.key: [0, 0] for c in CRITERIA}  # (meeting it, it applies to), once over
+    for s in members:
+        seen = set()
+        for r in s.results:
+            if r.criterion.key in counts and r.criterion.key not in seen:
+                seen.add(r.criterion.key)  # (the first result of a criterion counts)
+                counts[r.criterion.key][0] += r.status == "met"
+                counts[r.criterion.key][1] += r.applies
+    met = {key: (meeting, applies) for key, (meeting, applies) in counts.items()}
     return GroupScore(key, name_of(latest), len(members),
                       rounded(sum((Fraction(s.score) for s in members), Fraction(0))
                               / len(members)),
