@@ -180,11 +180,13 @@ def _stages(config: BuildConfig, cache: Cache, lap: _Clock, linking) -> BuildRep
         raise ContentError(list(content.warnings))
     history = history_stage.read(config.root, [p.key for p in content.projects], content, cache)
     site = site_stage.make_site(content, config.base_path, history)
+    _known_scores(site, cache)
     if config.shard is None:
         pages, part = site_stage.pages(site), None
     else:
         pages = _shard_pages(site)
         part = _shard_part(config, site, pages)
+    cache.keep(SCORES, {d: score.results for d, score in site.scores.items()})
     dirs = tuple(sources.template_dirs(config.root))
     for folder in dirs:
         sources.regular_files(folder, config.root)  # before Jinja2 opens a template
@@ -233,6 +235,21 @@ def _stages(config: BuildConfig, cache: Cache, lap: _Clock, linking) -> BuildRep
                        files=len(output.spare),
                        warnings=content.warnings + tuple(broken), written=output.written,
                        timings=lap.timings)
+
+
+SCORES = "scores"  # the cache's table of each project's scorecard results, by its digest
+
+
+def _known_scores(site, cache: Cache) -> None:
+    """The scorecard results of projects an earlier build scored, by the digest of their
+    sources (a score is the project's own), for the site's scorecard to take as they
+    are (site.scores, as the live engine keeps them)."""
+    from builder.site.scorecard import ProjectScore
+    known = cache.table(SCORES)
+    for project in site.projects:
+        results = known.get(project.digest) if project.digest else None
+        if results is not None:
+            site.scores[project.digest] = ProjectScore(project, results)
 
 
 def _shard_pages(site) -> list:
