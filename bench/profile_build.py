@@ -106,7 +106,7 @@ def main() -> int:
     timed(links, "scan_bytes", "link scan of a page")
     timed(renderer, "page_keys", "page keys")
     timed(renderer.Renderer, "compile", "compiling templates")
-    timed(swap.Output, "put", "writing a page")
+    timed(swap.Output, "place", "writing a page")
     profiler = None
     if args.html:
         from pyinstrument import Profiler

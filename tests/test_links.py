@@ -166,3 +166,58 @@ def test_the_quick_resolution_gives_urllibs_answer_for_every_link(real_root, bas
         assert answer == links._resolve(site_root + folder[: folder.rfind("/") + 1], url,
                                         site_root, base_path), (name, url)
     assert quick > len(found) / 2  # most links take the quick way
+
+
+def _write_page(out: Path, name: str, ids: list[str], hrefs: list[str]) -> None:
+    body = "".join(f'<h2 id="{i}">x</h2>\n' for i in ids)
+    body += "".join(f'<p><a href="{h}">y</a></p>\n' for h in hrefs)
+    (out / name).parent.mkdir(parents=True, exist_ok=True)
+    (out / name).write_text(f"<!doctype html>\n<main>\n{body}</main>\n", "utf-8")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_page_checked_before_is_checked_again_when_a_target_changes(tmp_path, seed):
+    """With the cache, a page keeps its last result only while neither its bytes nor the
+    files its links lead to (their presence, their ids) changed: after random changes to
+    pages, targets and ids, build after build, the cached check reports what a check
+    from nothing reports."""
+    import random
+
+    from builder.core.cache import Cache, digest
+
+    rng = random.Random(seed)
+    out = tmp_path / "public"
+    pages = [f"zh/p{n}/index.html" for n in range(8)] + ["a.html", "b/c.html"]
+    anchors = ["x", "y", "z"]
+
+    def random_href() -> str:
+        target = rng.choice(pages + ["zh/gone/index.html", "zh/p1"])
+        path = "/" + target.removesuffix("index.html")
+        return path + (f"#{rng.choice(anchors)}" if rng.random() < 0.5 else "")
+
+    present: dict[str, tuple[list[str], list[str]]] = {}
+    for name in pages[:6]:
+        present[name] = (rng.sample(anchors, 2), [random_href() for _ in range(4)])
+    urls = Urls("/", "https://x.org")
+    for step in range(30):
+        for name, (ids, hrefs) in present.items():
+            _write_page(out, name, ids, hrefs)
+        names = {p.relative_to(out).as_posix(): digest(p.read_bytes())
+                 for p in sorted(out.rglob("*")) if p.is_file()}
+        cache = Cache(tmp_path / "cache")
+        got = links.check_output(out, names, urls, "public", cache)
+        cache.save()
+        want = links.check(out, urls, "public")
+        assert sorted(map(str, got)) == sorted(map(str, want)), f"seed {seed}, step {step}"
+        change = rng.choice(["ids", "links", "add", "remove"])
+        name = rng.choice(sorted(present))
+        if change == "ids":
+            present[name] = (rng.sample(anchors, rng.randrange(4)), present[name][1])
+        elif change == "links":
+            present[name] = (present[name][0], [random_href() for _ in range(4)])
+        elif change == "add" and len(present) < len(pages):
+            new = rng.choice([p for p in pages if p not in present])
+            present[new] = (rng.sample(anchors, 2), [random_href() for _ in range(4)])
+        elif len(present) > 2:
+            del present[name]
+            (out / name).unlink()

@@ -69,6 +69,14 @@ def code_version() -> str:
                     for p in files))
 
 
+class Kept(str):
+    """A file an earlier build made with the same inputs, which the output folder still
+    holds with these bytes: its digest stands in for its bytes (a stage's files, in
+    publish.build.site_files)."""
+
+    __slots__ = ()
+
+
 MAGIC = b"budgetsite-cache-1\n"
 SUM_BYTES = 32
 
@@ -282,6 +290,14 @@ def write_bytes_atomically(path: Path, payload: bytes) -> None:
 # Dataclasses whose repr shows all they hold (plain values, no projects inside):
 # written out by repr, which is quicker than field by field.
 PLAIN_MODULES = frozenset({"builder.core.model", "builder.history.log"})
+PLAIN_TYPES: set[type] = set()  # and these, of other modules (`plain`)
+
+
+def plain(cls: type) -> type:
+    """Mark a dataclass whose repr shows all it holds (plain values, no projects inside):
+    the stamper writes it out by repr."""
+    PLAIN_TYPES.add(cls)
+    return cls
 
 
 class Unstampable(TypeError):
@@ -333,7 +349,7 @@ class Stamper:
                                   for k, v in value.items()) + "}"
         if isinstance(value, (set, frozenset)):
             return "{" + ",".join(sorted(map(self._text, value))) + "}"
-        if type(value).__module__ in PLAIN_MODULES:
+        if type(value).__module__ in PLAIN_MODULES or type(value) in PLAIN_TYPES:
             return repr(value)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             inner = ",".join(f"{f.name}={self._text(getattr(value, f.name))}"

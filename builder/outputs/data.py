@@ -455,7 +455,10 @@ def project_data(site: Site, project: Project) -> ProjectData:
     funding = tuple(funding_rows(project))
     csvs = {PROJECTS.name: csv_body(PROJECTS, [row]),
             INDICATORS.name: csv_body(INDICATORS, indicators),
-            FUNDING.name: csv_body(FUNDING, funding)}
+            FUNDING.name: csv_body(FUNDING, funding),
+            # (A project's score is its own: the site's scorecard scores each alone.)
+            SCORECARD.name: csv_body(SCORECARD,
+                                     [scorecard_row(scorecard.score_project(project))])}
     return ProjectData(csvs, json_text(_typed([row])[0], 1),
                        json_bytes(project_json(site, project)))
 
@@ -669,8 +672,7 @@ def files(site: Site, cache: Cache | None = None,
     if made is None:
         made = project_data_cached(site, cache or Cache.disabled())
     parts = [made[p.key] for p in site.projects]
-    csvs = {t.path: csv_bytes(t, [scorecard_row(s) for s in site.scorecard.projects])
-            if t is SCORECARD else csv_bytes(t, [], "".join(part.csv[t.name] for part in parts))
+    csvs = {t.path: csv_bytes(t, [], "".join(part.csv[t.name] for part in parts))
             for t in TABLES}
     out = {Urls.data(name): data for name, data in csvs.items()}
     # projects.json is the list of the projects' entries, as json_text writes a list.

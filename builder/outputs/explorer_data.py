@@ -5,7 +5,9 @@ data/indicators.csv (CSV), for exports."""
 from __future__ import annotations
 
 import json
+from typing import Callable
 
+from builder.core.cache import Cache, Kept, digest
 from builder.core.model import Text
 from builder.outputs import data
 from builder.site.explorer import Row, rows_by_category
@@ -13,20 +15,44 @@ from builder.site.model import Site
 from builder.site.urls import Urls
 
 
-def files(site: Site) -> dict[str, bytes]:
+TABLE = "explorer-data"  # this stage's table in the cache
+
+
+def files(site: Site, cache: Cache | None = None,
+          have: Callable[[str, str], bool] | None = None) -> dict[str, bytes | Kept]:
     """Per category and budget year: the rows the explorer shows (JSON) and the same
-    indicators as lines of data/indicators.csv (CSV), for exports."""
-    out: dict[str, bytes] = {}
+    indicators as lines of data/indicators.csv (CSV), for exports.
+
+    With a cache and `have` (whether the output folder holds a file with these bytes,
+    by name and digest), a part whose rows are those of an earlier build is not made
+    again: its two files stand in by their digests (Kept). A part's key is its rows in
+    order, each project by the digest of every field but its narrative (a row shows
+    no narrative), and the site's address (the CSV's links)."""
+    known = cache.table(TABLE) if cache is not None else {}
+    shared = digest(site.urls.base_url, site.urls.base_path)
+    kept: dict[str, tuple[str, str]] = {}
+    out: dict[str, bytes | Kept] = {}
     for (level1, level2), rows in rows_by_category(site.projects).items():
         slug = f"{level1}-{level2}"
         by_year: dict[int, list[Row]] = {}
         for row in rows:
             by_year.setdefault(row.project.year, []).append(row)
         for year, part in by_year.items():
-            out[Urls.explorer_data(slug, year, "json")] = shard_json(part)
-            out[Urls.explorer_data(slug, year, "csv")] = data.csv_bytes(
+            names = Urls.explorer_data(slug, year, "json"), Urls.explorer_data(slug, year, "csv")
+            key = digest(shared, *names, *(f"{r.project.summary_digest}\0{r.position}"
+                                           for r in part))
+            found = known.get(key)
+            if found is not None and have is not None and all(map(have, names, found)):
+                out[names[0]], out[names[1]] = Kept(found[0]), Kept(found[1])
+                kept[key] = found
+                continue
+            made = shard_json(part), data.csv_bytes(
                 data.INDICATORS, [data.indicator_row(site, r.project, r.position, r.indicator)
                                   for r in part])
+            out[names[0]], out[names[1]] = made
+            kept[key] = digest(made[0]), digest(made[1])
+    if cache is not None:
+        cache.keep(TABLE, kept)
     return out
 
 

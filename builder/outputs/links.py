@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -197,49 +198,107 @@ def check_output(folder: Path, names: dict[str, str], urls: Urls, shown: str,
     """`check` for an output folder whose files (`names`: file → digest of its bytes)
     the build knows: a file is scanned only if its bytes are new (`fresh` holds the
     scans the renderer made of the pages it wrote, by scan_key), and a page's links
-    are checked again only if its bytes or the site's set of files and ids changed."""
+    are checked again only if its bytes changed or one of the files its links lead to
+    (or would lead to, when missing) appeared, went, or changed its ids."""
     scanned: dict[str, Scanned] = {}
     signatures: dict[str, str] = {}
     scans = {}
-    known_scans = {**cache.table(SCANS), **(fresh or {})}
+    known_scans = cache.table(SCANS)
     for name, known in names.items():
         if not name.endswith(SCANNED):
             scanned[name] = NOTHING
             continue
         key = scan_key(name, known)
-        entry = known_scans.get(key)
+        entry = (fresh.get(key) if fresh else None) or known_scans.get(key)
         if entry is None:
             entry = scan_bytes(name, (folder / name).read_bytes())
         scans[key] = entry
         scanned[name], signatures[name] = entry
     cache.keep(SCANS, scans)
-    # What a link may lead to: the site's address, its files and their ids.
-    targets = digest(urls.absolute(""), *(f"{name}\0{signatures.get(name, '')}"
-                                          for name in sorted(names)))
-    known_broken = cache.table(BROKEN, sharded=False).get(targets, {})
-    broken: dict[str, list[tuple[int, int, str, str]]] = {}
+    targets = _Targets(cache.table(BROKEN, sharded=False), scanned, signatures,
+                       urls.absolute("") + "\0" + urls.base_path)
     problems = []
     shown = shown.rstrip("/")
     for name in sorted(scanned):
         page = scanned[name]
         if not page.urls_text:
             continue
-        key = f"{name}\0{names[name]}"
-        found = known_broken.get(key)
+        found = targets.known(name, names[name])
         if found is None:
-            reasons = {url: reason for url in page.urls
-                       if (reason := _broken(url, name, scanned, urls))}
+            reasons: dict[str, str] = {}
+            leads_to: set[str] = set()
+            for url in page.urls:
+                reason = _broken(url, name, scanned, urls, leads_to)
+                if reason:
+                    reasons[url] = reason
             found = _located(folder, name, reasons) if reasons else []
-        broken[key] = found
+            targets.learn(name, names[name], leads_to, found)
         problems.extend(Problem(f"{shown}/{name}", line, col, "link", f"{url}: {reason}",
                                 warning=True, code="link.broken")
                         for line, col, url, reason in found)
-    cache.keep(BROKEN, {targets: broken}, sharded=False)
+    cache.keep(BROKEN, targets.table(), sharded=False)
     return problems
 
 
-def _broken(url: str, name: str, scanned: dict[str, Scanned], urls: Urls) -> str | None:
-    """Why `url`, found in file `name`, leads nowhere; None when it works or is external."""
+class _Targets:
+    """What the last checks found, page by page, and the files each page's links lead
+    to (those that exist, whose ids an anchor may need, and those that do not): a
+    page's result holds as long as its bytes and each of those files' presence and ids
+    do. The files are numbered in a list that only grows (so that a kept page's
+    numbers stay true), until it holds twice the site's files: then it starts over,
+    and every page is checked again."""
+
+    def __init__(self, last: dict, scanned: dict[str, Scanned], signatures: dict[str, str],
+                 site: str):
+        if last.get("site") != site or len(last.get("files", ())) > 2 * len(scanned) + 1000:
+            last = {}
+        self.site = site
+        self.files: list[str] = list(last.get("files", ()))
+        self.number = {name: n for n, name in enumerate(self.files)}
+        states = last.get("states", ())
+        # A file's state: None when it is not in the site, else the digest of its ids.
+        self.states = [None if f not in scanned else signatures.get(f, "")
+                       for f in self.files]
+        self.changed = frozenset(n for n, state in enumerate(self.states)
+                                 if n >= len(states) or states[n] != state)
+        self.last_pages: dict = last.get("pages", {})
+        self.pages: dict = {}
+        self.scanned, self.signatures = scanned, signatures
+
+    def known(self, name: str, digest_: str) -> list | None:
+        """The broken links found in this page before, if that still holds."""
+        key = f"{name}\0{digest_}"
+        entry = self.last_pages.get(key)
+        if entry is None:
+            return None
+        leads_to, found = entry
+        if self.changed and not self.changed.isdisjoint(array("I", leads_to)):
+            return None
+        self.pages[key] = entry
+        return found
+
+    def learn(self, name: str, digest_: str, leads_to: set[str], found: list) -> None:
+        numbers = array("I")
+        for file in sorted(leads_to):
+            n = self.number.get(file)
+            if n is None:
+                n = self.number[file] = len(self.files)
+                self.files.append(file)
+                self.states.append(None if file not in self.scanned
+                                   else self.signatures.get(file, ""))
+            numbers.append(n)
+        self.pages[f"{name}\0{digest_}"] = (numbers.tobytes(), found)
+
+    def table(self) -> dict:
+        return {"site": self.site, "files": self.files, "states": self.states,
+                "pages": self.pages}
+
+
+def _broken(url: str, name: str, scanned: dict[str, Scanned], urls: Urls,
+            leads_to: set[str] | None = None) -> str | None:
+    """Why `url`, found in file `name`, leads nowhere; None when it works or is external.
+    The files of the site whose presence or ids the answer depends on go into
+    `leads_to`."""
     if not url or url.lower().startswith(SKIPPED_SCHEMES):
         return None
     here = page_url(name)
@@ -256,7 +315,11 @@ def _broken(url: str, name: str, scanned: dict[str, Scanned], urls: Urls) -> str
         return None
     path, anchor = target
     file = path + "index.html" if path == "" or path.endswith("/") else path
+    if leads_to is not None:
+        leads_to.add(file)
     if file not in scanned:
+        if leads_to is not None:
+            leads_to.add(f"{path}/index.html")
         hint = " (add the trailing /)" if f"{path}/index.html" in scanned else ""
         return f"there is no {file} in the site{hint}"
     if anchor and file.endswith(PAGES) and anchor not in scanned[file].ids:

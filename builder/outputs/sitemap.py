@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
 from builder.core import i18n
 from builder.core.model import Project
 from builder.site.model import Site
@@ -11,21 +9,6 @@ from builder.site.urls import Page
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
-ET.register_namespace("xhtml", XHTML)
-
-
-def _url(site: Site, urlset: ET.Element, page: Page) -> None:
-    url = ET.SubElement(urlset, "url")
-    ET.SubElement(url, "loc").text = site.urls.absolute(page.path)
-    lastmod = _lastmod(site, page)
-    if lastmod:
-        ET.SubElement(url, "lastmod").text = lastmod
-    alternates = [(i18n.HTML_LANG[lang], path) for lang, path in page.translations.items()]
-    if "zh" in page.translations:
-        alternates.append(("x-default", page.translations["zh"]))
-    for hreflang, path in alternates:
-        ET.SubElement(url, f"{{{XHTML}}}link", rel="alternate", hreflang=hreflang,
-                      href=site.urls.absolute(path))
 
 
 def _lastmod(site: Site, page: Page) -> str | None:
@@ -38,12 +21,41 @@ def _lastmod(site: Site, page: Page) -> str | None:
 
 
 def sitemap_xml(site: Site, pages: list[Page]) -> bytes:
-    # Plain tags under a declared default namespace, as in feeds.py.
-    urlset = ET.Element("urlset", {"xmlns": SITEMAP})
+    """Written out as text, exactly as ElementTree writes and indents the same elements
+    (plain tags under a declared default namespace, as in feeds.py): at 10,000
+    projects the tree of 50,000 pages took seconds to build and serialise."""
+    absolute = site.urls.absolute
+    lines = []
+    linked = False
     for page in sorted((p for p in pages if p.lang is not None), key=lambda p: p.path):
-        _url(site, urlset, page)
-    ET.indent(urlset)
-    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+        lines.append(f"  <url>\n    <loc>{_text(absolute(page.path))}</loc>\n")
+        lastmod = _lastmod(site, page)
+        if lastmod:
+            lines.append(f"    <lastmod>{_text(lastmod)}</lastmod>\n")
+        alternates = [(i18n.HTML_LANG[lang], path) for lang, path in page.translations.items()]
+        if "zh" in page.translations:
+            alternates.append(("x-default", page.translations["zh"]))
+        for hreflang, path in alternates:
+            linked = True
+            lines.append(f'    <xhtml:link rel="alternate" hreflang="{_attribute(hreflang)}" '
+                         f'href="{_attribute(absolute(path))}" />\n')
+        lines.append("  </url>\n")
+    declared = (f'xmlns:xhtml="{XHTML}" ' if linked else "") + f'xmlns="{SITEMAP}"'
+    head = "<?xml version='1.0' encoding='utf-8'?>\n"
+    if not lines:
+        return f"{head}<urlset {declared} />\n".encode("utf-8")
+    return f"{head}<urlset {declared}>\n{''.join(lines)}</urlset>\n".encode("utf-8")
+
+
+def _text(value: str) -> str:
+    """Text as ElementTree escapes it."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    """An attribute's value as ElementTree escapes it."""
+    return (_text(value).replace('"', "&quot;").replace("\r", "&#13;")
+            .replace("\n", "&#10;").replace("\t", "&#09;"))
 
 
 def robots_txt(site: Site) -> bytes:

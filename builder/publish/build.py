@@ -15,10 +15,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from builder.core import codes
-from builder.core.cache import Cache, digest
+from builder.core.cache import Cache, Kept, digest
 from builder.core.errors import BuildError, ConfigError, ContentError, Problem
 from builder.publish.lock import DEFAULT_WAIT, site_lock
 from builder.publish.shard import ShardSpec
@@ -153,6 +153,19 @@ class _Clock:
 
 
 def _build(config: BuildConfig, cache: Cache) -> BuildReport:
+    from builder.publish import swap as publish
+
+    lap = _Clock()
+    # The fresh staging folder, if one is needed, is linked while the sources are read.
+    linking = publish.link_in_background(config.out, cache)
+    try:
+        return _stages(config, cache, lap, linking)
+    finally:
+        if linking is not None:
+            linking.wait()  # (a build that failed before the output stage: no zombie)
+
+
+def _stages(config: BuildConfig, cache: Cache, lap: _Clock, linking) -> BuildReport:
     from builder.history import revisions as history_stage
     from builder.outputs import links
     from builder.publish import swap as publish
@@ -173,26 +186,29 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
     history = history_stage.read(config.root, [p.key for p in content.projects], content, cache)
     if chosen is None:
         site = site_stage.make_site(content, config.base_path, history)
+        _known_scores(site, cache)
         pages, part = site_stage.pages(site), None
     else:
         site = site_stage.make_site(content, config.base_path, history, chosen.elsewhere)
+        _known_scores(site, cache)
         pages = shard.candidate_pages(site)
         part = shard.Part.of(config.root, config.shard, site, pages,
                              {"base_path": site.urls.base_path, "search": config.search},
                              chosen)
+    cache.keep(SCORES, {d: score.results for d, score in site.scores.items()})
     dirs = tuple(sources.template_dirs(config.root))
     for folder in dirs:
         sources.regular_files(folder, config.root)  # before Jinja2 opens a template
     lap("site")
-    output = publish.Output(config.out, cache)
+    output = publish.Output(config.out, cache, linking)
     lap("staging")
     try:
         scans: dict = {}
         files = render.render_site(site, pages if part is None else part.pages, dirs, cache,
                                    output, links.scan, scans)
         lap("render")
-        made = site_files(site, pages, dirs, cache, config.root) if part is None else \
-            part.files(site, cache, config.root)
+        made = site_files(site, pages, dirs, cache, config.root, output.has) \
+            if part is None else part.files(site, cache, config.root)
         for more in made:
             _put(files, more, output)
         # A site with no project yet (just after `budgetsite init`) has nothing to index.
@@ -230,16 +246,34 @@ def _build(config: BuildConfig, cache: Cache) -> BuildReport:
                        timings=lap.timings)
 
 
-def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache,
-               root: Path) -> Iterator[dict[str, bytes]]:
+SCORES = "scores"  # the cache's table of each project's scorecard results, by its digest
+
+
+def _known_scores(site, cache: Cache) -> None:
+    """The scorecard results of projects an earlier build scored, by the digest of their
+    sources (a score is the project's own), for the site's scorecard to take as they
+    are (site.scores, as the live engine keeps them)."""
+    from builder.site.scorecard import ProjectScore
+    known = cache.table(SCORES)
+    for project in site.projects:
+        results = known.get(project.digest) if project.digest else None
+        if results is not None:
+            site.scores[project.digest] = ProjectScore(project, results)
+
+
+def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache, root: Path,
+               have: Callable[[str, str], bool] | None = None
+               ) -> Iterator[dict[str, bytes | Kept]]:
     """The files besides the pages, each stage's by name, one stage at a time (so that
     a stage's files can be written and let go before the next is made): open data,
     feeds, the site map, the static assets. The batch build and the live engine both
-    write these."""
+    write these. With `have` (whether the output folder holds a file with these bytes,
+    by name and digest), a file that an earlier build made from the same inputs may
+    stand in by its digest (Kept) instead of its bytes."""
     from builder.outputs import data, explorer_data, originals, sitemap
     from builder.site import feeds, recent
     yield data.files(site, cache)
-    yield explorer_data.files(site)
+    yield explorer_data.files(site, cache, have)
     yield feeds.files(site)
     yield sitemap.files(site, pages)
     yield recent.files(site)
@@ -247,13 +281,16 @@ def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache,
     yield _static(dirs, root)
 
 
-def _put(files: dict, more: dict[str, bytes], output) -> None:
+def _put(files: dict, more: dict[str, bytes | Kept], output) -> None:
     """Write a stage's files into the staging folder now and keep only their digests:
-    at 10,000 projects the open data alone is hundreds of megabytes."""
-    digests = {name: digest(data) for name, data in more.items()}
+    at 10,000 projects the open data alone is hundreds of megabytes. (A Kept file is
+    in the output folder already: the write step links it.)"""
+    digests = {name: data if isinstance(data, Kept) else digest(data)
+               for name, data in more.items()}
     _add(files, {name: (d, None) for name, d in digests.items()})
     for name, data in more.items():
-        output.put(name, digests[name], data)
+        if not isinstance(data, Kept):
+            output.put(name, digests[name], data)
 
 
 def _search_plan(files: dict, cache: Cache, output, site, shard=None) -> dict:

@@ -318,6 +318,8 @@ Rendered = dict[str, tuple[str, bytes | None]]  # output file → (digest, bytes
 # Below this many pages to render, starting worker processes costs more than it saves.
 PARALLEL_MIN_PAGES = 16
 CHUNK_PAGES = 50  # pages per task: small enough to keep few of them in memory at once
+# Page keys: below this many pages, one process; else tasks of this many pages.
+PARALLEL_MIN_KEYS, CHUNK_KEYS = 1000, 250
 
 
 class Inspect(Protocol):
@@ -329,11 +331,14 @@ class Inspect(Protocol):
 
 
 class Sink(Protocol):
-    """Where pages go: the output folder being prepared (publish.Output)."""
+    """Where pages go: the output folder being prepared (publish.Output). `place` may
+    run in a forked worker; `record` then notes in this process what it did."""
 
     def has(self, name: str, digest: str) -> bool: ...
 
-    def put(self, name: str, digest: str, data: bytes) -> None: ...
+    def place(self, name: str, digest: str, data: bytes) -> Any: ...
+
+    def record(self, name: str, placed: Any) -> None: ...
 
 
 def render_site(site: Site, pages: list[Page], dirs: tuple[Path, ...], cache: Cache,
@@ -361,13 +366,13 @@ def render_site(site: Site, pages: list[Page], dirs: tuple[Path, ...], cache: Ca
             out[name] = (known, None)
         else:
             todo.append(i)
-    for i, (data, found) in zip(todo, _render_many(renderer, [pages[i] for i in todo],
-                                                    inspect)):
+    for i, (made, placed, found) in zip(todo, _render_many(
+            renderer, [pages[i] for i in todo], sink, inspect)):
         name = output_file(pages[i].path)
-        out[name] = (cache_stage.digest(data), None)
-        sink.put(name, out[name][0], data)
+        out[name] = (made, None)
+        sink.record(name, placed)
         if inspect is not None and inspected is not None:
-            inspected[inspect.key(name, out[name][0])] = found
+            inspected[inspect.key(name, made)] = found
     cache.keep("pages", {key: out[output_file(page.path)][0]
                          for page, key in zip(pages, keys) if key})
     return out
@@ -392,18 +397,26 @@ def page_keys(site: Site, pages: list[Page], renderer: Renderer,
         stamp([(f.path, f.page, f.lang, f.title, f.label) for f in feeds.feeds(site)]))
     made_of = renderer.template_digests({page.template for page in pages},
                                         (cache or Cache.disabled()).table("templates", sharded=False))
-    keys: list[str | None] = []
-    for n, page in enumerate(pages):
-        if stop is not None and n % 256 == 255 and stop():
-            raise Interrupted
+
+    def key(page: Page) -> str | None:
         if page.derived:
             page = dataclasses.replace(page, context={
                 name: value for name, value in page.context.items() if name not in page.derived})
         try:
             by = stamp if renderer.reads_narrative[page.template] else summary
-            keys.append(cache_stage.digest(shared, made_of[page.template], by(page)))
+            return cache_stage.digest(shared, made_of[page.template], by(page))
         except Unstampable:
-            keys.append(None)
+            return None
+
+    if stop is None:
+        # Over forked workers, each with its own stampers (a stamp is the same whoever
+        # makes it: what a stamper remembers only saves it work).
+        return list(forked_map(key, pages, at_least=PARALLEL_MIN_KEYS, batch=CHUNK_KEYS))
+    keys: list[str | None] = []
+    for n, page in enumerate(pages):
+        if n % 256 == 255 and stop():
+            raise Interrupted
+        keys.append(key(page))
     return keys
 
 
@@ -421,17 +434,21 @@ def _locale_digest(dirs: tuple[Path, ...]) -> str:
     return cache_stage.digest(*(p.as_posix().encode() + b"\0" + p.read_bytes() for p in files))
 
 
-def _render_many(renderer: Renderer, pages: list[Page], inspect: Inspect | None = None
-                 ) -> Iterator[tuple[bytes, Any]]:
-    """Render `pages` in order, over forked workers when there are enough, and inspect
-    each while it is at hand. The output is the same as from one process: each page
-    is rendered alone from the same inputs."""
+def _render_many(renderer: Renderer, pages: list[Page], sink: Sink,
+                 inspect: Inspect | None = None) -> Iterator[tuple[str, Any, Any]]:
+    """Render `pages` in order, over forked workers when there are enough; each page is
+    digested, put into the sink and inspected where it is rendered, and only that
+    comes back (not the page's bytes): (digest, what the sink must record, what the
+    inspection found). The output is the same as from one process: each page is
+    rendered alone from the same inputs."""
     if len(pages) >= PARALLEL_MIN_PAGES:
         renderer.compile({page.template for page in pages})
 
-    def render(page: Page) -> tuple[bytes, Any]:
+    def render(page: Page) -> tuple[str, Any, Any]:
         data = renderer.render(page)
-        return data, inspect(output_file(page.path), data) if inspect else None
+        name = output_file(page.path)
+        made = cache_stage.digest(data)
+        return made, sink.place(name, made, data), inspect(name, data) if inspect else None
     return forked_map(render, pages, at_least=PARALLEL_MIN_PAGES, batch=CHUNK_PAGES)
 
 

@@ -14,12 +14,14 @@ whether the project is good.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from builder.core.cache import plain
 from builder.core.glossary import EXPECTED_WEIGHTS
 from builder.core.model import DocumentSource, Project, Section, Text
 from builder.sources import schema, translations
@@ -35,6 +37,7 @@ REQUIRED_LEVEL1: dict[str, Text] = {
 }
 
 
+@plain
 @dataclass(frozen=True)
 class Criterion:
     key: str
@@ -109,6 +112,7 @@ CRITERIA: tuple[Criterion, ...] = (
 SCORED: tuple[Criterion, ...] = tuple(c for c in CRITERIA if c.scored)
 
 
+@plain
 @dataclass(frozen=True)
 class Flag:
     """Something a criterion found missing: a label and where on the page it belongs."""
@@ -119,6 +123,7 @@ class Flag:
     detail: Text | None = None
 
 
+@plain
 @dataclass(frozen=True)
 class Result:
     criterion: Criterion
@@ -154,7 +159,7 @@ class ProjectScore:
     project: Project
     results: tuple[Result, ...]
 
-    @property
+    @functools.cached_property  # (asked for again and again by the groups' scores)
     def score(self) -> int:
         """Out of 100: the points earned on the scored criteria (English is not one)."""
         return rounded(sum((r.earned for r in self.scored), Fraction(0)))
@@ -176,6 +181,7 @@ class ProjectScore:
         return next(r for r in self.results if r.criterion.key == key)
 
 
+@plain
 @dataclass(frozen=True)
 class GroupScore:
     """A district's or a unit's projects taken together."""
@@ -359,8 +365,15 @@ def _groups(scores: tuple[ProjectScore, ...], key_of, name_of) -> tuple[GroupSco
 def _group(key: str, members: list[ProjectScore], name_of) -> GroupScore:
     # A unit may be renamed over the years: the latest name stands for it.
     latest = max(members, key=lambda s: (s.project.year, s.project.key)).project
-    met = {c.key: (sum(1 for s in members if s.result(c.key).status == "met"),
-                   sum(1 for s in members if s.result(c.key).applies)) for c in CRITERIA}
+    counts = {c.key: [0, 0] for c in CRITERIA}  # (meeting it, it applies to), once over
+    for s in members:
+        seen = set()
+        for r in s.results:
+            if r.criterion.key in counts and r.criterion.key not in seen:
+                seen.add(r.criterion.key)  # (the first result of a criterion counts)
+                counts[r.criterion.key][0] += r.status == "met"
+                counts[r.criterion.key][1] += r.applies
+    met = {key: (meeting, applies) for key, (meeting, applies) in counts.items()}
     return GroupScore(key, name_of(latest), len(members),
                       rounded(sum((Fraction(s.score) for s in members), Fraction(0))
                               / len(members)),
