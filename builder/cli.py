@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
               "budgetsite: a template is broken; nothing was written", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("budgetsite: interrupted; the output folder was left as it was", file=sys.stderr)
+        print("budgetsite：已中断；输出文件夹保持原样" if _lang(args) == "zh" else
+              "budgetsite: interrupted; the output folder was left as it was", file=sys.stderr)
         return 130
 
 
@@ -184,15 +185,13 @@ def _build(args) -> int:
     report = build(config)
     _print_problems(report.warnings, args)
     _print_timings(args, report.timings)
-    of = "" if args.shard is None else f" of shard {args.shard}"
+    shard = None if args.shard is None else str(args.shard)
     if report.unchanged:
-        print(f"budgetsite: nothing changed since the last build: {out} holds its "
-              f"{report.pages} pages{of} ({report.files} files); checked in "
-              f"{report.seconds:.2f} s; {len(report.warnings)} warning(s)")
+        print(messages.unchanged(report.pages, report.files, out, report.seconds,
+                                 len(report.warnings), _lang(args), shard))
     else:
-        print(f"budgetsite: wrote {report.pages} pages{of} ({report.files} files, "
-              f"{report.written} changed) to {out} in {report.seconds:.2f} s; "
-              f"{len(report.warnings)} warning(s)")
+        print(messages.built(report.pages, report.files, report.written, out, report.seconds,
+                             len(report.warnings), _lang(args), shard))
     return 0
 
 
@@ -214,8 +213,8 @@ def _build_shards(args, out: Path) -> int:
                                            args.wait))
     _print_problems(report.warnings, args)
     _print_timings(args, report.timings)
-    print(f"budgetsite: merged {args.shards} shards: {report.pages} pages ({report.files} "
-          f"files) to {out} in {report.seconds:.2f} s; {len(report.warnings)} warning(s)")
+    print(messages.merged(args.shards, report.pages, report.files, out, report.seconds,
+                          len(report.warnings), _lang(args)))
     return 0
 
 
@@ -236,9 +235,8 @@ def _merge(args) -> int:
                                            args.wait))
     _print_problems(report.warnings, args)
     _print_timings(args, report.timings)
-    print(f"budgetsite: merged {len(args.dirs)} shards: {report.pages} pages "
-          f"({report.files} files) to {out} in {report.seconds:.2f} s; "
-          f"{len(report.warnings)} warning(s)")
+    print(messages.merged(len(args.dirs), report.pages, report.files, out, report.seconds,
+                          len(report.warnings), _lang(args)))
     return 0
 
 

@@ -165,7 +165,7 @@ CATALOGUE = [
     ("translation.narrative", "no English narrative yet: the English page shows the Chinese"),
     ("translation.missing", "no English translation yet"),
     ("unit.code-check", "'12530102431280534!' contains characters a USCI cannot have"),
-    ("unit.code-check", "'4312805!4' contains characters a organization code cannot have"),
+    ("unit.code-check", "'4312805!4' contains characters an organization code cannot have"),
     ("unit.code-check", "the check character of USCI 12530102431280534J is wrong: it should "
                         "end in 'H'; look for a mistyped character"),
     ("unit.code-check", "the check character of organization code 431280534 is wrong: it "
@@ -509,3 +509,21 @@ def test_check_in_chinese_leaves_no_english_sentence(tmp_path):
     for found in map(problem.match, lines[:-1]):
         assert found and english_left(found["message"]) == [], found
     assert english_left(lines[-1]) == [], lines[-1]
+
+
+def test_a_build_and_its_second_run_report_in_chinese(tmp_path):
+    """The build's last line, like its problems, in the chosen language: pages, files,
+    what changed, where, how long; then the run that finds nothing changed."""
+    from conftest import copy_site, run_budgetsite
+
+    site = copy_site(tmp_path / "site")
+    first = run_budgetsite("build", "--root", site, "--lang", "zh", "--no-search")
+    assert first.returncode == 0, first.stderr
+    built = re.fullmatch(r"budgetsite：写出 (\d+) 个页面（(\d+) 个文件，(\d+) 个有改动）到 (.+)，"
+                         r"用时 [\d.]+ 秒；0 个警告", first.stdout.strip())
+    assert built and int(built[1]) > 10 and built[3] == built[2], first.stdout
+    assert Path(built[4]).resolve() == (site / "public").resolve()
+    again = run_budgetsite("build", "--root", site, "--lang", "zh", "--no-search")
+    assert again.stdout.strip().startswith("budgetsite：自上次构建以来没有改动："), again.stdout
+    assert f"保存着它的 {built[1]} 个页面（{built[2]} 个文件）" in again.stdout
+    assert english_left(again.stdout.split("：", 1)[1]) == [], again.stdout

@@ -412,7 +412,8 @@ def test_the_error_page_says_the_problems_in_the_preview_s_language(site, option
     assert len(expected) == 3  # the year, the amount, and a warning on the period
     server = Preview(site, *options, env=env)
     try:
-        server.wait_for("budgetsite: serving")
+        server.wait_for("budgetsite：预览地址 http://" if lang == "zh" else
+                        "budgetsite: serving http://")
         failed = server.wait_for("第 1 次构建失败" if lang == "zh" else "build 1 failed")
         assert server.lines[failed - 3:failed] == expected
         status, _, body = server.get("/")
@@ -427,6 +428,13 @@ def test_the_error_page_says_the_problems_in_the_preview_s_language(site, option
             assert b'<html lang="en">' in body and heading.startswith("The site could not")
             assert "write {value: 796.82, unit: 万元}" in shown
         assert "构建失败" in heading and "The site could not be built" in heading  # both
+        # Its status lines, too: the mended sources' build says so in that language.
+        edit(site / WUHUA / "project.yaml", "budget_year: 796.82万元", "budget_year: 7968243.98")
+        edit(site / WUHUA / "project.yaml", "year: 2024", "year: 2025")
+        done = server.wait_for("budgetsite：第 2 次构建：" if lang == "zh" else
+                               "budgetsite: build 2:", failed)
+        assert re.search(r"\d+ 个页面，用时 [\d.]+ 秒" if lang == "zh" else r"\d+ pages in [\d.]+ s",
+                         server.lines[done])
     finally:
         server.stop()
 

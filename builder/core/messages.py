@@ -640,3 +640,37 @@ def checked(projects: int, warnings: int, lang: str) -> str:
     if lang == "zh":
         return f"budgetsite：检查了 {projects} 个项目，没有错误，{warnings} 个警告"
     return f"budgetsite: {projects} project(s) checked, no errors, {warnings} warning(s)"
+
+
+def built(pages: int, files: int, written: int, out: object, seconds: float,
+          warnings: int, lang: str, shard: str | None = None) -> str:
+    """The last line of a build that wrote its output."""
+    if lang == "zh":
+        of = "" if shard is None else f"（分片 {shard}）"
+        return (f"budgetsite：写出 {pages} 个页面{of}（{files} 个文件，{written} 个有改动）"
+                f"到 {out}，用时 {seconds:.2f} 秒；{warnings} 个警告")
+    of = "" if shard is None else f" of shard {shard}"
+    return (f"budgetsite: wrote {pages} pages{of} ({files} files, {written} changed) to "
+            f"{out} in {seconds:.2f} s; {warnings} warning(s)")
+
+
+def unchanged(pages: int, files: int, out: object, seconds: float, warnings: int,
+              lang: str, shard: str | None = None) -> str:
+    """The last line of a build that found nothing changed."""
+    if lang == "zh":
+        of = "" if shard is None else f"（分片 {shard}）"
+        return (f"budgetsite：自上次构建以来没有改动：{out} 保存着它的 {pages} 个页面{of}"
+                f"（{files} 个文件）；检查用时 {seconds:.2f} 秒；{warnings} 个警告")
+    of = "" if shard is None else f" of shard {shard}"
+    return (f"budgetsite: nothing changed since the last build: {out} holds its {pages} "
+            f"pages{of} ({files} files); checked in {seconds:.2f} s; {warnings} warning(s)")
+
+
+def merged(shards: int, pages: int, files: int, out: object, seconds: float,
+           warnings: int, lang: str) -> str:
+    """The last line of a merge."""
+    if lang == "zh":
+        return (f"budgetsite：合并了 {shards} 个分片：{pages} 个页面（{files} 个文件）到 "
+                f"{out}，用时 {seconds:.2f} 秒；{warnings} 个警告")
+    return (f"budgetsite: merged {shards} shards: {pages} pages ({files} files) to {out} "
+            f"in {seconds:.2f} s; {warnings} warning(s)")

@@ -178,7 +178,8 @@ class Preview:
                 report = self.engine.update(paths)
                 if report.nothing:
                     return
-                say("budgetsite: sources changed; rebuilding")
+                say("budgetsite：源文件有改动，正在重新构建" if self.zh else
+                    "budgetsite: sources changed; rebuilding")
         except ContentError as err:
             self.number = number
             errors = sum(1 for p in err.problems if not p.warning)
@@ -209,11 +210,18 @@ class Preview:
             if warning not in self.warnings:  # only what is new since the last build
                 say(warning, error=True)
         self.warnings = warnings
-        first = (f" (the edited page after {report.first_seconds:.3f} s)"
-                 if report.first else "")
-        state = "; newer changes follow" if report.interrupted else ""
-        say(f"budgetsite: build {self.number}: {report.pages or len(self.files)} pages in "
-            f"{report.seconds:.2f} s{first}; {len(warnings)} warning(s){state}")
+        pages = report.pages or len(self.files)
+        if self.zh:
+            first = (f"（编辑的页面用时 {report.first_seconds:.3f} 秒）" if report.first else "")
+            state = "；还有更新的改动随后构建" if report.interrupted else ""
+            say(f"budgetsite：第 {self.number} 次构建：{pages} 个页面，用时 {report.seconds:.2f} "
+                f"秒{first}；{len(warnings)} 个警告{state}")
+        else:
+            first = (f" (the edited page after {report.first_seconds:.3f} s)"
+                     if report.first else "")
+            state = "; newer changes follow" if report.interrupted else ""
+            say(f"budgetsite: build {self.number}: {pages} pages in {report.seconds:.2f} s"
+                f"{first}; {len(warnings)} warning(s){state}")
         self.reload(None if recovered else tuple(report.changed))
 
     def fail(self, lines, summary: str) -> None:
@@ -563,7 +571,9 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", lang: str = "en
                 preview.changes.put(path)
         worker.start()
         preview.loop = ioloop.IOLoop.current()
-        say(f"budgetsite: serving http://{host}:{port}/ (watching content/ and "
+        say(f"budgetsite：预览地址 http://{host}:{port}/（监视 content/ 和 site_templates/；"
+            f"按 Ctrl+C 停止）" if preview.zh else
+            f"budgetsite: serving http://{host}:{port}/ (watching content/ and "
             f"site_templates/; press Ctrl+C to stop)")
         preview.loop.start()
     except KeyboardInterrupt:
@@ -575,5 +585,5 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", lang: str = "en
         server.stop()
         if worker.is_alive():
             worker.join(timeout=5)
-    say("budgetsite: stopped")
+    say("budgetsite：已停止" if preview.zh else "budgetsite: stopped")
     return 0

@@ -31,7 +31,8 @@ def check_code(code: str, district: District, checker: Checker) -> None:
     kind = "USCI" if len(code) == 18 else "organization code"
     if expected is None:
         checker.error(("unit", "code"),
-                      f"{code!r} contains characters a {kind} cannot have",
+                      f"{code!r} contains characters {'an' if kind[0] == 'o' else 'a'} {kind} "
+                      f"cannot have",
                       "unit.code-check")
     elif expected != code[-1]:
         checker.error(("unit", "code"), f"the check character of {kind} {code} is wrong: it "
