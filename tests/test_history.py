@@ -207,3 +207,38 @@ def test_history_reads_git_a_fixed_number_of_times_however_many_projects(tmp_pat
 def test_outside_a_repository_there_is_no_history(tmp_path):
     assert revisions.read(tmp_path, ["wuhua/2025/x"]) is None
     assert git(tmp_path, "--version").startswith("git version")
+
+
+def test_a_version_whose_files_are_the_working_tree_s_is_not_typed_again(repo, tmp_path,
+                                                                           monkeypatch):
+    """A first build of a committed site would otherwise read and check every project
+    twice: once from its folder, once from git. The version a folder holds now is the
+    project just read (its files blob for blob); older versions and a committed version
+    the folder has since left are typed from git, and the history is the same."""
+    from builder.core.cache import Cache
+    from builder.sources import discover
+
+    root = tmp_path / "site"
+    shutil.copytree(repo[0], root, ignore=shutil.ignore_patterns("public", ".cache"))
+    amount = root / CHENGGONG / "project.yaml"  # an edit not committed: git's version differs
+    amount.write_text(amount.read_text(encoding="utf-8").replace("budget_year: 5500000.00", "budget_year: 5600000.00", 1),
+                      encoding="utf-8")
+    content = discover.load_content(root, Cache.disabled())
+    keys = [p.key for p in content.projects]
+
+    typed = []
+    real_type = revisions.TypedVersions._type
+    monkeypatch.setattr(revisions.TypedVersions, "_type",
+                        lambda self, *args: typed.append(args[2]) or real_type(self, *args))
+    adopted = revisions.read(root, keys, content, Cache.disabled())
+    typed_with_adoption = list(typed)
+    typed.clear()
+    monkeypatch.setattr(revisions.TypedVersions, "adopt_current", lambda self, states: None)
+    every = revisions.read(root, keys, content, Cache.disabled())
+
+    wuhua, chenggong = WUHUA.split("projects/")[1], CHENGGONG.split("projects/")[1]
+    assert adopted == every and len(adopted[wuhua].changes) == 2
+    assert adopted[chenggong].modified  # the edit is seen either way
+    # Wuhua's first version and Chenggong's committed one, not Wuhua's last (the folder's).
+    assert sorted(typed_with_adoption) == [chenggong, wuhua]
+    assert sorted(typed) == [chenggong, wuhua, wuhua]

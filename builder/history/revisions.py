@@ -11,6 +11,8 @@ under their blob ids, so commits compared once are never compared again.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -42,10 +44,26 @@ class TypedVersions:
         self.root, self.blobs = root, blobs
         self.districts = {d.slug: d for d in content.districts}
         self.typed: dict[str, Project | None] = {}
+        self.current = {p.key: p for p in content.projects}
+
+    def adopt_current(self, states: dict[str, tuple[str, State]]) -> None:
+        """A version whose files are, blob for blob, those of the project's folder now is
+        the project the build has just typed from them (the same reading, the same
+        districts): it is taken as it is, not typed again. On a first build of a
+        committed site that is every project's last version."""
+        last = {}
+        for name, (key, state) in states.items():
+            if key in self.current:
+                last.setdefault(key, {})[state] = name
+        for key, by_state in last.items():
+            now = working_state(self.root / log.PROJECTS / key)
+            if now in by_state:
+                self.typed.setdefault(by_state[now], self.current[key])
 
     def type_all(self, wanted: dict[str, tuple[str, State]]) -> bool:
         """Type the versions `wanted` (version key → (project key, state)) not typed yet;
         False when git could not give their files."""
+        self.adopt_current({k: v for k, v in wanted.items() if k not in self.typed})
         todo = {k: v for k, v in wanted.items() if k not in self.typed}
         ids = sorted({blob for _, state in todo.values() for _, blob in state})
         contents = self.blobs(self.root, ids)
@@ -73,6 +91,27 @@ class TypedVersions:
             return check.read_project(root, folder, self.districts, problems)
         finally:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def working_state(folder: Path) -> State | None:
+    """The folder's files as a version names them: (name, git blob id) of each file at
+    its top, sorted; None when it holds anything a blob id cannot stand for (a link,
+    an unreadable file)."""
+    files = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    continue  # deeper files belong to no version (log._file_of)
+                if not entry.is_file(follow_symlinks=False):
+                    return None
+                with open(entry.path, "rb") as f:
+                    data = f.read()
+                files.append((entry.name, hashlib.sha1(b"blob %d\0" % len(data) + data)
+                              .hexdigest()))
+    except OSError:
+        return None
+    return tuple(sorted(files))
 
 
 Step = tuple[Commit, "str | None", str]  # a commit, the valid version before, the one after
