@@ -30,10 +30,11 @@ def new(site: Path, *args: str):
 
 
 def required_leaves(spec: schema.Record, prefix: str = "") -> list[str]:
-    """The required fields that hold a value (not a group), as check names them."""
+    """The required fields that hold a value (not a group), as check names them, and
+    those a new project writes out to be filled (schema.Field.shown)."""
     names = []
     for name, field in spec.fields.items():
-        if not field.required:
+        if not (field.required or field.shown):
             continue
         path = f"{prefix}.{name}" if prefix else name
         kind = field.kind

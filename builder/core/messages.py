@@ -13,7 +13,6 @@ has none is shown in English rather than not at all.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from typing import Callable, Mapping
@@ -540,29 +539,15 @@ def _hint(text: str) -> str:
     return f"（{HINTS.get(text, text)}）"
 
 
+# Each field's description (schema.Field.doc) → its Chinese (Field.zh), filled by the
+# content model's one declaration (builder.sources.schema) when it is loaded: the
+# sources import this package, not the other way round. A message that quotes a
+# description comes from a check, which has loaded the model.
+FIELD_DOCS: dict[str, str] = {}
+
+
 def _doc(text: str) -> str:
-    return _DOCS.get(text) or field_docs().get(text) or text
-
-
-@functools.cache
-def field_docs() -> dict[str, str]:
-    """Each field's description (schema.Field.doc) in Chinese (its zh), from the one
-    declaration of the content model."""
-    from builder.sources import schema  # the sources import this module's package
-
-    found: dict[str, str] = {}
-
-    def walk(kind) -> None:
-        if isinstance(kind, schema.ListOf):
-            walk(kind.item)
-        elif isinstance(kind, schema.Record):
-            for declared in kind.fields.values():
-                if declared.zh:
-                    found.setdefault(declared.doc, declared.zh)
-                walk(declared.kind)
-    for record in (schema.PROJECT, schema.DISTRICTS, schema.SITE):
-        walk(record)
-    return found
+    return _DOCS.get(text) or FIELD_DOCS.get(text) or text
 
 
 def _char(text: str) -> str:

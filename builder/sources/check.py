@@ -114,10 +114,15 @@ def _check_rules(data: Any, district: District | None, malformed: Malformed,
     funding = data.get("funding") if isinstance(data, dict) else None
     if ok(("funding",)) and isinstance(funding, dict) \
             and schema.left_out(funding.get("budget_year")) and not funding.get("components"):
-        checker.error(("funding", "budget_year"),
-                      "missing: write the budget-year amount the document states or, where "
-                      "it states only its parts, list them under funding.components (the "
-                      "site shows their sum, marked as worked out by it)", "schema.required")
+        if "budget_year" in funding:  # written out, as a new project has it, and left empty
+            checker.error(("funding", "budget_year"),
+                          f"is still empty: fill in {schema.field_at('funding.budget_year').doc}",
+                          "schema.empty")
+        else:
+            checker.error(("funding", "budget_year"),
+                          "missing: write the budget-year amount the document states or, where "
+                          "it states only its parts, list them under funding.components (the "
+                          "site shows their sum, marked as worked out by it)", "schema.required")
     elif year is not None and ok(("funding",)):
         rules.check_funding(mapping.funding(funding), year, checker)
     if year is not None and ok(("targets", "overall")) and data["targets"].get("overall"):

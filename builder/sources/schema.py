@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
+from builder.core import messages
 from builder.core.glossary import CODE_LABELS, INDICATOR_TYPES, LEVEL1, LEVEL2, OPERATORS
 from builder.core.model import MONEY_UNITS, Text
 from builder.sources.load import PLAIN_NUMBER
@@ -269,6 +270,9 @@ class Field:
     anchor: str | None = None  # the id on the project page that shows it; None: its group's
     column: str | None = None  # its own open-data column (free text: column_zh, column_en)
     item: Text | None = None   # a list: what one entry is called, {0} its number from 1
+    # Optional, but a new project's scaffold writes it out to be filled, since most
+    # documents state it (the budget-year amount: left out only where its parts are listed).
+    shown: bool = False
 
     @property
     def description(self) -> str:
@@ -475,7 +479,7 @@ PROJECT = Record({
     }), doc="项目实施单位, the implementing unit", zh="项目实施单位",
         label=Text("项目实施单位", "implementing unit"), anchor="unit"),
     "funding": Field(Record({
-        "budget_year": Field(Amount(), required=False,
+        "budget_year": Field(Amount(), required=False, shown=True,
                              doc="the budget-year amount in 元 (where the document states "
                                  "only its parts, leave it out and list them as components: "
                                  "the site shows their sum, marked as worked out by it)",
@@ -759,3 +763,18 @@ def field_heading(path: str) -> Text:
     """A field's name where it stands alone, as a row's or a list's label: capitalised."""
     label = field_at(path).label
     return Text(label.zh, label.en[:1].upper() + label.en[1:])
+
+
+def _field_docs(kind, found: dict[str, str]) -> None:
+    """Each field's description → its Chinese, for the problem messages that quote it."""
+    if isinstance(kind, ListOf):
+        _field_docs(kind.item, found)
+    elif isinstance(kind, Record):
+        for declared in kind.fields.values():
+            if declared.zh:
+                found.setdefault(declared.doc, declared.zh)
+            _field_docs(declared.kind, found)
+
+
+for _record in (PROJECT, DISTRICTS, SITE):
+    _field_docs(_record, messages.FIELD_DOCS)

@@ -42,12 +42,18 @@ def project_yaml(data: Mapping[str, Any], header: Sequence[str] = GUIDE) -> str:
 
 def _record(lines: list[str], spec: schema.Record, data: Mapping[str, Any], indent: int,
             comments: bool) -> None:
+    # A field to be filled though optional (schema.Field.shown) is written out in a group
+    # still empty, as a new project's is; where the group holds something (an import
+    # that found the amount's parts), it is left out as other optional fields are.
+    empty = not isinstance(data, Mapping) or all(_absent(v) for v in data.values())
     for name, field in spec.fields.items():
         value = data.get(name) if isinstance(data, Mapping) else None
         block: list[str] = []
-        optional = not field.required and _absent(value)
+        shown = field.shown and empty
+        optional = not field.required and not shown and _absent(value)
         if comments:
-            block.append(" " * indent + "# " + ("可选 · optional: " if not field.required else "")
+            block.append(" " * indent + "# "
+                         + ("可选 · optional: " if not (field.required or shown) else "")
                          + field.description)
         _field(block, name, field.kind, value, indent, comments)
         if optional:
