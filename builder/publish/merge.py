@@ -175,14 +175,18 @@ def _check_files(one: Shard) -> None:
             raise BuildError(f"{one.folder / name} is missing from {one.name}, or not a "
                              f"plain file; build the shard again")
     names = sorted(listed)
+    # A batch of files a task: most are small pages, and a task per file cost more in
+    # the pool's hand-over than in the hashing.
+    batches = [names[i:i + 256] for i in range(0, len(names), 256)]
     with ThreadPoolExecutor(worker_count()) as pool:
-        found = pool.map(lambda name: shards.file_entry(one.folder / name), names,
-                         chunksize=64)
-        for name, entry in zip(names, found):
-            if entry != listed[name]:
-                raise BuildError(f"{one.folder / name} is damaged: its size or SHA-256 is "
-                                 f"not the one {one.name}'s manifest lists; build the shard "
-                                 f"again")
+        found = pool.map(lambda batch: [shards.file_entry(one.folder / n) for n in batch],
+                         batches)
+        for batch, entries in zip(batches, found):
+            for name, entry in zip(batch, entries):
+                if entry != listed[name]:
+                    raise BuildError(f"{one.folder / name} is damaged: its size or SHA-256 "
+                                     f"is not the one {one.name}'s manifest lists; build the "
+                                     f"shard again")
     extra = sorted(name for name in plain | other
                    if name not in listed and name not in (MARKER, shards.MANIFEST))
     if extra:
