@@ -5,6 +5,7 @@ ignored by git, here and in a site `init` writes."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -58,4 +59,6 @@ def test_the_virtual_environment_is_ignored_here_and_in_a_new_site(tmp_path):
     ignored = (tmp_path / "site" / ".gitignore").read_text(encoding="utf-8").split()
     assert {"public/", ".cache/", ".venv/"} <= set(ignored)
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "pip install -e '.[test]'" in readme and "about ten minutes" in readme
+    assert "pip install -e '.[test]'" in readme
+    # and how long the whole suite takes, so that nobody stops it thinking it hung
+    assert re.search(r"takes about \d+(–\d+)? minutes on a two-core machine", readme)
