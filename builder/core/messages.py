@@ -627,14 +627,19 @@ def checked(projects: int, warnings: int, lang: str) -> str:
     return f"budgetsite: {projects} project(s) checked, no errors, {warnings} warning(s)"
 
 
+def _of_shard(shard: str | None, lang: str) -> str:
+    if shard is None:
+        return ""
+    return f"（分片 {shard}）" if lang == "zh" else f" of shard {shard}"
+
+
 def built(pages: int, files: int, written: int, out: object, seconds: float,
           warnings: int, lang: str, shard: str | None = None) -> str:
     """The last line of a build that wrote its output."""
+    of = _of_shard(shard, lang)
     if lang == "zh":
-        of = "" if shard is None else f"（分片 {shard}）"
         return (f"budgetsite：写出 {pages} 个页面{of}（{files} 个文件，{written} 个有改动）"
                 f"到 {out}，用时 {seconds:.2f} 秒；{warnings} 个警告")
-    of = "" if shard is None else f" of shard {shard}"
     return (f"budgetsite: wrote {pages} pages{of} ({files} files, {written} changed) to "
             f"{out} in {seconds:.2f} s; {warnings} warning(s)")
 
@@ -642,11 +647,10 @@ def built(pages: int, files: int, written: int, out: object, seconds: float,
 def unchanged(pages: int, files: int, out: object, seconds: float, warnings: int,
               lang: str, shard: str | None = None) -> str:
     """The last line of a build that found nothing changed."""
+    of = _of_shard(shard, lang)
     if lang == "zh":
-        of = "" if shard is None else f"（分片 {shard}）"
         return (f"budgetsite：自上次构建以来没有改动：{out} 保存着它的 {pages} 个页面{of}"
                 f"（{files} 个文件）；检查用时 {seconds:.2f} 秒；{warnings} 个警告")
-    of = "" if shard is None else f" of shard {shard}"
     return (f"budgetsite: nothing changed since the last build: {out} holds its {pages} "
             f"pages{of} ({files} files); checked in {seconds:.2f} s; {warnings} warning(s)")
 

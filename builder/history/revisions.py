@@ -45,20 +45,22 @@ class TypedVersions:
         self.districts = {d.slug: d for d in content.districts}
         self.typed: dict[str, Project | None] = {}
         self.current = {p.key: p for p in content.projects}
+        self.now: dict[str, State | None] = {}  # each project folder's files, read once
 
     def adopt_current(self, states: dict[str, tuple[str, State]]) -> None:
         """A version whose files are, blob for blob, those of the project's folder now is
         the project the build has just typed from them (the same reading, the same
         districts): it is taken as it is, not typed again. On a first build of a
         committed site that is every project's last version."""
-        last = {}
+        names: dict[str, dict[State, str]] = {}  # project key → its versions' names by state
         for name, (key, state) in states.items():
             if key in self.current:
-                last.setdefault(key, {})[state] = name
-        for key, by_state in last.items():
-            now = working_state(self.root / log.PROJECTS / key)
-            if now in by_state:
-                self.typed.setdefault(by_state[now], self.current[key])
+                names.setdefault(key, {})[state] = name
+        for key, by_state in names.items():
+            if key not in self.now:
+                self.now[key] = working_state(self.root / log.PROJECTS / key)
+            if self.now[key] in by_state:
+                self.typed.setdefault(by_state[self.now[key]], self.current[key])
 
     def type_all(self, wanted: dict[str, tuple[str, State]]) -> bool:
         """Type the versions `wanted` (version key → (project key, state)) not typed yet;
