@@ -456,9 +456,10 @@ def project_data(site: Site, project: Project) -> ProjectData:
     csvs = {PROJECTS.name: csv_body(PROJECTS, [row]),
             INDICATORS.name: csv_body(INDICATORS, indicators),
             FUNDING.name: csv_body(FUNDING, funding),
-            # (A project's score is its own: the site's scorecard scores each alone.)
-            SCORECARD.name: csv_body(SCORECARD,
-                                     [scorecard_row(scorecard.score_project(project))])}
+            # (A project's score is its own: the site's scorecard scores each alone,
+            # and keeps the scores it made in site.scores.)
+            SCORECARD.name: csv_body(SCORECARD, [scorecard_row(
+                scorecard.known_score(project, site.scores))])}
     return ProjectData(csvs, json_text(_typed([row])[0], 1),
                        json_bytes(project_json(site, project)))
 

@@ -220,13 +220,15 @@ def score_site(projects: tuple[Project, ...], known: dict[str, ProjectScore] | N
     """The site's scorecard; `known` holds the scores of projects met before, by the
     digest of their sources (the live engine keeps it between updates)."""
     known = {} if known is None else known
-    scores = tuple(_known_score(p, known) for p in projects)
+    scores = tuple(known_score(p, known) for p in projects)
     return Scorecard(CRITERIA, scores,
                      _groups(scores, lambda p: p.district.slug, lambda p: p.district.name),
                      _groups(scores, lambda p: p.unit.key, lambda p: p.unit.name))
 
 
-def _known_score(project: Project, known: dict[str, ProjectScore]) -> ProjectScore:
+def known_score(project: Project, known: dict[str, ProjectScore]) -> ProjectScore:
+    """The project's score from `known` (by the digest of its sources), else scored now
+    and kept there."""
     if not project.digest:
         return score_project(project)
     score = known.get(project.digest)
