@@ -245,3 +245,26 @@ def test_pagefind_dies_with_a_build_killed_alone(tmp_path):
     assert differences(tree(root / "public"), tree(build(cold))) == []
     leftovers = [p.name for p in root.iterdir() if ".search-" in p.name]
     assert leftovers == []
+
+
+def test_the_staging_folder_is_never_left_through_a_name_or_a_link(tmp_path):
+    """A file's folders are made a level at a time inside the staging folder: a name
+    that climbs out, or a folder in it that is a link to elsewhere, is refused and
+    nothing is written outside; a plain name lands where it says."""
+    from builder.core.cache import Cache
+    from builder.core.errors import BuildError
+    from builder.publish import swap as publish
+    output = publish.Output(tmp_path / "public", Cache.disabled())
+    output.put("zh/a/b/index.html", "d1", b"<p>a</p>")
+    assert (output.staging / "zh/a/b/index.html").read_bytes() == b"<p>a</p>"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for name in ("../outside/x.html", "zh/../../outside/x.html", "zh//x.html"):
+        with pytest.raises(BuildError, match="outside the output folder"):
+            output.put(name, "d2", b"x")
+    (output.staging / "en").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(BuildError, match="outside the output folder"):
+        output.put("en/deep/index.html", "d3", b"x")
+    with pytest.raises(BuildError, match="outside the output folder"):
+        output.adopt("en/index.html", "d4", output.staging / "zh/a/b/index.html")
+    assert list(outside.iterdir()) == []

@@ -383,3 +383,26 @@ def test_the_merge_checks_the_links_of_the_whole_site(sources, tmp_path):
                             "--out", tmp_path / "strict")
     assert strict.returncode == 1 and not (tmp_path / "strict").exists()
     assert "nothing was written" in strict.stderr
+
+
+def test_every_page_is_the_merges_or_a_shards_and_the_merge_outlines_only_the_shards(
+        sources):
+    """The merge renders the kinds that span districts and lists the shards' pages only
+    in outline (for the site map): together they are the whole build's pages, each
+    path once, the merge's owned by no district and the outlined all by one, each with
+    the translations and project the site map reads."""
+    from builder.publish import merge, shard
+    from builder.site import structure
+    from builder.site.urls import output_file
+    from builder.sources import discover
+    site = structure.make_site(discover.load_content(sources))
+    whole = {p.path: p for p in structure.pages(site)}
+    merged, outlined = shard.merged_pages(site), shard.candidate_pages(site, outline=True)
+    assert sorted(p.path for p in merged + outlined) == sorted(whole)
+    owner = merge._ownership(site, list(whole.values()))
+    assert [p.path for p in merged if owner.district(output_file(p.path))] == []
+    assert [p.path for p in outlined if not owner.district(output_file(p.path))] == []
+    for page in outlined:
+        assert page.translations == whole[page.path].translations
+        assert page.lang == whole[page.path].lang
+        assert page.context.get("project") is whole[page.path].context.get("project")

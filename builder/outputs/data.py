@@ -446,6 +446,9 @@ class ProjectData:
     csv: dict[str, str]
     listed: str
     json: bytes
+    # Each indicator's line of indicators.csv, in the table's order: the explorer's
+    # CSV parts are these lines, by category and year.
+    indicator_lines: tuple[str, ...] = ()
 
 
 def project_data(site: Site, project: Project) -> ProjectData:
@@ -453,15 +456,16 @@ def project_data(site: Site, project: Project) -> ProjectData:
     indicators = tuple(indicator_row(site, project, n, i)
                        for n, i in enumerate(project.indicators, 1))
     funding = tuple(funding_rows(project))
+    lines = tuple(csv_body(INDICATORS, [indicator]) for indicator in indicators)
     csvs = {PROJECTS.name: csv_body(PROJECTS, [row]),
-            INDICATORS.name: csv_body(INDICATORS, indicators),
+            INDICATORS.name: "".join(lines),
             FUNDING.name: csv_body(FUNDING, funding),
             # (A project's score is its own: the site's scorecard scores each alone,
             # and keeps the scores it made in site.scores.)
             SCORECARD.name: csv_body(SCORECARD, [scorecard_row(
                 scorecard.known_score(project, site.scores))])}
     return ProjectData(csvs, json_text(_typed([row])[0], 1),
-                       json_bytes(project_json(site, project)))
+                       json_bytes(project_json(site, project)), lines)
 
 
 # Below this many projects to make data for, worker processes cost more than they save.
@@ -664,14 +668,11 @@ def release(site: Site) -> dict:
             "created": newest.timestamp}
 
 
-def files(site: Site, cache: Cache | None = None,
-          made: dict[str, ProjectData] | None = None) -> dict[str, bytes]:
-    """Every file under /data/, by its path in the output folder. A merge gives each
-    project's data as its shard made it (`made`) and writes no project's own file,
-    which its shard wrote."""
-    merged = made is not None
-    if made is None:
-        made = project_data_cached(site, cache or Cache.disabled())
+def files(site: Site, made: dict[str, ProjectData], project_files: bool = True
+          ) -> dict[str, bytes]:
+    """Every file under /data/, by its path in the output folder, from each project's
+    data (`made`: project_data_cached, or in a merge as the shards made it). A merge
+    writes no project's own file (`project_files`): its shard wrote it."""
     parts = [made[p.key] for p in site.projects]
     csvs = {t.path: csv_bytes(t, [], "".join(part.csv[t.name] for part in parts))
             for t in TABLES}
@@ -680,7 +681,7 @@ def files(site: Site, cache: Cache | None = None,
     listed = "[" + ",".join("\n  " + part.listed for part in parts) + "\n]" if parts else "[]"
     out[Urls.data("projects.json")] = (listed + "\n").encode("utf-8")
     out[Urls.data("datapackage.json")] = json_bytes(datapackage(site, csvs))
-    if not merged:
+    if project_files:
         out.update({Urls.project_data(p): made[p.key].json for p in site.projects})
     return out
 

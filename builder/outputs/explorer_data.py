@@ -19,7 +19,8 @@ TABLE = "explorer-data"  # this stage's table in the cache
 
 
 def files(site: Site, cache: Cache | None = None,
-          have: Callable[[str, str], bool] | None = None) -> dict[str, bytes | Kept]:
+          have: Callable[[str, str], bool] | None = None,
+          made: dict[str, data.ProjectData] | None = None) -> dict[str, bytes | Kept]:
     """Per category and budget year: the rows the explorer shows (JSON) and the same
     indicators as lines of data/indicators.csv (CSV), for exports.
 
@@ -27,7 +28,9 @@ def files(site: Site, cache: Cache | None = None,
     by name and digest), a part whose rows are those of an earlier build is not made
     again: its two files stand in by their digests (Kept). A part's key is its rows in
     order, each project by the digest of every field but its narrative (a row shows
-    no narrative), and the site's address (the CSV's links)."""
+    no narrative), and the site's address (the CSV's links). With each project's open
+    data (`made`), the CSV's lines are those of its indicators.csv lines, not written
+    a second time."""
     known = cache.table(TABLE) if cache is not None else {}
     shared = digest(site.urls.base_url, site.urls.base_path)
     kept: dict[str, tuple[str, str]] = {}
@@ -46,11 +49,16 @@ def files(site: Site, cache: Cache | None = None,
                 out[names[0]], out[names[1]] = Kept(found[0]), Kept(found[1])
                 kept[key] = found
                 continue
-            made = shard_json(part), data.csv_bytes(
-                data.INDICATORS, [data.indicator_row(site, r.project, r.position, r.indicator)
-                                  for r in part])
-            out[names[0]], out[names[1]] = made
-            kept[key] = digest(made[0]), digest(made[1])
+            if made is not None:
+                lines = "".join(made[r.project.key].indicator_lines[r.position - 1]
+                                for r in part)
+            else:
+                lines = data.csv_body(data.INDICATORS, [
+                    data.indicator_row(site, r.project, r.position, r.indicator)
+                    for r in part])
+            both = shard_json(part), data.csv_bytes(data.INDICATORS, [], lines)
+            out[names[0]], out[names[1]] = both
+            kept[key] = digest(both[0]), digest(both[1])
     if cache is not None:
         cache.keep(TABLE, kept)
     return out

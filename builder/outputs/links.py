@@ -219,6 +219,10 @@ def check_output(folder: Path, names: dict[str, str], urls: Urls, shown: str,
                        urls.absolute("") + "\0" + urls.base_path)
     problems = []
     shown = shown.rstrip("/")
+    # A URL from the site's root (or its address) leads to the same place from any page:
+    # its answer, and the files it depends on, are worked out once.
+    anywhere: dict[str, tuple[str | None, frozenset[str]]] = {}
+    site_address = urls.base_url + "/"
     for name in sorted(scanned):
         page = scanned[name]
         if not page.urls_text:
@@ -227,8 +231,18 @@ def check_output(folder: Path, names: dict[str, str], urls: Urls, shown: str,
         if found is None:
             reasons: dict[str, str] = {}
             leads_to: set[str] = set()
+            here = page_url(name)
             for url in page.urls:
-                reason = _broken(url, name, scanned, urls, leads_to)
+                if url[:1] == "/" or url.startswith(site_address):
+                    known = anywhere.get(url)
+                    if known is None:
+                        files: set[str] = set()
+                        known = anywhere[url] = (_broken(url, name, scanned, urls, files),
+                                                 frozenset(files))
+                    reason = known[0]
+                    leads_to |= known[1]
+                else:
+                    reason = _broken(url, name, scanned, urls, leads_to, here)
                 if reason:
                     reasons[url] = reason
             found = _located(folder, name, reasons) if reasons else []
@@ -295,14 +309,17 @@ class _Targets:
 
 
 def _broken(url: str, name: str, scanned: dict[str, Scanned], urls: Urls,
-            leads_to: set[str] | None = None) -> str | None:
-    """Why `url`, found in file `name`, leads nowhere; None when it works or is external.
-    The files of the site whose presence or ids the answer depends on go into
-    `leads_to`."""
+            leads_to: set[str] | None = None, here: str | None = None) -> str | None:
+    """Why `url`, found in file `name` (served at `here`, page_url), leads nowhere; None
+    when it works or is external. The files of the site whose presence or ids the answer
+    depends on go into `leads_to`."""
     if not url or url.lower().startswith(SKIPPED_SCHEMES):
         return None
-    here = page_url(name)
+    here = page_url(name) if here is None else here
     target = _plain_target(url, here, urls.base_path)
+    if target is None and url.startswith(urls.base_url + "/"):
+        # The site's own absolute URLs (canonical, alternates): a path from its root.
+        target = _plain_target(url[len(urls.base_url):], here, urls.base_path)
     if target is None:
         # Most links are the same few site paths on every page: resolve each once.
         if url.startswith("/") and not url.startswith("//"):

@@ -272,8 +272,9 @@ def site_files(site, pages: list, dirs: tuple[Path, ...], cache: Cache, root: Pa
     stand in by its digest (Kept) instead of its bytes."""
     from builder.outputs import data, explorer_data, originals, sitemap
     from builder.site import feeds, recent
-    yield data.files(site, cache)
-    yield explorer_data.files(site, cache, have)
+    made = data.project_data_cached(site, cache)
+    yield data.files(site, made)
+    yield explorer_data.files(site, cache, have, made)
     yield feeds.files(site)
     yield sitemap.files(site, pages)
     yield recent.files(site)

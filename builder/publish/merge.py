@@ -220,31 +220,39 @@ def site_of(found: list[Shard]):
     the model is kept), the search index's record of every part, the link scans of
     every shard's files and each project's rows of the open data tables."""
     from builder.core.model import Content
-    from builder.outputs.data import ProjectData
     from builder.site import scorecard, structure
-    decode = shards.Decoder()
+    decoder, tupled = shards.Decoder(), shards.tupled
     projects, history, scores, search, scans, rows = [], {}, {}, {}, {}, {}
+    card_rows: dict[str, dict] = {}
     dated, first = False, None
     for one in found:
-        record = shards.read_json(one.folder / shards.SUMMARY)
-        first = first or {key: decode(record[key]) for key in ("config", "districts", "city")}
-        mine = [decode(p) for p in record["projects"]]
+        record = decoder.load(one.folder / shards.SUMMARY)
+        first = first or {key: tupled(record[key]) for key in ("config", "districts", "city")}
+        mine = record["projects"]
         projects += mine
         dated = dated or record["history"] is not None
-        history.update({k: decode(v) for k, v in (record["history"] or {}).items()})
-        results = {k: decode(v) for k, v in record["scores"].items()}
+        history.update(record["history"] or {})
+        results = {k: tupled(v) for k, v in record["scores"].items()}
         scores.update({p.digest: scorecard.ProjectScore(p, results[p.key]) for p in mine})
         search.update(record["search"] or {})
         scans.update(_scans(record["links"], one))
-        rows.update({key: ProjectData(part["csv"], part["listed"], b"")
-                     for key, part in record["data"].items()})
+        rows.update({key: _project_data(part) for key, part in record["data"].items()})
+        card_rows.update(record["scorecard"])
         del record
     projects.sort(key=lambda p: (p.district.slug, p.year, p.slug))
     content = Content(first["config"], first["districts"], first["city"], tuple(projects))
     options = found[0].manifest["options"]
     site = structure.make_site(content, options["base_path"], history if dated else None)
     site.scores.update(scores)
-    return site, search, scans, rows
+    return site, search, scans, rows, card_rows
+
+
+def _project_data(part: dict):
+    """A project's open-data rows as its shard shipped them (indicators.csv as lines)."""
+    from builder.outputs.data import INDICATORS, ProjectData
+    lines = tuple(part["indicators"])
+    return ProjectData({**part["csv"], INDICATORS.name: "".join(lines)}, part["listed"], b"",
+                       lines)
 
 
 def _scans(shipped: dict, one: Shard) -> dict:
@@ -261,15 +269,15 @@ def _merge(config: MergeConfig, found: list[Shard]) -> MergeReport:
     from builder.outputs import links
     from builder.publish import build as batch, swap as publish
     from builder.render import renderer as render
-    from builder.site import structure
-    from builder.site.urls import output_file
     from builder.sources import inputs as sources
 
     lap = batch._Clock()
-    site, records, scans, rows = site_of(found)
-    pages = structure.pages(site)
+    site, records, scans, rows, card_rows = site_of(found)
+    # The shards' pages only in outline, for the site map: their shards rendered them.
+    merged, outlined = shards.merged_pages(site), shards.candidate_pages(site, outline=True)
+    pages = merged + outlined
     owner = _ownership(site, pages)
-    mine = [p for p in pages if owner.district(output_file(p.path)) is None]
+    mine = [_with_rows(p, site, card_rows) for p in merged]
     dirs = tuple(sources.template_dirs(config.root))
     for folder in dirs:
         sources.regular_files(folder, config.root)
@@ -306,6 +314,26 @@ def _merge(config: MergeConfig, found: list[Shard]) -> MergeReport:
     return MergeReport(len(pages), len(output.spare), tuple(broken), timings=lap.timings)
 
 
+def _with_rows(page, site, card_rows: dict):
+    """The scorecard page with its rows of projects as the shards rendered them, a
+    district at a time in the site's order (the order of its projects)."""
+    import dataclasses
+    from markupsafe import Markup
+    if page.template != SCORECARD_PAGE:
+        return page
+    slugs = list(dict.fromkeys(p.district.slug for p in site.projects))
+    lost = [slug for slug in slugs if slug not in card_rows]
+    if lost:
+        raise BuildError(f"the shards hold no scorecard rows for the district {lost[0]}; "
+                         f"build its shard again")
+    parts = {kind: Markup("".join(card_rows[slug][page.lang][kind] for slug in slugs))
+             for kind in ("projects", "english")}
+    return dataclasses.replace(page, context={**page.context, "parts": parts})
+
+
+SCORECARD_PAGE = "pages/scorecard.html"
+
+
 def _ownership(site, pages: list) -> shards.Ownership:
     from builder.outputs import search
     from builder.site.urls import output_file
@@ -322,8 +350,8 @@ def _files(site, pages: list, dirs: tuple[Path, ...], root: Path, rows: dict):
     from builder.outputs import data, explorer_data, sitemap
     from builder.publish import build as batch
     from builder.site import feeds, recent
-    yield data.files(site, made=rows)
-    yield explorer_data.files(site)
+    yield data.files(site, rows, project_files=False)
+    yield explorer_data.files(site, made=rows)
     yield feeds.files(site)
     yield sitemap.files(site, pages)
     yield recent.files(site)

@@ -37,7 +37,8 @@ from builder.core.model import District
 
 MANIFEST = ".budgetsite-shard.json"
 SUMMARY = ".budgetsite-summary.json"
-FORMAT = 3  # of MANIFEST and SUMMARY; a merge refuses shards of another
+SCORECARD_MACROS = "macros/scorecard.html"  # the scorecard's rows, made by the shards
+FORMAT = 4  # of MANIFEST and SUMMARY; a merge refuses shards of another
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 # The source trees whose bytes name the sources a shard was built from.
 SOURCE_TREES = ("content", "site_templates")
@@ -118,15 +119,27 @@ def search_derived_names() -> set[str]:
     return names
 
 
-def candidate_pages(site) -> list:
+def candidate_pages(site, outline: bool = False) -> list:
     """The pages of every kind whose paths name a district (project, district,
     district-year, programme, embeds): those a shard may write. The kinds that span
     districts (home, years, units, scorecard, explorer …) are the merge's, and their
-    contexts (the whole site's scores, the explorer's rows) are not made in a shard."""
+    contexts (the whole site's scores, the explorer's rows) are not made in a shard.
+    With `outline`, only what the merge's site map reads of them."""
     from builder.site import embeds, structure
-    return (structure.project_pages(site) + structure.district_pages(site)
-            + structure.district_year_pages(site) + structure.programme_pages(site)
-            + embeds.pages(site))
+    return (structure.project_pages(site, outline=outline)
+            + structure.district_pages(site, outline)
+            + structure.district_year_pages(site, outline)
+            + structure.programme_pages(site, outline) + embeds.pages(site, outline))
+
+
+def merged_pages(site) -> list:
+    """The pages of the kinds that span districts: the merge's (structure.pages less
+    candidate_pages)."""
+    from builder.site import explorer, structure as s
+    return (s.root_pages(site) + s.home_pages(site) + s.overview_pages(site)
+            + s.year_pages(site) + s.unit_pages(site) + s.search_pages(site)
+            + s.scorecard_pages(site) + s.help_pages(site) + s.changes_pages(site)
+            + s.not_found_pages(site) + explorer.pages(site))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -257,7 +270,10 @@ class Part:
             site.content, projects=self.projects))
         made = data.project_data_cached(mine, cache)
         # The open data tables' rows of each project, for the merge to join in order.
-        self.data_rows = {key: {"csv": part.csv, "listed": part.listed}
+        # (indicators.csv as its lines, which the explorer's parts are made of.)
+        self.data_rows = {key: {"csv": {name: text for name, text in part.csv.items()
+                                        if name != data.INDICATORS.name},
+                                "listed": part.listed, "indicators": part.indicator_lines}
                           for key, part in made.items()}
         yield {Urls.project_data(p): made[p.key].json for p in self.projects}
         yield originals.files(mine, root)
@@ -272,6 +288,7 @@ class Part:
             folder: {"entry": r["entry"], "pages": r["pages"]} for folder, r in records.items()}
         record = summary(site, self.own, kept)
         record["data"] = self.data_rows
+        record["scorecard"] = scorecard_rows(site, self.projects, self.root)
         record["links"] = link_scans(output, cache, scans)
         # In the order the records were made: the search entry is written back as read.
         data = (json.dumps(record, ensure_ascii=False, separators=(",", ":"))
@@ -281,6 +298,26 @@ class Part:
         manifest = manifest_bytes(output.staging, self.spec, sources_id(self.root),
                                   self.options, sorted(self.own), skip={MARKER})
         output.put(MANIFEST, digest(manifest), manifest)
+
+
+def scorecard_rows(site, projects: tuple, root: Path) -> dict[str, dict[str, dict[str, str]]]:
+    """Per district of the shard and language, its projects' rows of the scorecard page
+    (macros/scorecard.html), which the merge puts on the page as they are: the page
+    lists every project of the site, and its rows are most of its work."""
+    from builder.render import renderer as render
+    from builder.site import scorecard
+    from builder.sources import inputs as sources
+    if not projects:
+        return {}
+    macros = render.Renderer(site, tuple(sources.template_dirs(root))).macros(SCORECARD_MACROS)
+    by_district: dict[str, list] = {}
+    for project in projects:  # in the site's order
+        by_district.setdefault(project.district.slug, []).append(
+            scorecard.known_score(project, site.scores))
+    return {slug: {lang: {"projects": str(module.project_rows(scores)),
+                          "english": str(module.english_rows(scores))}
+                   for lang, module in macros.items()}
+            for slug, scores in by_district.items()}
 
 
 def link_scans(output, cache, fresh: dict) -> dict[str, list[str]]:
@@ -399,40 +436,55 @@ def encode(value: Any) -> Any:
     raise TypeError(f"a summary cannot hold a {type(value).__name__}")
 
 
+class TaggedList(list):
+    """A list of the model (encoded with the tag "list"), told apart from the JSON
+    arrays that stand for tuples."""
+
+
+def tupled(value: Any) -> Any:
+    """A decoded value with its JSON arrays as tuples, as the model holds them."""
+    if type(value) is list:
+        return tuple(tupled(v) for v in value)
+    return value
+
+
 class Decoder:
-    """The inverse of `encode`; criteria of the scorecard come back as the very objects
-    of scorecard.CRITERIA, which the scorecard compares by identity."""
+    """The inverse of `encode`, as json.load's object hook: every tagged object is made
+    as the parser meets it, innermost first, so the summary is read in one pass;
+    `tupled` then turns the arrays left at the top into tuples. Criteria of the
+    scorecard come back as the very objects of scorecard.CRITERIA, which the scorecard
+    compares by identity; each district is one object, as the sources give them."""
 
     def __init__(self):
         from builder.site import scorecard
         self.classes = _classes()
         self.criteria = {c.key: c for c in scorecard.CRITERIA}
-        self.districts: dict[str, Any] = {}
+        self.districts: dict[Any, Any] = {}
 
-    def __call__(self, value: Any) -> Any:
-        if isinstance(value, list):
-            return tuple(self(v) for v in value)
-        if not isinstance(value, dict):
+    def load(self, path: Path) -> Any:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle, object_hook=self.hook)
+
+    def hook(self, value: dict) -> Any:
+        tag = value.get("$")
+        if tag is None or not isinstance(tag, str):
             return value
-        tag = value["$"]
         if tag == "Decimal":
             return Decimal(value["v"])
         if tag == "Fraction":
             return Fraction(value["v"])
         if tag == "list":
-            return [self(v) for v in value["v"]]
+            return TaggedList(tupled(v) for v in value["v"])
         if tag == "dict":
-            return {self(k): self(v) for k, v in value["v"]}
+            return {tupled(k): tupled(v) for k, v in value["v"]}
         if tag in ("set", "frozenset"):
-            return (set if tag == "set" else frozenset)(self(v) for v in value["v"])
+            return (set if tag == "set" else frozenset)(tupled(v) for v in value["v"])
         if tag == "Criterion":
             return self.criteria[value["key"]]
-        if tag == "District":  # one object per district, as the sources give them
-            key = json.dumps(value["v"])
-            if key not in self.districts:
-                self.districts[key] = self.classes[tag](*(self(v) for v in value["v"]))
-            return self.districts[key]
-        return self.classes[tag](*(self(v) for v in value["v"]))
+        made = self.classes[tag](*(tupled(v) for v in value["v"]))
+        if tag == "District":
+            return self.districts.setdefault(made, made)
+        return made
 
 
 def summary(site, own: set[str], search_records: dict[str, dict] | None) -> dict:

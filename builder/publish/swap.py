@@ -20,6 +20,7 @@ import ctypes.util
 import errno
 import os
 import shutil
+import stat
 from pathlib import Path
 
 from builder.core.cache import Cache, digest
@@ -32,6 +33,7 @@ _AT_FDCWD = -100
 
 Manifest = dict[str, tuple[str, int]]  # file → (digest of its bytes, inode)
 Placed = tuple[tuple[str, int], bool]  # a file's new entry, and whether bytes were written
+_UNSAFE = {"", ".", ".."}  # segments of no file's name in the site
 
 
 def staging_dir(out: Path) -> Path:
@@ -167,12 +169,11 @@ class Output:
     def _place(self, name: str, *, link: Path | None = None, data: bytes | None = None) -> int:
         """Put a file at `name` in the staging folder, as a hard link to `link` or with
         `data` in a new file; its inode."""
+        if _UNSAFE.intersection(name.split("/")):
+            raise BuildError(f"refusing to write {name!r} outside the output folder")
         target = self.staging / name
         if target.parent not in self._made:
-            if self._root not in target.resolve().parents:
-                raise BuildError(f"refusing to write {name!r} outside the output folder")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
+            self._folder(name, target.parent)
         target.unlink(missing_ok=True)  # never write into a file the live site shares
         if link is not None:
             try:
@@ -183,6 +184,30 @@ class Output:
         with target.open("xb") as handle:
             handle.write(data or b"")
             return os.fstat(handle.fileno()).st_ino
+
+    def _folder(self, name: str, folder: Path) -> None:
+        """Make the folder a file `name` goes into, a level at a time from the nearest
+        folder made before: each level a real folder inside the staging folder (one
+        that is there already must not be a link), so nothing is written outside it."""
+        missing = []
+        while folder not in self._made:
+            if folder == self.staging:
+                folder.mkdir(parents=True, exist_ok=True)
+                if self._root != folder.resolve():
+                    raise BuildError(f"refusing to write {name!r} outside the output "
+                                     f"folder")
+                self._made.add(folder)
+                break
+            missing.append(folder)
+            folder = folder.parent
+        for level in reversed(missing):
+            try:
+                os.mkdir(level)
+            except FileExistsError:
+                if not stat.S_ISDIR(os.lstat(level).st_mode):
+                    raise BuildError(f"refusing to write {name!r} outside the output "
+                                     f"folder") from None
+            self._made.add(level)
 
     def add_written(self, folder: str) -> dict[str, str]:
         """Record files another program wrote into the staging folder under `folder`;

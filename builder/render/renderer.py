@@ -291,6 +291,12 @@ class Renderer:
             for env in self.envs.values():
                 env.get_template(name)
 
+    def macros(self, name: str) -> dict[str, Any]:
+        """The template `name` as a module per language, its macros callable from here
+        as a page calls them."""
+        return {lang: self.envs[lang].get_template(name).make_module()
+                for lang in i18n.LANGS}
+
     def render(self, page: Page) -> bytes:
         template = self.envs[page.lang].get_template(page.template)
         return template.render(page=page, **page.context).encode("utf-8")

@@ -38,30 +38,36 @@ def version(site: Site, projects: Iterable[Project]) -> Change | None:
     return max(changes, key=lambda c: (c.moment, c.commit), default=None)
 
 
-def pages(site: Site) -> list[Page]:
-    return project_embeds(site) + district_embeds(site) + programme_embeds(site)
+def pages(site: Site, outline: bool = False) -> list[Page]:
+    """Every embed; with `outline`, only what the site map reads of each (as
+    structure.project_pages says)."""
+    return (project_embeds(site, outline) + district_embeds(site, outline)
+            + programme_embeds(site, outline))
 
 
-def project_embeds(site: Site) -> list[Page]:
+def project_embeds(site: Site, outline: bool = False) -> list[Page]:
     return [Page(Urls.embed(Urls.project(lang, p)), "pages/embed_project.html", lang,
                  translations(lambda lg, p=p: Urls.embed(Urls.project(lg, p))),
+                 {"project": p} if outline else
                  {"project": p, "parent": Urls.project(lang, p),
                   "version": version(site, [p])})
             for p in site.projects for lang in LANGS]
 
 
-def district_embeds(site: Site) -> list[Page]:
+def district_embeds(site: Site, outline: bool = False) -> list[Page]:
     return [Page(Urls.embed(Urls.district(lang, d.district.slug)), "pages/embed_district.html", lang,
                  translations(lambda lg, d=d: Urls.embed(Urls.district(lg, d.district.slug))),
+                 {} if outline else
                  {"budget": d, "parent": Urls.district(lang, d.district.slug),
                   "totals": district_year_totals(d.years, lang, lambda dy: year_label(dy.year)),
                   "version": version(site, d.projects)})
             for d in site.groups.districts if d.years for lang in LANGS]
 
 
-def programme_embeds(site: Site) -> list[Page]:
+def programme_embeds(site: Site, outline: bool = False) -> list[Page]:
     return [Page(Urls.embed(Urls.programme(lang, prog.first)), "pages/embed_programme.html", lang,
                  translations(lambda lg, prog=prog: Urls.embed(Urls.programme(lg, prog.first))),
+                 {} if outline else
                  {**programmes.timeline_context(prog, lang),
                   "parent": Urls.programme(lang, prog.first),
                   "version": version(site, prog.projects)},

@@ -87,10 +87,14 @@ def project_crumbs(project: Project, lang: str) -> tuple[Crumb, ...]:
         Crumb(year_label(project.year), Urls.district_year(lang, d.slug, project.year)),)
 
 
-def project_pages(site: Site, projects: Iterable[Project] | None = None) -> list[Page]:
-    """The pages of `projects` (default: every project of the site)."""
+def project_pages(site: Site, projects: Iterable[Project] | None = None,
+                  outline: bool = False) -> list[Page]:
+    """The pages of `projects` (default: every project of the site). With `outline`,
+    only what the site map reads of a page (its path, language, translations and
+    project), for a merge, whose shards render them."""
     return [Page(Urls.project(lang, p), "pages/project.html", lang,
                  translations(lambda lg, p=p: Urls.project(lg, p)),
+                 {"project": p} if outline else
                  {"project": p, "rows": indicator_rows(p),
                   "history": site.history.get(p.key) if site.history is not None else None,
                   "programme": programmes.links_for(site.programme_of.get(p.key), p, lang)},
@@ -127,22 +131,22 @@ def overview_pages(site: Site) -> list[Page]:
              {"groups": g}, (home_crumb(lang),), "units"))]
 
 
-def district_pages(site: Site) -> list[Page]:
+def district_pages(site: Site, outline: bool = False) -> list[Page]:
     """Every district of districts.yaml has a page, with or without disclosures."""
     return [Page(Urls.district(lang, d.district.slug), "pages/district.html", lang,
                  translations(lambda lg, d=d: Urls.district(lg, d.district.slug)),
-                 {"budget": d,
-                  "totals": district_year_totals(d.years, lang, lambda dy: year_label(dy.year))},
+                 {} if outline else {"budget": d, "totals": district_year_totals(
+                     d.years, lang, lambda dy: year_label(dy.year))},
                  districts_crumbs(lang), "districts")
             for d in site.groups.districts for lang in LANGS]
 
 
-def district_year_pages(site: Site) -> list[Page]:
+def district_year_pages(site: Site, outline: bool = False) -> list[Page]:
     return [Page(Urls.district_year(lang, dy.district.slug, dy.year), "pages/district_year.html",
                  lang, translations(lambda lg, dy=dy: Urls.district_year(
                      lg, dy.district.slug, dy.year)),
-                 district_year_context(d, dy, lang), district_crumbs(dy.district, lang),
-                 "districts")
+                 {} if outline else district_year_context(d, dy, lang),
+                 district_crumbs(dy.district, lang), "districts")
             for d in site.groups.districts for dy in d.years for lang in LANGS]
 
 
@@ -231,11 +235,11 @@ def tool_pages(site: Site) -> list[Page]:
     return explorer.pages(site) + programme_pages(site) + embeds.pages(site)
 
 
-def programme_pages(site: Site) -> list[Page]:
+def programme_pages(site: Site, outline: bool = False) -> list[Page]:
     """The timeline of each programme, both languages."""
     return [Page(Urls.programme(lang, prog.first), "pages/programme.html", lang,
                  translations(lambda lg, prog=prog: Urls.programme(lg, prog.first)),
-                 programmes.timeline_context(prog, lang),
+                 {} if outline else programmes.timeline_context(prog, lang),
                  (home_crumb(lang), Crumb(prog.last.district.name,
                                           Urls.district(lang, prog.last.district.slug))),
                  "districts", derived=("amounts", "lines", "chart"))
