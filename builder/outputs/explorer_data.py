@@ -42,8 +42,9 @@ def files(site: Site, cache: Cache | None = None,
             by_year.setdefault(row.project.year, []).append(row)
         for year, part in by_year.items():
             names = Urls.explorer_data(slug, year, "json"), Urls.explorer_data(slug, year, "csv")
+            # (Without a cache, as in a merge, nothing is looked up or kept.)
             key = digest(shared, *names, *(f"{r.project.summary_digest}\0{r.position}"
-                                           for r in part))
+                                           for r in part)) if cache is not None else ""
             found = known.get(key)
             if found is not None and have is not None and all(map(have, names, found)):
                 out[names[0]], out[names[1]] = Kept(found[0]), Kept(found[1])

@@ -203,10 +203,13 @@ def entries(projects: list[Project], cache: Cache | None) -> dict[str, tuple]:
     return made
 
 
-def files(projects: Iterable[Project], cache: Cache | None = None) -> dict[str, bytes]:
-    """The key index's files for these projects."""
+def files(projects: Iterable[Project], cache: Cache | None = None,
+          made: dict[str, tuple] | None = None) -> dict[str, bytes]:
+    """The key index's files for these projects; `made` holds their entries where they
+    were made already (a merge: by the shards, each of its own projects)."""
     projects = list(projects)
-    made = entries(projects, cache)
+    if made is None:
+        made = entries(projects, cache)
     key_shards = shard_count(len(projects), KEY_BYTES, SHARD_BYTES)
     row_shards = shard_count(len(projects), ROW_BYTES, ROW_SHARD_BYTES)
     keys: dict[int, dict[str, dict[str, list]]] = {n: {} for n in range(key_shards)}

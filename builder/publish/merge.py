@@ -215,15 +215,26 @@ def _walk(folder: Path) -> tuple[set[str], set[str]]:
 
 # ---- the site from the summaries ----------------------------------------------------
 
+@dataclass(frozen=True)
+class Shipped:
+    """What the shards made of their projects for the merge's files, besides the model."""
+
+    search: dict  # the search index's record of each part, by its folder
+    scans: dict  # the link scans of the shards' files (links.scan_key → scan)
+    rows: dict  # each project's open-data rows (data.ProjectData), by project key
+    scorecard: dict  # the scorecard's rows, by district and language
+    keys: dict  # each project's entry of the key index (search_keys.entries)
+
+
 def site_of(found: list[Shard]):
     """The site's model rebuilt from the shards' summaries (read one at a time: only
-    the model is kept), the search index's record of every part, the link scans of
-    every shard's files and each project's rows of the open data tables."""
+    the model and what they shipped are kept), and what they shipped (Shipped)."""
     from builder.core.model import Content
     from builder.site import scorecard, structure
     decoder, tupled = shards.Decoder(), shards.tupled
     projects, history, scores, search, scans, rows = [], {}, {}, {}, {}, {}
     card_rows: dict[str, dict] = {}
+    keys: dict[str, tuple] = {}
     dated, first = False, None
     for one in found:
         record = decoder.load(one.folder / shards.SUMMARY)
@@ -238,13 +249,14 @@ def site_of(found: list[Shard]):
         scans.update(_scans(record["links"], one))
         rows.update({key: _project_data(part) for key, part in record["data"].items()})
         card_rows.update(record["scorecard"])
+        keys.update(record.get("search_keys") or {})
         del record
     projects.sort(key=lambda p: (p.district.slug, p.year, p.slug))
     content = Content(first["config"], first["districts"], first["city"], tuple(projects))
     options = found[0].manifest["options"]
     site = structure.make_site(content, options["base_path"], history if dated else None)
     site.scores.update(scores)
-    return site, search, scans, rows, card_rows
+    return site, Shipped(search, scans, rows, card_rows, keys)
 
 
 def _project_data(part: dict):
@@ -272,12 +284,12 @@ def _merge(config: MergeConfig, found: list[Shard]) -> MergeReport:
     from builder.sources import inputs as sources
 
     lap = batch._Clock()
-    site, records, scans, rows, card_rows = site_of(found)
+    site, shipped = site_of(found)
     # The shards' pages only in outline, for the site map: their shards rendered them.
     merged, outlined = shards.merged_pages(site), shards.candidate_pages(site, outline=True)
     pages = merged + outlined
     owner = _ownership(site, pages)
-    mine = [_with_rows(p, site, card_rows) for p in merged]
+    mine = [_with_rows(p, site, shipped.scorecard) for p in merged]
     dirs = tuple(sources.template_dirs(config.root))
     for folder in dirs:
         sources.regular_files(folder, config.root)
@@ -285,24 +297,25 @@ def _merge(config: MergeConfig, found: list[Shard]) -> MergeReport:
     cache = Cache.disabled()
     output = publish.Output(config.out, cache)
     try:
-        files = render.render_site(site, mine, dirs, cache, output, links.scan, scans)
+        files = render.render_site(site, mine, dirs, cache, output, links.scan,
+                                   shipped.scans)
         lap("render")
-        for more in _files(site, pages, dirs, config.root, rows):
+        for more in _files(site, pages, dirs, config.root, shipped.rows):
             batch._put(files, {n: d for n, d in more.items() if owner.district(n) is None},
                        output)
         if found[0].manifest["options"]["search"] and site.projects:
-            batch._put(files, _search_files(site, pages, records, output), output)
+            batch._put(files, _search_files(site, pages, shipped, output), output)
         lap("data")
         for one in found:
             listed = {n: e for n, e in one.manifest["files"].items() if n != shards.SUMMARY}
             batch._add(files, {n: ("sha256:" + sha, None) for n, (_, sha) in listed.items()})
-            for name, (_, sha) in listed.items():
-                output.adopt(name, "sha256:" + sha, one.folder / name)
+            output.adopt_all([(name, "sha256:" + sha, one.folder / name)
+                              for name, (_, sha) in listed.items()])
         lap("shards")
         output.write(files)
         names = {name: d for name, (d, _) in output.spare.items()}
         broken = links.check_output(output.staging, names, site.urls, config.out.as_posix(),
-                                    cache, scans)
+                                    cache, shipped.scans)
         lap("links")
         if codes.failing(broken, config.strict):
             raise ContentError(broken)
@@ -358,12 +371,13 @@ def _files(site, pages: list, dirs: tuple[Path, ...], root: Path, rows: dict):
     yield batch._static(dirs, root)
 
 
-def _search_files(site, pages: list, records: dict, output) -> dict[str, bytes]:
+def _search_files(site, pages: list, shipped: Shipped, output) -> dict[str, bytes]:
     """The search entry made from every part's record, the rows that "download these
     results" writes, and the key index of exact things (it spans districts)."""
     from builder.outputs import search, search_keys
     from builder.site.urls import output_file
     parts = search.plan(search.project_pages(output_file(p.path) for p in pages))
+    records = shipped.search
     lost = [part.folder for part in parts if part.folder not in records]
     if lost:
         raise BuildError(f"the shards hold no search index for {lost[0]}; build every "
@@ -371,4 +385,4 @@ def _search_files(site, pages: list, records: dict, output) -> dict[str, bytes]:
     search.check(parts, records, len(site.projects))
     written = (output.staging / "data/projects.csv").read_bytes()
     return {**search.derived(parts, records), **search.rows(written),
-            **search_keys.files(site.projects)}
+            **search_keys.files(site.projects, made=shipped.keys)}

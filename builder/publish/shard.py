@@ -289,6 +289,9 @@ class Part:
         record = summary(site, self.own, kept)
         record["data"] = self.data_rows
         record["scorecard"] = scorecard_rows(site, self.projects, self.root)
+        if records is not None:  # the key index of exact things, its projects' part
+            from builder.outputs import search_keys
+            record["search_keys"] = search_keys.entries(list(self.projects), cache)
         record["links"] = link_scans(output, cache, scans)
         # In the order the records were made: the search entry is written back as read.
         data = (json.dumps(record, ensure_ascii=False, separators=(",", ":"))

@@ -117,19 +117,33 @@ class Output:
         self.present[name] = entry[1]
         self.written += written
 
-    def adopt(self, name: str, wanted: str, source: Path) -> None:
-        """Put a finished file from elsewhere (a shard's) into the staging folder: a
-        hard link where the two folders share a file system, else a copy."""
+    def adopt_all(self, files: list[tuple[str, str, Path]]) -> None:
+        """Put finished files from elsewhere (a shard's), (name, digest, source) each,
+        into the staging folder: a hard link where the two folders share a file
+        system, else a copy. (A merge links hundreds of thousands: text paths, and
+        each folder made once.)"""
         self._change()
-        try:
-            inode = self._place(name, link=source)
-        except OSError as err:
-            if err.errno != errno.EXDEV:
-                raise
-            inode = self._place(name, data=source.read_bytes())
-        self.spare[name] = (wanted, inode)
-        self.present[name] = inode
-        self.written += 1
+        staging = os.fspath(self.staging) + "/"
+        for name, wanted, source in files:
+            if _UNSAFE.intersection(name.split("/")):
+                raise BuildError(f"refusing to write {name!r} outside the output folder")
+            folder = (self.staging / name).parent
+            if folder not in self._made:
+                self._folder(name, folder)
+            target = staging + name
+            if name in self.present:
+                os.unlink(target)
+            try:
+                os.link(source, target)
+            except OSError as err:
+                if err.errno != errno.EXDEV:
+                    raise
+                with open(target, "xb") as handle:
+                    handle.write(Path(source).read_bytes())
+            inode = os.stat(target).st_ino
+            self.spare[name] = (wanted, inode)
+            self.present[name] = inode
+            self.written += 1
 
     def drop(self, name: str) -> None:
         """Remove a file another program wrote into the staging folder."""
