@@ -461,6 +461,11 @@ class Decoder:
     def __init__(self):
         from builder.site import scorecard
         self.classes = _classes()
+        # Each class's fields in the order `encode` wrote them. (The model's classes
+        # have no __post_init__ and no field left out of __init__; a test holds a
+        # summary decoded equal to the model it was made from.)
+        self.fields = {name: tuple(f.name for f in dataclasses.fields(cls))
+                       for name, cls in self.classes.items()}
         self.criteria = {c.key: c for c in scorecard.CRITERIA}
         self.districts: dict[Any, Any] = {}
 
@@ -484,7 +489,11 @@ class Decoder:
             return (set if tag == "set" else frozenset)(tupled(v) for v in value["v"])
         if tag == "Criterion":
             return self.criteria[value["key"]]
-        made = self.classes[tag](*(tupled(v) for v in value["v"]))
+        # Made as its __init__ would make it, without the frozen class's checks on
+        # every field: a summary holds millions of them.
+        made = object.__new__(self.classes[tag])
+        made.__dict__.update(zip(self.fields[tag], [
+            tupled(v) if type(v) is list else v for v in value["v"]]))
         if tag == "District":
             return self.districts.setdefault(made, made)
         return made
