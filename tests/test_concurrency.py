@@ -266,5 +266,5 @@ def test_the_staging_folder_is_never_left_through_a_name_or_a_link(tmp_path):
     with pytest.raises(BuildError, match="outside the output folder"):
         output.put("en/deep/index.html", "d3", b"x")
     with pytest.raises(BuildError, match="outside the output folder"):
-        output.adopt_all([("en/index.html", "d4", output.staging / "zh/a/b/index.html")])
+        output.adopt_all([("en/index.html", "d4", output.staging / "zh/a/b/index.html", None)])
     assert list(outside.iterdir()) == []

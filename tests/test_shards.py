@@ -236,6 +236,25 @@ def test_a_damaged_file_is_named(two, tmp_path):
     assert str(page.relative_to(merger)) in line and "damaged" in line
 
 
+@pytest.mark.parametrize("spoil", ["bit", "cut"])
+def test_a_damaged_summary_is_named_however_the_merge_meets_it(two, tmp_path, spoil):
+    """The summary is read while a forked process checks the files: one bit flipped
+    (still JSON, so the merge goes on with it until the check's answer) or the file
+    cut short (the merge fails reading it first) are both refused as the check names
+    them, in one line, with nothing written."""
+    merger = merge_copy(two, tmp_path / "m")
+    summary = merger / "shards/shard-2/.budgetsite-summary.json"
+    data = bytearray(summary.read_bytes())
+    if spoil == "bit":
+        middle = data.index(b"sample-", len(data) // 2)  # inside a string: still JSON
+        data[middle] ^= 0x01
+    else:
+        del data[len(data) // 2:]
+    summary.write_bytes(bytes(data))
+    line = refused(merger, "shards/shard-1", "shards/shard-2")
+    assert ".budgetsite-summary.json is damaged" in line and "shard 2/2" in line
+
+
 def test_a_file_no_manifest_lists_is_refused(two, tmp_path):
     merger = merge_copy(two, tmp_path / "m")
     (merger / "shards/shard-1/zh/extra.html").write_text("<p>added by hand</p>")

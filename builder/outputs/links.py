@@ -18,6 +18,7 @@ from typing import Iterable, NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from builder.core.cache import Cache, digest
+from builder.core.parallel import forked_map
 from builder.core.errors import Problem
 from builder.site.urls import Urls
 
@@ -219,39 +220,73 @@ def check_output(folder: Path, names: dict[str, str], urls: Urls, shown: str,
                        urls.absolute("") + "\0" + urls.base_path)
     problems = []
     shown = shown.rstrip("/")
-    # A URL from the site's root (or its address) leads to the same place from any page:
-    # its answer, and the files it depends on, are worked out once.
-    anywhere: dict[str, tuple[str | None, frozenset[str]]] = {}
-    site_address = urls.base_url + "/"
+    todo, found_in = [], {}
     for name in sorted(scanned):
-        page = scanned[name]
-        if not page.urls_text:
+        if not scanned[name].urls_text:
             continue
         found = targets.known(name, names[name])
         if found is None:
-            reasons: dict[str, str] = {}
+            todo.append(name)
+        else:
+            found_in[name] = found
+    pages = _Pages(scanned, urls)
+    if not cache.enabled:
+        # Nothing to keep for the next check (a merge, a build without its cache): the
+        # pages are checked on every core, and only their reasons come back.
+        for name, reasons in zip(todo, forked_map(pages.reasons, todo,
+                                                  at_least=PARALLEL_MIN_CHECK,
+                                                  batch=CHUNK_CHECK)):
+            found_in[name] = _located(folder, name, reasons) if reasons else []
+    else:
+        for name in todo:
             leads_to: set[str] = set()
-            here = page_url(name)
-            for url in page.urls:
-                if url[:1] == "/" or url.startswith(site_address):
-                    known = anywhere.get(url)
-                    if known is None:
-                        files: set[str] = set()
-                        known = anywhere[url] = (_broken(url, name, scanned, urls, files),
-                                                 frozenset(files))
-                    reason = known[0]
-                    leads_to |= known[1]
-                else:
-                    reason = _broken(url, name, scanned, urls, leads_to, here)
-                if reason:
-                    reasons[url] = reason
-            found = _located(folder, name, reasons) if reasons else []
-            targets.learn(name, names[name], leads_to, found)
+            reasons = pages.reasons(name, leads_to)
+            found_in[name] = _located(folder, name, reasons) if reasons else []
+            targets.learn(name, names[name], leads_to, found_in[name])
+    for name in sorted(found_in):
         problems.extend(Problem(f"{shown}/{name}", line, col, "link", f"{url}: {reason}",
                                 warning=True, code="link.broken")
-                        for line, col, url, reason in found)
+                        for line, col, url, reason in found_in[name])
     cache.keep(BROKEN, targets.table(), sharded=False)
     return problems
+
+
+# Below this many pages to check, worker processes cost more than they save; else
+# tasks of this many pages.
+PARALLEL_MIN_CHECK, CHUNK_CHECK = 2000, 500
+
+
+class _Pages:
+    """The check of one page's links against the site's files (`scanned`)."""
+
+    def __init__(self, scanned: dict[str, Scanned], urls: Urls):
+        self.scanned, self.urls = scanned, urls
+        self.site_address = urls.base_url + "/"
+        # A URL from the site's root (or its address) leads to the same place from any
+        # page: its answer, and the files it depends on, are worked out once.
+        self.anywhere: dict[str, tuple[str | None, frozenset[str]]] = {}
+
+    def reasons(self, name: str, leads_to: set[str] | None = None) -> dict[str, str]:
+        """Why each broken link of page `name` leads nowhere, by URL; the files the
+        answers depend on go into `leads_to`."""
+        scanned, urls, anywhere = self.scanned, self.urls, self.anywhere
+        reasons: dict[str, str] = {}
+        here = page_url(name)
+        for url in scanned[name].urls:
+            if url[:1] == "/" or url.startswith(self.site_address):
+                known = anywhere.get(url)
+                if known is None:
+                    files: set[str] = set()
+                    known = anywhere[url] = (_broken(url, name, scanned, urls, files),
+                                             frozenset(files))
+                reason = known[0]
+                if leads_to is not None:
+                    leads_to |= known[1]
+            else:
+                reason = _broken(url, name, scanned, urls, leads_to, here)
+            if reason:
+                reasons[url] = reason
+        return reasons
 
 
 class _Targets:

@@ -1,19 +1,22 @@
 """`budgetsite merge DIR... --out public`: the shards of a build split by district
 (shard.py) made into the one site a whole build writes, byte for byte.
 
-First every shard folder is checked against its manifest: every shard of one N
-present once, all of one commit of the sources, one budgetsite version and the same
-options, no file written by two shards, every file's size and SHA-256 as listed. The
-first thing wrong is named in one line and nothing is written. Then the site's model
-is rebuilt from the shards' summaries (each project without its narrative, its
-history, its score), the pages and files that span districts are made from it by the
-same code as in a whole build, the shards' files are linked in beside them, the links
-of the whole site are checked, and the result is swapped into place as a build's is.
+First the shards' manifests are checked: every shard of one N present once, all of
+one commit of the sources, one budgetsite version and the same options, no file
+written by two shards. Then a forked process checks every file's size and SHA-256
+against its manifest and links the files into the staging folder, while this one
+rebuilds the site's model from the shards' summaries (each project without its
+narrative, its history, its score) and makes the pages and files that span districts
+by the same code as in a whole build. The first thing wrong is named in one line and
+nothing is published: only when every file was found as listed are the links of the
+whole site checked and the result swapped into place as a build's is.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -79,16 +82,22 @@ def _tell(line: str) -> None:
 # ---- the checks ------------------------------------------------------------------
 
 def check(dirs: tuple[Path, ...]) -> list[Shard]:
-    """The shards in order of K, or BuildError naming the first thing wrong."""
+    """The shards in order of K, or BuildError naming the first thing wrong in their
+    manifests: the set, the sources, the options, a path written twice. (Their files
+    are checked against the manifests by `check_files`, beside the merge's work.)"""
     if not dirs:
         raise BuildError("merge: name the shard folders to merge")
     found = [_read(folder) for folder in dirs]
     _check_set(found)
     _check_same(found)
     _check_overlap(found)
-    for one in found:
-        _check_files(one)
     return sorted(found, key=lambda s: s.spec.k)
+
+
+def check_files(found: list[Shard]) -> dict[str, dict[str, int]]:
+    """Every shard's files as its manifest lists them, or BuildError naming the first
+    that is not; per shard, each file's inode."""
+    return {str(one.folder): _check_files(one) for one in found}
 
 
 def _read(folder: Path) -> Shard:
@@ -161,10 +170,11 @@ def _check_overlap(found: list[Shard]) -> None:
             seen[name] = one
 
 
-def _check_files(one: Shard) -> None:
+def _check_files(one: Shard) -> dict[str, int]:
     """Every file as its manifest lists it, and no other: the folder walked once
     without following a link (so a file found is a plain file inside it), the files
-    hashed on every core (hashlib lets go of the interpreter's lock)."""
+    hashed on every core (hashlib lets go of the interpreter's lock); each file's
+    inode, by name."""
     from concurrent.futures import ThreadPoolExecutor
     from builder.core.parallel import worker_count
     from builder.publish.swap import MARKER
@@ -187,17 +197,19 @@ def _check_files(one: Shard) -> None:
                     raise BuildError(f"{one.folder / name} is damaged: its size or SHA-256 "
                                      f"is not the one {one.name}'s manifest lists; build the "
                                      f"shard again")
-    extra = sorted(name for name in plain | other
+    extra = sorted(name for name in plain.keys() | other
                    if name not in listed and name not in (MARKER, shards.MANIFEST))
     if extra:
         raise BuildError(f"{one.folder / extra[0]} is not in {one.name}'s manifest; "
                          f"build the shard again")
+    return plain
 
 
-def _walk(folder: Path) -> tuple[set[str], set[str]]:
-    """The plain files under `folder` and everything else that is not a folder (links
-    among them), by their names relative to it; links are not followed."""
-    plain, other = set(), set()
+def _walk(folder: Path) -> tuple[dict[str, int], set[str]]:
+    """The plain files under `folder` (with their inodes) and everything else that is
+    not a folder (links among them), by their names relative to it; links are not
+    followed."""
+    plain, other = {}, set()
     stack = [""]
     while stack:
         prefix = stack.pop()
@@ -207,7 +219,7 @@ def _walk(folder: Path) -> tuple[set[str], set[str]]:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(name + "/")
                 elif entry.is_file(follow_symlinks=False):
-                    plain.add(name)
+                    plain[name] = entry.inode()
                 else:
                     other.add(name)
     return plain, other
@@ -278,12 +290,31 @@ def _scans(shipped: dict, one: Shard) -> dict:
 
 
 def _merge(config: MergeConfig, found: list[Shard]) -> MergeReport:
-    from builder.outputs import links
     from builder.publish import build as batch, swap as publish
+    lap = batch._Clock()
+    output = publish.Output(config.out, Cache.disabled())
+    try:
+        adoption = Adoption(found, output)
+    except BaseException:
+        output.discard()
+        raise
+    try:
+        pages, broken = _merge_with(config, found, output, adoption, lap)
+    except BaseException as err:
+        refusal = adoption.refusal(interrupted=not isinstance(err, Exception))
+        output.discard()
+        if refusal is not None:  # a damaged shard explains what failed here
+            raise refusal from None
+        raise
+    return MergeReport(len(pages), len(output.spare), tuple(broken), timings=lap.timings)
+
+
+def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adoption, lap):
+    """The merge's own files made while `adoption` checks and links the shards'."""
+    from builder.outputs import links
+    from builder.publish import build as batch
     from builder.render import renderer as render
     from builder.sources import inputs as sources
-
-    lap = batch._Clock()
     site, shipped = site_of(found)
     # The shards' pages only in outline, for the site map: their shards rendered them.
     merged, outlined = shards.merged_pages(site), shards.candidate_pages(site, outline=True)
@@ -295,36 +326,118 @@ def _merge(config: MergeConfig, found: list[Shard]) -> MergeReport:
         sources.regular_files(folder, config.root)
     lap("site")
     cache = Cache.disabled()
-    output = publish.Output(config.out, cache)
+    files = render.render_site(site, mine, dirs, cache, output, links.scan, shipped.scans)
+    lap("render")
+    for more in _files(site, pages, dirs, config.root, shipped.rows):
+        batch._put(files, {n: d for n, d in more.items() if owner.district(n) is None},
+                   output)
+    if found[0].manifest["options"]["search"] and site.projects:
+        batch._put(files, _search_files(site, pages, shipped, output), output)
+    lap("data")
+    adopted = adoption.wait()
+    output.record_adopted(adopted)
+    batch._add(files, {name: (wanted, None) for name, (wanted, _) in adopted.items()})
+    lap("shards")
+    output.write(files)
+    names = {name: d for name, (d, _) in output.spare.items()}
+    broken = links.check_output(output.staging, names, site.urls, config.out.as_posix(),
+                                cache, shipped.scans)
+    lap("links")
+    if codes.failing(broken, config.strict):
+        raise ContentError(broken)
+    output.swap()
+    lap("swap")
+    return pages, broken
+
+
+class Adoption:
+    """The shards' files checked against their manifests (every byte: at 40,000
+    projects some 350,000 files) and linked into the staging folder, by a process
+    forked before the merge reads the summaries, so that the check and the links take
+    the other core while the merge makes its own files. Nothing is published before
+    `wait` says the check passed; a failing merge asks `refusal` first, since a damaged
+    shard (its summary among its files) explains any failure after it."""
+
+    def __init__(self, found: list[Shard], output):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: check, link, say what it did, and end
+            os.close(read)
+            code = 0
+            try:
+                _end_with_parent()
+                result: tuple = ("linked", _adopt(found, output))
+            except BuildError as err:
+                result = ("refused", str(err))
+            except BaseException as err:  # reported by the parent, in one line
+                result = ("failed", f"{type(err).__name__}: {err}")
+            try:
+                with os.fdopen(write, "wb") as pipe:
+                    pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.pid, self.read, self.result = pid, read, None
+
+    def _collect(self) -> tuple:
+        if self.result is None:
+            with os.fdopen(self.read, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(self.pid, 0)
+            self.result = pickle.loads(data) if data else \
+                ("failed", "the process checking the shards' files ended early")
+        return self.result
+
+    def wait(self) -> dict[str, tuple[str, int]]:
+        """The files linked, by name: (digest, inode); BuildError if a shard's files
+        are not as its manifest lists them."""
+        kind, value = self._collect()
+        if kind == "refused":
+            raise BuildError(value)
+        if kind == "failed":
+            raise BuildError(f"checking the shards' files failed: {value}")
+        return value
+
+    def refusal(self, interrupted: bool) -> BuildError | None:
+        """After the merge failed: the check's refusal, if it found one (when the
+        merge was interrupted, the check is ended instead)."""
+        if interrupted and self.result is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            kind, value = self._collect()
+        except (OSError, pickle.UnpicklingError, EOFError):
+            return None
+        return BuildError(value) if kind == "refused" else None
+
+
+def _adopt(found: list[Shard], output) -> dict[str, tuple[str, int]]:
+    """In the forked process: every shard's files checked, then linked into the
+    staging folder; what was linked, by name."""
+    inodes = check_files(found)
+    for one in found:
+        mine = inodes[str(one.folder)]
+        output.adopt_all([(name, "sha256:" + sha, one.folder / name, mine[name])
+                          for name, (_, sha) in one.manifest["files"].items()
+                          if name != shards.SUMMARY])
+    return {name: output.spare[name] for one in found for name in one.manifest["files"]
+            if name != shards.SUMMARY}
+
+
+def _end_with_parent() -> None:
+    """Ask Linux to end this process when the merge's process ends, however it ends
+    (elsewhere there is no such call, and the check ends on its own)."""
+    import ctypes
+    import ctypes.util
     try:
-        files = render.render_site(site, mine, dirs, cache, output, links.scan,
-                                   shipped.scans)
-        lap("render")
-        for more in _files(site, pages, dirs, config.root, shipped.rows):
-            batch._put(files, {n: d for n, d in more.items() if owner.district(n) is None},
-                       output)
-        if found[0].manifest["options"]["search"] and site.projects:
-            batch._put(files, _search_files(site, pages, shipped, output), output)
-        lap("data")
-        for one in found:
-            listed = {n: e for n, e in one.manifest["files"].items() if n != shards.SUMMARY}
-            batch._add(files, {n: ("sha256:" + sha, None) for n, (_, sha) in listed.items()})
-            output.adopt_all([(name, "sha256:" + sha, one.folder / name)
-                              for name, (_, sha) in listed.items()])
-        lap("shards")
-        output.write(files)
-        names = {name: d for name, (d, _) in output.spare.items()}
-        broken = links.check_output(output.staging, names, site.urls, config.out.as_posix(),
-                                    cache, shipped.scans)
-        lap("links")
-        if codes.failing(broken, config.strict):
-            raise ContentError(broken)
-        output.swap()
-        lap("swap")
-    except BaseException:
-        output.discard()
-        raise
-    return MergeReport(len(pages), len(output.spare), tuple(broken), timings=lap.timings)
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _with_rows(page, site, card_rows: dict):

@@ -117,14 +117,14 @@ class Output:
         self.present[name] = entry[1]
         self.written += written
 
-    def adopt_all(self, files: list[tuple[str, str, Path]]) -> None:
-        """Put finished files from elsewhere (a shard's), (name, digest, source) each,
-        into the staging folder: a hard link where the two folders share a file
-        system, else a copy. (A merge links hundreds of thousands: text paths, and
-        each folder made once.)"""
+    def adopt_all(self, files: list[tuple[str, str, Path, int | None]]) -> None:
+        """Put finished files from elsewhere (a shard's), (name, digest, source, its
+        inode if known) each, into the staging folder: a hard link (the same inode)
+        where the two folders share a file system, else a copy. (A merge links
+        hundreds of thousands: text paths, and each folder made once.)"""
         self._change()
         staging = os.fspath(self.staging) + "/"
-        for name, wanted, source in files:
+        for name, wanted, source, inode in files:
             if _UNSAFE.intersection(name.split("/")):
                 raise BuildError(f"refusing to write {name!r} outside the output folder")
             folder = (self.staging / name).parent
@@ -140,7 +140,18 @@ class Output:
                     raise
                 with open(target, "xb") as handle:
                     handle.write(Path(source).read_bytes())
-            inode = os.stat(target).st_ino
+                inode = None
+            if inode is None:
+                inode = os.stat(target).st_ino
+            self.spare[name] = (wanted, inode)
+            self.present[name] = inode
+            self.written += 1
+
+    def record_adopted(self, entries: Manifest) -> None:
+        """Note files put into the staging folder by adopt_all (in this process or,
+        as a merge does, in a forked one): by name, their digests and inodes."""
+        self._changing = True
+        for name, (wanted, inode) in entries.items():
             self.spare[name] = (wanted, inode)
             self.present[name] = inode
             self.written += 1
