@@ -462,3 +462,27 @@ def test_a_summary_reads_back_as_the_model_it_was_made_from(sources, tmp_path):
     for key, results in back["scores"].items():
         project = next(p for p in content.projects if p.key == key)
         assert shard.tupled(results) == scorecard.score_project(project).results
+
+
+def test_work_forked_beside_the_merge_returns_its_result_or_one_line():
+    """The merge's forked work (the check of the shards' files, the open data files)
+    gives back what it made, its refusal as it said it, any other failure in one line,
+    and ends when the merge stops it."""
+    import time
+    from builder.core.errors import BuildError
+    from builder.publish.merge import Forked
+    assert Forked(lambda: {"data/projects.csv": ("sha256:00", 7)}, "making").wait() == \
+        {"data/projects.csv": ("sha256:00", 7)}
+
+    def refuse():
+        raise BuildError("shard 2/2 (x) is damaged")
+    with pytest.raises(BuildError, match=r"^shard 2/2 \(x\) is damaged$"):
+        Forked(refuse, "checking").wait()
+    with pytest.raises(BuildError, match="^making failed: ZeroDivisionError: "):
+        Forked(lambda: 1 / 0, "making").wait()
+    started = time.monotonic()
+    slow = Forked(lambda: time.sleep(60), "sleeping")
+    slow.stop()
+    assert time.monotonic() - started < 10
+    with pytest.raises(BuildError, match="sleeping"):
+        slow.wait()

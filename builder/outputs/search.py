@@ -361,12 +361,21 @@ def derived(parts: list[Part], made: dict[str, dict]) -> dict[str, bytes]:
     files = {f"{BUNDLE}/pagefind-entry.json": _json(entry),
              f"{BUNDLE}/parts.json": _json({"version": 1, "parts": merge}),
              f"{BUNDLE}/names.json": _json(names(made))}
+    # A page's sort values are its twin's in the other language: each worked out once.
+    sort_value: dict[str, tuple] = {}
+
+    def value(text: str) -> tuple:
+        found = sort_value.get(text)
+        if found is None:
+            found = sort_value[text] = _sort_value(text)
+        return found
+
     for code, found in sorted(pages.items()):
         files[f"{BUNDLE}/keys.{code}.json"] = _json(
             {pid: url.strip("/").split("/", 1)[1] for pid, url, _ in sorted(found)})
         keys = sorted({k for _, _, sorts in found for k in sorts})
         order = {key: [pid for pid, _, _ in sorted(
-            (p for p in found if key in p[2]), key=lambda p: (_sort_value(p[2][key]), p[1]))]
+            (p for p in found if key in p[2]), key=lambda p: (value(p[2][key]), p[1]))]
             for key in keys}
         files[f"{BUNDLE}/order.{code}.json"] = _json(order)
     return files

@@ -14,6 +14,7 @@ whole site checked and the result swapped into place as a build's is.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -21,6 +22,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from builder.core import codes
 from builder.core.cache import Cache
@@ -315,7 +317,16 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     from builder.publish import build as batch
     from builder.render import renderer as render
     from builder.sources import inputs as sources
-    site, shipped = site_of(found)
+    # Millions of objects, none in a cycle, that live as long as the merge: the
+    # collector is kept from walking them again and again while they are made (at
+    # 10,000 projects that took more time than the making), and then from ever
+    # walking them (nor touching them in the forked workers, which then share them).
+    gc.disable()
+    try:
+        site, shipped = site_of(found)
+    finally:
+        gc.freeze()
+        gc.enable()
     # The shards' pages only in outline, for the site map: their shards rendered them.
     merged, outlined = shards.merged_pages(site), shards.candidate_pages(site, outline=True)
     pages = merged + outlined
@@ -325,15 +336,24 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     dirs = tuple(sources.template_dirs(config.root))
     for folder in dirs:
         sources.regular_files(folder, config.root)
+    gc.freeze()  # the pages' contexts, too
     lap("site")
     cache = Cache.disabled()
-    files = render.render_site(site, mine, dirs, cache, output, links.scan, shipped.scans)
-    lap("render")
-    for more in _files(site, pages, dirs, config.root, shipped.rows):
-        batch._put(files, {n: d for n, d in more.items() if owner.district(n) is None},
-                   output)
-    if found[0].manifest["options"]["search"] and site.projects:
-        batch._put(files, _search_files(site, pages, shipped, output), output)
+    # The files besides the pages (open data, explorer data, feeds, site map, the search
+    # entry: one process's work) made beside the rendering, which takes the workers.
+    search = found[0].manifest["options"]["search"] and bool(site.projects)
+    making = Forked(lambda: _data_files(site, pages, dirs, config.root, shipped, owner,
+                                        output, search), "making the open data files")
+    try:
+        files = render.render_site(site, mine, dirs, cache, output, links.scan,
+                                   shipped.scans)
+        lap("render")
+        made, entries = making.wait()
+    except BaseException:
+        making.stop()
+        raise
+    output.record_adopted(entries)
+    batch._add(files, made)
     lap("data")
     adopted = adoption.wait()
     output.record_adopted(adopted)
@@ -351,23 +371,20 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     return pages, broken
 
 
-class Adoption:
-    """The shards' files checked against their manifests (every byte: at 40,000
-    projects some 350,000 files) and linked into the staging folder, by a process
-    forked before the merge reads the summaries, so that the check and the links take
-    the other core while the merge makes its own files. Nothing is published before
-    `wait` says the check passed; a failing merge asks `refusal` first, since a damaged
-    shard (its summary among its files) explains any failure after it."""
+class Forked:
+    """`work()` done by a process forked now, beside this one's work; `wait` gives what
+    it returned (pickled back through a pipe), or raises its BuildError."""
 
-    def __init__(self, found: list[Shard], output):
+    def __init__(self, work: Callable[[], Any], what: str):
+        self.what = what
         read, write = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child: check, link, say what it did, and end
+        if pid == 0:  # the child: work, say what came of it, and end
             os.close(read)
             code = 0
             try:
                 _end_with_parent()
-                result: tuple = ("linked", _adopt(found, output))
+                result: tuple = ("done", work())
             except BuildError as err:
                 result = ("refused", str(err))
             except BaseException as err:  # reported by the parent, in one line
@@ -388,27 +405,47 @@ class Adoption:
                 data = pipe.read()
             os.waitpid(self.pid, 0)
             self.result = pickle.loads(data) if data else \
-                ("failed", "the process checking the shards' files ended early")
+                ("failed", f"the process {self.what} ended early")
         return self.result
 
-    def wait(self) -> dict[str, tuple[str, int]]:
-        """The files linked, by name: (digest, inode); BuildError if a shard's files
-        are not as its manifest lists them."""
+    def wait(self) -> Any:
         kind, value = self._collect()
         if kind == "refused":
             raise BuildError(value)
         if kind == "failed":
-            raise BuildError(f"checking the shards' files failed: {value}")
+            raise BuildError(f"{self.what} failed: {value}")
         return value
 
-    def refusal(self, interrupted: bool) -> BuildError | None:
-        """After the merge failed: the check's refusal, if it found one (when the
-        merge was interrupted, the check is ended instead)."""
-        if interrupted and self.result is None:
+    def stop(self) -> None:
+        """End the work if it is still going (the merge failed or was interrupted)."""
+        if self.result is None:
             try:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        try:
+            self._collect()
+        except (OSError, pickle.UnpicklingError, EOFError):
+            self.result = ("failed", "stopped")
+
+
+class Adoption(Forked):
+    """The shards' files checked against their manifests (every byte: at 40,000
+    projects some 350,000 files) and linked into the staging folder, by a process
+    forked before the merge reads the summaries, so that the check and the links take
+    the other core while the merge makes its own files. Nothing is published before
+    `wait` says the check passed (the files linked, by name: (digest, inode)); a
+    failing merge asks `refusal` first, since a damaged shard (its summary among its
+    files) explains any failure after it."""
+
+    def __init__(self, found: list[Shard], output):
+        super().__init__(lambda: _adopt(found, output), "checking the shards' files")
+
+    def refusal(self, interrupted: bool) -> BuildError | None:
+        """After the merge failed: the check's refusal, if it found one (when the
+        merge was interrupted, the check is ended instead)."""
+        if interrupted:
+            self.stop()
         try:
             kind, value = self._collect()
         except (OSError, pickle.UnpicklingError, EOFError):
@@ -468,6 +505,21 @@ def _ownership(site, pages: list) -> shards.Ownership:
     primary = parts[0].pages[0].split("/")[1] if parts else None
     return shards.Ownership({d.slug for d in site.content.districts}, primary,
                             shards.search_derived_names())
+
+
+def _data_files(site, pages: list, dirs: tuple[Path, ...], root: Path, shipped: Shipped,
+                owner: shards.Ownership, output, search: bool) -> tuple[dict, dict]:
+    """In a forked process: the merge's files besides its pages written into the
+    staging folder; their digests (as the build's file table holds them) and what the
+    staging folder now holds of them, by name."""
+    from builder.publish import build as batch
+    files: dict = {}
+    for more in _files(site, pages, dirs, root, shipped.rows):
+        batch._put(files, {n: d for n, d in more.items() if owner.district(n) is None},
+                   output)
+    if search:
+        batch._put(files, _search_files(site, pages, shipped, output), output)
+    return files, {name: output.spare[name] for name in files}
 
 
 def _files(site, pages: list, dirs: tuple[Path, ...], root: Path, rows: dict):

@@ -148,8 +148,8 @@ class Output:
             self.written += 1
 
     def record_adopted(self, entries: Manifest) -> None:
-        """Note files put into the staging folder by adopt_all (in this process or,
-        as a merge does, in a forked one): by name, their digests and inodes."""
+        """Note files a forked process put into the staging folder (adopt_all, put):
+        by name, their digests and inodes."""
         self._changing = True
         for name, (wanted, inode) in entries.items():
             self.spare[name] = (wanted, inode)
