@@ -470,7 +470,7 @@ def test_work_forked_beside_the_merge_returns_its_result_or_one_line():
     and ends when the merge stops it."""
     import time
     from builder.core.errors import BuildError
-    from builder.publish.merge import Forked
+    from builder.core.parallel import Forked
     assert Forked(lambda: {"data/projects.csv": ("sha256:00", 7)}, "making").wait() == \
         {"data/projects.csv": ("sha256:00", 7)}
 

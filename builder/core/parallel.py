@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
+
+from builder.core.errors import BuildError
 
 MAX_WORKERS = 8
 Item = TypeVar("Item")
@@ -72,3 +77,78 @@ def _run(bounds: tuple[int, int]) -> list:
     assert _JOB is not None
     function, items = _JOB
     return [function(item) for item in items[bounds[0]:bounds[1]]]
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2), linux/prctl.h
+
+
+def end_with_parent(parent: int) -> None:
+    """In a forked child: be killed when the thread that forked it ends, however it
+    ends (Linux's PR_SET_PDEATHSIG; elsewhere the child ends on its own), and end now
+    if `parent` has already gone."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+class Forked:
+    """`work()` done by a process forked now, beside this one's work; `wait` gives what
+    it returned (pickled back through a pipe), or raises its BuildError."""
+
+    def __init__(self, work: Callable[[], Any], what: str):
+        self.what = what
+        read, write = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: work, say what came of it, and end
+            os.close(read)
+            code = 0
+            try:
+                end_with_parent(parent)
+                result: tuple = ("done", work())
+            except BuildError as err:
+                result = ("refused", str(err))
+            except BaseException as err:  # reported by the parent, in one line
+                result = ("failed", f"{type(err).__name__}: {err}")
+            try:
+                with os.fdopen(write, "wb") as pipe:
+                    pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.pid, self.read, self.result = pid, read, None
+
+    def _collect(self) -> tuple:
+        if self.result is None:
+            with os.fdopen(self.read, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(self.pid, 0)
+            self.result = pickle.loads(data) if data else \
+                ("failed", f"the process {self.what} ended early")
+        return self.result
+
+    def wait(self) -> Any:
+        kind, value = self._collect()
+        if kind == "refused":
+            raise BuildError(value)
+        if kind == "failed":
+            raise BuildError(f"{self.what} failed: {value}")
+        return value
+
+    def stop(self) -> None:
+        """End the work if it is still going (the merge failed or was interrupted)."""
+        if self.result is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            self._collect()
+        except (OSError, pickle.UnpicklingError, EOFError):
+            self.result = ("failed", "stopped")

@@ -21,8 +21,7 @@ and search.js merges it in with Pagefind's `mergeIndex`.
 from __future__ import annotations
 
 import csv
-import ctypes
-import ctypes.util
+import functools
 import gzip
 import hashlib
 import html
@@ -44,6 +43,7 @@ import cbor2
 
 from builder.core.cache import Cache, digest
 from builder.core.errors import BuildError
+from builder.core.parallel import end_with_parent
 from builder.site.structure import Urls
 
 BUNDLE = Urls.search_bundle().strip("/")
@@ -53,7 +53,6 @@ ROWS = "search-rows"  # the open data's rows for "download these results"; not i
 FOLDERS = {"zh": "zh-cn", "en": "en"}
 INDEX_LANGUAGES = ("zh-cn", "en")
 TIMEOUT_SECONDS = 600.0
-_PR_SET_PDEATHSIG = 1  # prctl(2), linux/prctl.h
 # Pagefind's peak memory for a run: about this much, plus this much a page (measured
 # with Pagefind 1.5.2 on bench/make_corpus.py pages: 87 MB for 74 pages, 825 MB for 2,000).
 RUN_MB, PAGE_MB = 90, 0.4
@@ -231,10 +230,7 @@ def _die_with_the_build(parent: int) -> None:
     """In the child, before Pagefind starts: be killed when the build's thread that
     started it ends, however it ends (PR_SET_PDEATHSIG), and lead a process group of
     its own, which _stop kills whole."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # the build died before the line above
-        os._exit(1)
+    end_with_parent(parent)
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -362,13 +358,7 @@ def derived(parts: list[Part], made: dict[str, dict]) -> dict[str, bytes]:
              f"{BUNDLE}/parts.json": _json({"version": 1, "parts": merge}),
              f"{BUNDLE}/names.json": _json(names(made))}
     # A page's sort values are its twin's in the other language: each worked out once.
-    sort_value: dict[str, tuple] = {}
-
-    def value(text: str) -> tuple:
-        found = sort_value.get(text)
-        if found is None:
-            found = sort_value[text] = _sort_value(text)
-        return found
+    value = functools.lru_cache(maxsize=None)(_sort_value)
 
     for code, found in sorted(pages.items()):
         files[f"{BUNDLE}/keys.{code}.json"] = _json(

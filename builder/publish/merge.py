@@ -17,15 +17,14 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-import signal
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
 
 from builder.core import codes
 from builder.core.cache import Cache
+from builder.core.parallel import Forked
 from builder.core.errors import BuildError, ContentError, Problem
 from builder.publish import shard as shards
 from builder.publish.lock import DEFAULT_WAIT, site_lock
@@ -352,11 +351,11 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     except BaseException:
         making.stop()
         raise
-    output.record_adopted(entries)
+    output.record_forked(entries)
     batch._add(files, made)
     lap("data")
     adopted = adoption.wait()
-    output.record_adopted(adopted)
+    output.record_forked(adopted)
     batch._add(files, {name: (wanted, None) for name, (wanted, _) in adopted.items()})
     lap("shards")
     output.write(files)
@@ -369,64 +368,6 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     output.swap()
     lap("swap")
     return pages, broken
-
-
-class Forked:
-    """`work()` done by a process forked now, beside this one's work; `wait` gives what
-    it returned (pickled back through a pipe), or raises its BuildError."""
-
-    def __init__(self, work: Callable[[], Any], what: str):
-        self.what = what
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: work, say what came of it, and end
-            os.close(read)
-            code = 0
-            try:
-                _end_with_parent()
-                result: tuple = ("done", work())
-            except BuildError as err:
-                result = ("refused", str(err))
-            except BaseException as err:  # reported by the parent, in one line
-                result = ("failed", f"{type(err).__name__}: {err}")
-            try:
-                with os.fdopen(write, "wb") as pipe:
-                    pickle.dump(result, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:
-                code = 1
-            finally:
-                os._exit(code)
-        os.close(write)
-        self.pid, self.read, self.result = pid, read, None
-
-    def _collect(self) -> tuple:
-        if self.result is None:
-            with os.fdopen(self.read, "rb") as pipe:
-                data = pipe.read()
-            os.waitpid(self.pid, 0)
-            self.result = pickle.loads(data) if data else \
-                ("failed", f"the process {self.what} ended early")
-        return self.result
-
-    def wait(self) -> Any:
-        kind, value = self._collect()
-        if kind == "refused":
-            raise BuildError(value)
-        if kind == "failed":
-            raise BuildError(f"{self.what} failed: {value}")
-        return value
-
-    def stop(self) -> None:
-        """End the work if it is still going (the merge failed or was interrupted)."""
-        if self.result is None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        try:
-            self._collect()
-        except (OSError, pickle.UnpicklingError, EOFError):
-            self.result = ("failed", "stopped")
 
 
 class Adoption(Forked):
@@ -464,18 +405,6 @@ def _adopt(found: list[Shard], output) -> dict[str, tuple[str, int]]:
                           if name != shards.SUMMARY])
     return {name: output.spare[name] for one in found for name in one.manifest["files"]
             if name != shards.SUMMARY}
-
-
-def _end_with_parent() -> None:
-    """Ask Linux to end this process when the merge's process ends, however it ends
-    (elsewhere there is no such call, and the check ends on its own)."""
-    import ctypes
-    import ctypes.util
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def _with_rows(page, site, card_rows: dict):

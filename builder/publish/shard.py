@@ -464,7 +464,7 @@ class Decoder:
         # Each class's fields in the order `encode` wrote them. (The model's classes
         # have no __post_init__ and no field left out of __init__; a test holds a
         # summary decoded equal to the model it was made from.)
-        self.fields = {name: tuple(f.name for f in dataclasses.fields(cls))
+        self.fields = {name: tuple(f.name for f in dataclasses.fields(cls) if f.init)
                        for name, cls in self.classes.items()}
         self.criteria = {c.key: c for c in scorecard.CRITERIA}
         self.districts: dict[Any, Any] = {}
@@ -506,7 +506,7 @@ def summary(site, own: set[str], search_records: dict[str, dict] | None) -> dict
     projects = [p for p in content.projects if p.district.slug in own]
     history = site.history
     # Scored from the whole project: a part missing from its narrative costs points.
-    scores = {p.key: scorecard.score_project(p).results for p in projects}
+    scores = {p.key: scorecard.known_score(p, site.scores).results for p in projects}
     return {
         "format": FORMAT,
         "config": encode(content.config), "city": encode(content.city),

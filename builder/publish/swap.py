@@ -36,6 +36,10 @@ Placed = tuple[tuple[str, int], bool]  # a file's new entry, and whether bytes w
 _UNSAFE = {"", ".", ".."}  # segments of no file's name in the site
 
 
+def _outside(name: str) -> BuildError:
+    return BuildError(f"refusing to write {name!r} outside the output folder")
+
+
 def staging_dir(out: Path) -> Path:
     return out.parent / f".{out.name}.staging"
 
@@ -123,14 +127,8 @@ class Output:
         where the two folders share a file system, else a copy. (A merge links
         hundreds of thousands: text paths, and each folder made once.)"""
         self._change()
-        staging = os.fspath(self.staging) + "/"
         for name, wanted, source, inode in files:
-            if _UNSAFE.intersection(name.split("/")):
-                raise BuildError(f"refusing to write {name!r} outside the output folder")
-            folder = (self.staging / name).parent
-            if folder not in self._made:
-                self._folder(name, folder)
-            target = staging + name
+            target = self._target(name)
             if name in self.present:
                 os.unlink(target)
             try:
@@ -143,11 +141,9 @@ class Output:
                 inode = None
             if inode is None:
                 inode = os.stat(target).st_ino
-            self.spare[name] = (wanted, inode)
-            self.present[name] = inode
-            self.written += 1
+            self.record_forked({name: (wanted, inode)})
 
-    def record_adopted(self, entries: Manifest) -> None:
+    def record_forked(self, entries: Manifest) -> None:
         """Note files a forked process put into the staging folder (adopt_all, put):
         by name, their digests and inodes."""
         self._changing = True
@@ -194,11 +190,7 @@ class Output:
     def _place(self, name: str, *, link: Path | None = None, data: bytes | None = None) -> int:
         """Put a file at `name` in the staging folder, as a hard link to `link` or with
         `data` in a new file; its inode."""
-        if _UNSAFE.intersection(name.split("/")):
-            raise BuildError(f"refusing to write {name!r} outside the output folder")
-        target = self.staging / name
-        if target.parent not in self._made:
-            self._folder(name, target.parent)
+        target = Path(self._target(name))
         target.unlink(missing_ok=True)  # never write into a file the live site shares
         if link is not None:
             try:
@@ -210,6 +202,15 @@ class Output:
             handle.write(data or b"")
             return os.fstat(handle.fileno()).st_ino
 
+    def _target(self, name: str) -> str:
+        """Where file `name` goes in the staging folder, its folders made."""
+        if _UNSAFE.intersection(name.split("/")):
+            raise _outside(name)
+        folder = (self.staging / name).parent
+        if folder not in self._made:
+            self._folder(name, folder)
+        return f"{self.staging}/{name}"
+
     def _folder(self, name: str, folder: Path) -> None:
         """Make the folder a file `name` goes into, a level at a time from the nearest
         folder made before: each level a real folder inside the staging folder (one
@@ -219,8 +220,7 @@ class Output:
             if folder == self.staging:
                 folder.mkdir(parents=True, exist_ok=True)
                 if self._root != folder.resolve():
-                    raise BuildError(f"refusing to write {name!r} outside the output "
-                                     f"folder")
+                    raise _outside(name)
                 self._made.add(folder)
                 break
             missing.append(folder)
@@ -230,8 +230,7 @@ class Output:
                 os.mkdir(level)
             except FileExistsError:
                 if not stat.S_ISDIR(os.lstat(level).st_mode):
-                    raise BuildError(f"refusing to write {name!r} outside the output "
-                                     f"folder") from None
+                    raise _outside(name) from None
             self._made.add(level)
 
     def add_written(self, folder: str) -> dict[str, str]:
