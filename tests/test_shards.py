@@ -375,8 +375,10 @@ def test_init_without_shards_writes_the_whole_build_workflow(tmp_path):
 
 
 def test_the_merge_checks_the_links_of_the_whole_site(sources, tmp_path):
-    """A broken link on the shards' pages (a site template's) and one on a merged page:
-    the merge reports each as the whole build does, and --strict refuses them."""
+    """A broken link on the shards' pages (a site template's), one on a merged page, and
+    one in each kind of row the shards render for a merged page (the explorer's and the
+    scorecard's, whose links the merge takes from the shards' scans): the merge reports
+    each as the whole build does, and --strict refuses them."""
     root = runner(sources, tmp_path / "site")
     pages = root / "site_templates" / "pages"
     pages.mkdir(parents=True)
@@ -385,6 +387,14 @@ def test_the_merge_checks_the_links_of_the_whole_site(sources, tmp_path):
             f'{{% extends "default/pages/{name}" %}}{{% block main %}}{{{{ super() }}}}'
             f'<a href="{{{{ \'{target}\'|href }}}}">broken</a>{{% endblock %}}',
             encoding="utf-8")
+    macros = root / "site_templates" / "macros"
+    macros.mkdir()
+    for name, row, target in (("explorer_row.html", "<tr>\n<th", "zh/no-row/"),
+                              ("scorecard.html", '<th scope="row">', "zh/no-score/#x")):
+        text = (REPO / "site_templates/macros" / name).read_text(encoding="utf-8")
+        assert row in text
+        (macros / name).write_text(text.replace(
+            row, row + f'<a href="{{{{ \'{target}\'|href }}}}">broken</a>'), encoding="utf-8")
     commit(root, "a broken link", "2025-07-01T09:00:00+08:00")
     whole = run_budgetsite("build", "--root", root, "--out", tmp_path / "whole", "--no-search")
     assert whole.returncode == 0, whole.stderr
@@ -395,6 +405,8 @@ def test_the_merge_checks_the_links_of_the_whole_site(sources, tmp_path):
               for line in whole.stderr.splitlines() if "[link." in line]
     assert any("no-such-page" in line for line in broken)
     assert any("nor-this" in line for line in broken)
+    assert any("indicators/" in line and "no-row" in line for line in broken)
+    assert any("scorecard/" in line and "no-score" in line for line in broken)
     assert [line.replace(str(tmp_path / "merged"), "OUT") for line in merged.stderr.splitlines()
             if "[link." in line] == broken
     shards = sorted(p for p in (root / ".cache/shards/2").iterdir() if p.name.isdigit())

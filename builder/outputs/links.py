@@ -142,6 +142,21 @@ def scan_bytes(name: str, data: bytes) -> tuple[Scanned, str]:
     return found, digest(*found.ids_text.split(SEP)) if found.ids_text else digest()
 
 
+def joined(scans: Iterable[Scanned]) -> tuple[Scanned, str]:
+    """The scan of a file made of parts scanned one by one: their ids and URLs together
+    (the order of the URLs is of no matter: a broken one is located by reading the
+    file again), as scan_bytes gives it of the whole."""
+    ids: set[str] = set()
+    urls: dict[str, None] = {}
+    for part in scans:
+        if part.ids_text:
+            ids.update(part.ids_text.split(SEP))
+        if part.urls_text:
+            urls.update(dict.fromkeys(part.urls_text.split(SEP)))
+    found = Scanned(SEP.join(sorted(ids)), SEP.join(urls))
+    return found, digest(*found.ids_text.split(SEP)) if found.ids_text else digest()
+
+
 class _Scan:
     """The scan the renderer runs on each page it writes (renderer.Inspect)."""
 

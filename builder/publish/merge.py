@@ -25,6 +25,7 @@ from pathlib import Path
 from builder.core import codes
 from builder.core.cache import Cache
 from builder.core.parallel import Forked
+from builder.outputs.links import Scanned
 from builder.core.errors import BuildError, ContentError, Problem
 from builder.publish import shard as shards
 from builder.publish.lock import DEFAULT_WAIT, site_lock
@@ -163,7 +164,7 @@ def _check_overlap(found: list[Shard]) -> None:
     seen: dict[str, Shard] = {}
     for one in found:
         for name in one.manifest["files"]:
-            if name == shards.SUMMARY:
+            if name in shards.OWN_FILES:
                 continue
             if name in seen:
                 raise BuildError(f"{name} is written by two shards, {seen[name].name} and "
@@ -237,6 +238,7 @@ class Shipped:
     rows: dict  # each project's open-data rows (data.ProjectData), by project key
     scorecard: dict  # the scorecard's rows, by district and language
     keys: dict  # each project's entry of the key index (search_keys.entries)
+    explorer: dict  # where each project's explorer rows are: (its shard's rows, places)
 
 
 def site_of(found: list[Shard]):
@@ -248,6 +250,7 @@ def site_of(found: list[Shard]):
     projects, history, scores, search, scans, rows = [], {}, {}, {}, {}, {}
     card_rows: dict[str, dict] = {}
     keys: dict[str, tuple] = {}
+    explorer: dict[str, tuple] = {}
     dated, first = False, None
     for one in found:
         record = decoder.load(one.folder / shards.SUMMARY)
@@ -263,13 +266,27 @@ def site_of(found: list[Shard]):
         rows.update({key: _project_data(part) for key, part in record["data"].items()})
         card_rows.update(record["scorecard"])
         keys.update(record.get("search_keys") or {})
+        if record["explorer"]:
+            rendered = _mapped(one.folder / shards.ROWS)
+            explorer.update({key: (rendered, places)
+                             for key, places in record["explorer"].items()})
         del record
     projects.sort(key=lambda p: (p.district.slug, p.year, p.slug))
     content = Content(first["config"], first["districts"], first["city"], tuple(projects))
     options = found[0].manifest["options"]
     site = structure.make_site(content, options["base_path"], history if dated else None)
     site.scores.update(scores)
-    return site, Shipped(search, scans, rows, card_rows, keys)
+    return site, Shipped(search, scans, rows, card_rows, keys, explorer)
+
+
+def _mapped(path: Path):
+    """A shard's file of rendered rows, read where the pages need them (mapped: at
+    40,000 projects the rows are half a gigabyte, and the forked workers share them)."""
+    import mmap
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _project_data(part: dict):
@@ -330,7 +347,8 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     merged, outlined = shards.merged_pages(site), shards.candidate_pages(site, outline=True)
     pages = merged + outlined
     owner = _ownership(site, pages)
-    mine = [_with_rows(p, site, shipped.scorecard) for p in merged]
+    mine = [_with_explorer_rows(_with_rows(p, site, shipped.scorecard), shipped.explorer)
+            for p in merged]
     shipped.scorecard.clear()  # on the page now: hundreds of megabytes at 40,000 projects
     dirs = tuple(sources.template_dirs(config.root))
     for folder in dirs:
@@ -344,7 +362,7 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     making = Forked(lambda: _data_files(site, pages, dirs, config.root, shipped, owner,
                                         output, search), "making the open data files")
     try:
-        files = render.render_site(site, mine, dirs, cache, output, links.scan,
+        files = render.render_site(site, mine, dirs, cache, output, _Scan(mine),
                                    shipped.scans)
         lap("render")
         made, entries = making.wait()
@@ -402,9 +420,9 @@ def _adopt(found: list[Shard], output) -> dict[str, tuple[str, int]]:
         mine = inodes[str(one.folder)]
         output.adopt_all([(name, "sha256:" + sha, one.folder / name, mine[name])
                           for name, (_, sha) in one.manifest["files"].items()
-                          if name != shards.SUMMARY])
+                          if name not in shards.OWN_FILES])
     return {name: output.spare[name] for one in found for name in one.manifest["files"]
-            if name != shards.SUMMARY}
+            if name not in shards.OWN_FILES}
 
 
 def _with_rows(page, site, card_rows: dict):
@@ -419,12 +437,98 @@ def _with_rows(page, site, card_rows: dict):
     if lost:
         raise BuildError(f"the shards hold no scorecard rows for the district {lost[0]}; "
                          f"build its shard again")
-    parts = {kind: Markup("".join(card_rows[slug][page.lang][kind] for slug in slugs))
+    mine = [card_rows[slug][page.lang] for slug in slugs]
+    parts = {kind: Markup("".join(rows[kind] for rows in mine))
              for kind in ("projects", "english")}
-    return dataclasses.replace(page, context={**page.context, "parts": parts})
+    return dataclasses.replace(page, context={
+        **page.context, "parts": parts,
+        "stitched": Parts(tuple(parts.values()),
+                          tuple(Scanned(rows["ids"], rows["urls"]) for rows in mine))})
 
 
 SCORECARD_PAGE = "pages/scorecard.html"
+EXPLORER_PAGE = "pages/explorer_category.html"
+
+
+def _with_explorer_rows(page, explorer: dict):
+    """An explorer category page with its rows as the shards rendered them."""
+    import dataclasses
+    if page.template != EXPLORER_PAGE:
+        return page
+    lost = [r.project.key for r in page.context["rows"] if r.project.key not in explorer]
+    if lost:
+        raise BuildError(f"the shards hold no explorer rows for the project {lost[0]}; "
+                         f"build its shard again")
+    stitched = Stitched(tuple((*explorer[r.project.key], r.position)
+                              for r in page.context["rows"]), page.lang)
+    return dataclasses.replace(page, context={**page.context, "stitched": stitched})
+
+
+class Stitched:
+    """Rows the shards rendered, put on a page as they are, each on a line of its own
+    (as the template's loop writes them): worked out when the page is rendered, in the
+    worker that renders it, which then scans the page for its links without them
+    (_Scan): the shards scanned them."""
+
+    __slots__ = ("rows", "lang", "made")
+
+    def __init__(self, rows: tuple, lang: str):
+        self.rows, self.lang = rows, lang  # (the shard's rows, places, position)
+        self.made = b""
+
+    def __html__(self) -> str:
+        out = []
+        for rows, places, position in self.rows:
+            at = places[self.lang][0]
+            start = at[0] + sum(at[1:position])
+            out += (rows[start:start + at[position]], b"\n")
+        self.made = b"".join(out)
+        return self.made.decode("utf-8")
+
+    @property
+    def texts(self) -> tuple[bytes, ...]:
+        return (self.made,)
+
+    @property
+    def scans(self) -> list[Scanned]:
+        places = {id(places): places[self.lang] for _, places, _ in self.rows}
+        return [Scanned(ids, urls) for _, ids, urls in places.values()]
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The parts of a page the shards rendered (the scorecard's rows), and their scans."""
+
+    parts: tuple[str, ...]
+    scans: tuple
+
+    @property
+    def texts(self) -> tuple[bytes, ...]:
+        return tuple(part.encode("utf-8") for part in self.parts)
+
+
+class _Scan:
+    """The link scan (links.scan) of the merge's pages: a page that holds parts the
+    shards rendered is scanned without them, and their scans, the shards', joined to its
+    own (at 40,000 projects the scorecard page is 90 MB, nearly all rows)."""
+
+    def __init__(self, pages: list):
+        from builder.site.urls import output_file
+        self.stitched = {output_file(p.path): p.context["stitched"] for p in pages
+                         if p.context and "stitched" in p.context}
+
+    def __call__(self, name: str, data: bytes):
+        from builder.outputs import links
+        stitched = self.stitched.get(name)
+        if stitched is None:
+            return links.scan_bytes(name, data)
+        for text in stitched.texts:
+            data = data.replace(text, b"", 1)
+        return links.joined([links.scan_bytes(name, data)[0], *stitched.scans])
+
+    def key(self, name: str, digest: str) -> str:
+        from builder.outputs import links
+        return links.scan_key(name, digest)
 
 
 def _ownership(site, pages: list) -> shards.Ownership:

@@ -10,11 +10,12 @@ originals) is that district's shard's; every other file (home, years, units, the
 scorecard, the explorer, the site's feeds, the site map, the open data tables, the
 search entry) spans districts and is the merge's, made from the shards' summaries.
 
-A shard folder holds its files at their places in the site, and two of its own:
+A shard folder holds its files at their places in the site, and three of its own:
 MANIFEST (every file with its size and SHA-256, the sources, the budgetsite version,
-K/N and the build's options) and SUMMARY (the records the merge rebuilds the site's
+K/N and the build's options), SUMMARY (the records the merge rebuilds the site's
 model from: each project without its narrative, its history and its score, and the
-search index's record of each of the shard's parts).
+search index's record of each of the shard's parts) and ROWS (its projects' rows of
+the explorer's pages, rendered, as bytes: SUMMARY says where each one is).
 """
 
 from __future__ import annotations
@@ -37,8 +38,11 @@ from builder.core.model import District
 
 MANIFEST = ".budgetsite-shard.json"
 SUMMARY = ".budgetsite-summary.json"
+ROWS = ".budgetsite-rows.bin"
+OWN_FILES = frozenset({SUMMARY, ROWS})  # the shard's files for the merge, not the site's
 SCORECARD_MACROS = "macros/scorecard.html"  # the scorecard's rows, made by the shards
-FORMAT = 4  # of MANIFEST and SUMMARY; a merge refuses shards of another
+EXPLORER_MACROS = "macros/explorer_row.html"  # and the explorer's
+FORMAT = 5  # of MANIFEST and SUMMARY; a merge refuses shards of another
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 # The source trees whose bytes name the sources a shard was built from.
 SOURCE_TREES = ("content", "site_templates")
@@ -289,6 +293,8 @@ class Part:
         record = summary(site, self.own, kept)
         record["data"] = self.data_rows
         record["scorecard"] = scorecard_rows(site, self.projects, self.root)
+        record["explorer"], rows = explorer_rows(site, self.projects, self.root)
+        output.put(ROWS, digest(rows), rows)
         if records is not None:  # the key index of exact things, its projects' part
             from builder.outputs import search_keys
             record["search_keys"] = search_keys.entries(list(self.projects), cache)
@@ -306,7 +312,9 @@ class Part:
 def scorecard_rows(site, projects: tuple, root: Path) -> dict[str, dict[str, dict[str, str]]]:
     """Per district of the shard and language, its projects' rows of the scorecard page
     (macros/scorecard.html), which the merge puts on the page as they are: the page
-    lists every project of the site, and its rows are most of its work."""
+    lists every project of the site, and its rows are most of its work; with their
+    link scan (ids, URLs), so that the merge need not read them again."""
+    from builder.outputs import links
     from builder.render import renderer as render
     from builder.site import scorecard
     from builder.sources import inputs as sources
@@ -317,10 +325,45 @@ def scorecard_rows(site, projects: tuple, root: Path) -> dict[str, dict[str, dic
     for project in projects:  # in the site's order
         by_district.setdefault(project.district.slug, []).append(
             scorecard.known_score(project, site.scores))
-    return {slug: {lang: {"projects": str(module.project_rows(scores)),
-                          "english": str(module.english_rows(scores))}
-                   for lang, module in macros.items()}
-            for slug, scores in by_district.items()}
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for slug, scores in by_district.items():
+        for lang, module in macros.items():
+            rows = {"projects": str(module.project_rows(scores)),
+                    "english": str(module.english_rows(scores))}
+            # Their link scan (links.scan), so that the merge need not read them again.
+            scanned = links.scan_bytes(".html", "".join(rows.values()).encode("utf-8"))[0]
+            out.setdefault(slug, {})[lang] = {**rows, "ids": scanned.ids_text,
+                                              "urls": scanned.urls_text}
+    return out
+
+
+def explorer_rows(site, projects: tuple, root: Path) -> tuple[dict[str, dict], bytes]:
+    """Per project of the shard and language, its indicators' rows of the explorer's
+    category pages (macros/explorer_row.html, one row an indicator), rendered, which
+    the merge puts on the pages as they are: the explorer lists every indicator of the
+    site, and its rows were the most of the merge's rendering. The rows as one run of
+    UTF-8 bytes (ROWS), and per project and language where its rows start in it and
+    each one's length, [start, length of row 1, length of row 2, …], with their link
+    scan (links.scan: ids, URLs), so that the merge need not read them again."""
+    from builder.outputs import links
+    from builder.render import renderer as render
+    from builder.site.explorer import Row
+    from builder.sources import inputs as sources
+    if not projects:
+        return {}, b""
+    macros = render.Renderer(site, tuple(sources.template_dirs(root))).macros(EXPLORER_MACROS)
+    chunks: list[bytes] = []
+    at, where = 0, {}
+    for project in projects:
+        mine = where[project.key] = {}
+        for lang, module in macros.items():
+            rows = [str(module.row(Row(project, n, indicator))).encode("utf-8")
+                    for n, indicator in enumerate(project.indicators, 1)]
+            scanned = links.scan_bytes(".html", b"".join(rows))[0]
+            mine[lang] = [[at, *map(len, rows)], scanned.ids_text, scanned.urls_text]
+            chunks += rows
+            at += sum(map(len, rows))
+    return where, b"".join(chunks)
 
 
 def link_scans(output, cache, fresh: dict) -> dict[str, list[str]]:
