@@ -376,8 +376,9 @@ def test_init_without_shards_writes_the_whole_build_workflow(tmp_path):
 
 def test_the_merge_checks_the_links_of_the_whole_site(sources, tmp_path):
     """A broken link on the shards' pages (a site template's), one on a merged page, and
-    one in each kind of row the shards render for a merged page (the explorer's and the
-    scorecard's, whose links the merge takes from the shards' scans): the merge reports
+    one in each kind of row the shards render for a merged page (the explorer's, the
+    scorecard's and the year pages', whose links the merge takes from the shards'
+    scans): the merge reports
     each as the whole build does, and --strict refuses them."""
     root = runner(sources, tmp_path / "site")
     pages = root / "site_templates" / "pages"
@@ -390,7 +391,9 @@ def test_the_merge_checks_the_links_of_the_whole_site(sources, tmp_path):
     macros = root / "site_templates" / "macros"
     macros.mkdir()
     for name, row, target in (("explorer_row.html", "<tr>\n<th", "zh/no-row/"),
-                              ("scorecard.html", '<th scope="row">', "zh/no-score/#x")):
+                              ("scorecard.html", '<th scope="row">', "zh/no-score/#x"),
+                              ("tables.html", '<th scope="row"><a href="{{ urls.project(lang, p)|href }}">',
+                               "zh/no-year-row/")):
         text = (REPO / "site_templates/macros" / name).read_text(encoding="utf-8")
         assert row in text
         (macros / name).write_text(text.replace(
@@ -407,6 +410,7 @@ def test_the_merge_checks_the_links_of_the_whole_site(sources, tmp_path):
     assert any("nor-this" in line for line in broken)
     assert any("indicators/" in line and "no-row" in line for line in broken)
     assert any("scorecard/" in line and "no-score" in line for line in broken)
+    assert any("/years/" in line and "no-year-row" in line for line in broken)
     assert [line.replace(str(tmp_path / "merged"), "OUT") for line in merged.stderr.splitlines()
             if "[link." in line] == broken
     shards = sorted(p for p in (root / ".cache/shards/2").iterdir() if p.name.isdigit())

@@ -238,7 +238,7 @@ class Shipped:
     rows: dict  # each project's open-data rows (data.ProjectData), by project key
     scorecard: dict  # the scorecard's rows, by district and language
     keys: dict  # each project's entry of the key index (search_keys.entries)
-    explorer: dict  # where each project's explorer rows are: (its shard's rows, places)
+    rendered: dict  # where each project's rows of each kind are: (its shard's ROWS, places)
 
 
 def site_of(found: list[Shard]):
@@ -250,7 +250,7 @@ def site_of(found: list[Shard]):
     projects, history, scores, search, scans, rows = [], {}, {}, {}, {}, {}
     card_rows: dict[str, dict] = {}
     keys: dict[str, tuple] = {}
-    explorer: dict[str, tuple] = {}
+    rendered: dict[str, dict[str, tuple]] = {kind: {} for kind in shards.ROW_MACROS}
     dated, first = False, None
     for one in found:
         record = decoder.load(one.folder / shards.SUMMARY)
@@ -266,17 +266,17 @@ def site_of(found: list[Shard]):
         rows.update({key: _project_data(part) for key, part in record["data"].items()})
         card_rows.update(record["scorecard"])
         keys.update(record.get("search_keys") or {})
-        if record["explorer"]:
-            rendered = _mapped(one.folder / shards.ROWS)
-            explorer.update({key: (rendered, places)
-                             for key, places in record["explorer"].items()})
+        if record["rows"]:
+            made = _mapped(one.folder / shards.ROWS)
+            for kind, places in record["rows"].items():
+                rendered[kind].update({key: (made, where) for key, where in places.items()})
         del record
     projects.sort(key=lambda p: (p.district.slug, p.year, p.slug))
     content = Content(first["config"], first["districts"], first["city"], tuple(projects))
     options = found[0].manifest["options"]
     site = structure.make_site(content, options["base_path"], history if dated else None)
     site.scores.update(scores)
-    return site, Shipped(search, scans, rows, card_rows, keys, explorer)
+    return site, Shipped(search, scans, rows, card_rows, keys, rendered)
 
 
 def _mapped(path: Path):
@@ -347,7 +347,7 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     merged, outlined = shards.merged_pages(site), shards.candidate_pages(site, outline=True)
     pages = merged + outlined
     owner = _ownership(site, pages)
-    mine = [_with_explorer_rows(_with_rows(p, site, shipped.scorecard), shipped.explorer)
+    mine = [_with_shard_rows(_with_rows(p, site, shipped.scorecard), shipped.rendered)
             for p in merged]
     shipped.scorecard.clear()  # on the page now: hundreds of megabytes at 40,000 projects
     dirs = tuple(sources.template_dirs(config.root))
@@ -447,33 +447,42 @@ def _with_rows(page, site, card_rows: dict):
 
 
 SCORECARD_PAGE = "pages/scorecard.html"
-EXPLORER_PAGE = "pages/explorer_category.html"
+# The pages that list every indicator or project of a category or year: the kind of
+# their rows (shard.ROW_MACROS), which rows and what follows each on the page.
+ROWS_OF = {"pages/explorer_category.html": (
+               "explorer", lambda c: ((r.project.key, r.position) for r in c["rows"]), b"\n"),
+           "pages/year.html": (
+               "year", lambda c: ((p.key, 1) for p in c["budget_year"].projects), b"")}
 
 
-def _with_explorer_rows(page, explorer: dict):
-    """An explorer category page with its rows as the shards rendered them."""
+def _with_shard_rows(page, rendered: dict):
+    """A page that lists every indicator or project of a category or year with its rows
+    as the shards rendered them."""
     import dataclasses
-    if page.template != EXPLORER_PAGE:
+    if page.template not in ROWS_OF:
         return page
-    lost = [r.project.key for r in page.context["rows"] if r.project.key not in explorer]
-    if lost:
-        raise BuildError(f"the shards hold no explorer rows for the project {lost[0]}; "
-                         f"build its shard again")
-    stitched = Stitched(tuple((*explorer[r.project.key], r.position)
-                              for r in page.context["rows"]), page.lang)
-    return dataclasses.replace(page, context={**page.context, "stitched": stitched})
+    kind, which, after = ROWS_OF[page.template]
+    made = rendered[kind]
+    rows = []
+    for key, position in which(page.context):
+        if key not in made:
+            raise BuildError(f"the shards hold no rows of the {kind} pages for the project "
+                             f"{key}; build its shard again")
+        rows.append((*made[key], position))
+    return dataclasses.replace(page, context={
+        **page.context, "stitched": Stitched(tuple(rows), page.lang, after)})
 
 
 class Stitched:
-    """Rows the shards rendered, put on a page as they are, each on a line of its own
-    (as the template's loop writes them): worked out when the page is rendered, in the
+    """Rows the shards rendered, put on a page as they are, each followed by what the
+    template's loop writes after it: worked out when the page is rendered, in the
     worker that renders it, which then scans the page for its links without them
     (_Scan): the shards scanned them."""
 
-    __slots__ = ("rows", "lang", "made")
+    __slots__ = ("rows", "lang", "after", "made")
 
-    def __init__(self, rows: tuple, lang: str):
-        self.rows, self.lang = rows, lang  # (the shard's rows, places, position)
+    def __init__(self, rows: tuple, lang: str, after: bytes):
+        self.rows, self.lang, self.after = rows, lang, after  # rows: (ROWS, places, position)
         self.made = b""
 
     def __html__(self) -> str:
@@ -481,7 +490,7 @@ class Stitched:
         for rows, places, position in self.rows:
             at = places[self.lang][0]
             start = at[0] + sum(at[1:position])
-            out += (rows[start:start + at[position]], b"\n")
+            out += (rows[start:start + at[position]], self.after)
         self.made = b"".join(out)
         return self.made.decode("utf-8")
 

@@ -15,7 +15,8 @@ MANIFEST (every file with its size and SHA-256, the sources, the budgetsite vers
 K/N and the build's options), SUMMARY (the records the merge rebuilds the site's
 model from: each project without its narrative, its history and its score, and the
 search index's record of each of the shard's parts) and ROWS (its projects' rows of
-the explorer's pages, rendered, as bytes: SUMMARY says where each one is).
+the explorer's and the year pages' tables, rendered, as bytes: SUMMARY says where
+each one is).
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ SUMMARY = ".budgetsite-summary.json"
 ROWS = ".budgetsite-rows.bin"
 OWN_FILES = frozenset({SUMMARY, ROWS})  # the shard's files for the merge, not the site's
 SCORECARD_MACROS = "macros/scorecard.html"  # the scorecard's rows, made by the shards
-EXPLORER_MACROS = "macros/explorer_row.html"  # and the explorer's
+# The rows of the pages that list every project or indicator of a year or category, by
+# their kind: the macro that renders them; the merge puts them on its pages as they are.
+ROW_MACROS = {"explorer": ("macros/explorer_row.html", "row"),
+              "year": ("macros/tables.html", "year_row")}
 FORMAT = 5  # of MANIFEST and SUMMARY; a merge refuses shards of another
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 # The source trees whose bytes name the sources a shard was built from.
@@ -293,7 +297,7 @@ class Part:
         record = summary(site, self.own, kept)
         record["data"] = self.data_rows
         record["scorecard"] = scorecard_rows(site, self.projects, self.root)
-        record["explorer"], rows = explorer_rows(site, self.projects, self.root)
+        record["rows"], rows = rendered_rows(site, self.projects, self.root)
         output.put(ROWS, digest(rows), rows)
         if records is not None:  # the key index of exact things, its projects' part
             from builder.outputs import search_keys
@@ -337,32 +341,40 @@ def scorecard_rows(site, projects: tuple, root: Path) -> dict[str, dict[str, dic
     return out
 
 
-def explorer_rows(site, projects: tuple, root: Path) -> tuple[dict[str, dict], bytes]:
-    """Per project of the shard and language, its indicators' rows of the explorer's
-    category pages (macros/explorer_row.html, one row an indicator), rendered, which
-    the merge puts on the pages as they are: the explorer lists every indicator of the
-    site, and its rows were the most of the merge's rendering. The rows as one run of
-    UTF-8 bytes (ROWS), and per project and language where its rows start in it and
-    each one's length, [start, length of row 1, length of row 2, …], with their link
-    scan (links.scan: ids, URLs), so that the merge need not read them again."""
+def rendered_rows(site, projects: tuple, root: Path) -> tuple[dict[str, dict], bytes]:
+    """Per kind of row (ROW_MACROS), project of the shard and language, its rows of the
+    pages that list every indicator (the explorer's category pages, a row an
+    indicator) or every project (the year pages, a row a project) of the site,
+    rendered, which the merge puts on its pages as they are: those rows were the most
+    of its rendering. The rows as one run of UTF-8 bytes (ROWS), and for each kind,
+    project and language where its rows start in it and each one's length, [start,
+    length of row 1, length of row 2, …], with their link scan (links.scan: ids, URLs)
+    so that the merge need not read them again."""
     from builder.outputs import links
     from builder.render import renderer as render
     from builder.site.explorer import Row
     from builder.sources import inputs as sources
     if not projects:
         return {}, b""
-    macros = render.Renderer(site, tuple(sources.template_dirs(root))).macros(EXPLORER_MACROS)
+    renderer = render.Renderer(site, tuple(sources.template_dirs(root)))
+    made = {"explorer": lambda row, p: [row(Row(p, n, i)) for n, i in
+                                        enumerate(p.indicators, 1)],
+            "year": lambda row, p: [row(p)]}
     chunks: list[bytes] = []
     at, where = 0, {}
-    for project in projects:
-        mine = where[project.key] = {}
-        for lang, module in macros.items():
-            rows = [str(module.row(Row(project, n, indicator))).encode("utf-8")
-                    for n, indicator in enumerate(project.indicators, 1)]
-            scanned = links.scan_bytes(".html", b"".join(rows))[0]
-            mine[lang] = [[at, *map(len, rows)], scanned.ids_text, scanned.urls_text]
-            chunks += rows
-            at += sum(map(len, rows))
+    for kind, (template, name) in ROW_MACROS.items():
+        rows_of = made[kind]
+        mine = where[kind] = {}
+        macros = {lang: getattr(module, name)
+                  for lang, module in renderer.macros(template).items()}
+        for project in projects:
+            places = mine[project.key] = {}
+            for lang, row in macros.items():
+                rows = [str(text).encode("utf-8") for text in rows_of(row, project)]
+                scanned = links.scan_bytes(".html", b"".join(rows))[0]
+                places[lang] = [[at, *map(len, rows)], scanned.ids_text, scanned.urls_text]
+                chunks += rows
+                at += sum(map(len, rows))
     return where, b"".join(chunks)
 
 
