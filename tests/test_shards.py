@@ -49,6 +49,7 @@ def sources(tmp_path_factory) -> Path:
     fixture = FIXTURES / "stored-site" / "content" / "projects"
     shutil.copytree(fixture, root / "content" / "projects", dirs_exist_ok=True)
     continue_in_another_district(root)
+    share_a_unit_across_districts(root)
     init(root)
     commit(root, "first disclosures", "2025-03-01T09:00:00+08:00")
     changed = next(root.glob("content/projects/*/*/sample-00003/project.yaml"))
@@ -77,6 +78,21 @@ def continue_in_another_district(root: Path) -> None:
     text = text[:text.index("source:\n  title:")]  # its own document is not at hand
     text += "continues: wuhua/2025/urban-rural-medical-assistance\n"
     (folder / "project.yaml").write_text(text, encoding="utf-8")
+
+
+def share_a_unit_across_districts(root: Path) -> None:
+    """A unit that works in two districts far apart (so in two shards), with no
+    programme between its projects: its page spans shards, and no shard's page of it
+    is the whole build's."""
+    import re
+    code = re.compile(r"^(unit:\n(?:  .*\n)*?  code: )(.*)$", re.M)
+    found = sorted(root.glob("content/projects/*/*/sample-*/project.yaml"))
+    first, last = found[0], found[-1]
+    assert first.parts[-4] != last.parts[-4]
+    theirs = code.search(last.read_text(encoding="utf-8")).group(2)
+    text = first.read_text(encoding="utf-8")
+    assert code.search(text)
+    first.write_text(code.sub(lambda m: m.group(1) + theirs, text, count=1), encoding="utf-8")
 
 
 def runner(sources: Path, where: Path) -> Path:

@@ -16,7 +16,8 @@ K/N and the build's options), SUMMARY (the records the merge rebuilds the site's
 model from: each project without its narrative, its history and its score, and the
 search index's record of each of the shard's parts) and ROWS (its projects' rows of
 the explorer's and the year pages' tables, rendered, as bytes: SUMMARY says where
-each one is).
+each one is) and UNITS (the pages of the units all of whose projects it knows are in its
+districts, rendered: the merge takes those whose units have no project elsewhere).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ from builder.core.model import District
 MANIFEST = ".budgetsite-shard.json"
 SUMMARY = ".budgetsite-summary.json"
 ROWS = ".budgetsite-rows.bin"
-OWN_FILES = frozenset({SUMMARY, ROWS})  # the shard's files for the merge, not the site's
+UNITS = ".budgetsite-units.bin"
+OWN_FILES = frozenset({SUMMARY, ROWS, UNITS})  # the shard's files for the merge, not the site's
 SCORECARD_MACROS = "macros/scorecard.html"  # the scorecard's rows, made by the shards
 # The rows of the pages that list every project or indicator of a year or category, by
 # their kind: the macro that renders them; the merge puts them on its pages as they are.
@@ -299,6 +301,8 @@ class Part:
         record["scorecard"] = scorecard_rows(site, self.projects, self.root)
         record["rows"], rows = rendered_rows(site, self.projects, self.root)
         output.put(ROWS, digest(rows), rows)
+        record["units"], pages = unit_pages(site, self.own, self.root)
+        output.put(UNITS, digest(pages), pages)
         if records is not None:  # the key index of exact things, its projects' part
             from builder.outputs import search_keys
             record["search_keys"] = search_keys.entries(list(self.projects), cache)
@@ -375,6 +379,38 @@ def rendered_rows(site, projects: tuple, root: Path) -> tuple[dict[str, dict], b
                 places[lang] = [[at, *map(len, rows)], scanned.ids_text, scanned.urls_text]
                 chunks += rows
                 at += sum(map(len, rows))
+    return where, b"".join(chunks)
+
+
+def unit_pages(site, own: set[str], root: Path) -> tuple[dict[str, dict], bytes]:
+    """The pages of each unit all of whose projects the shard read are of its districts,
+    rendered (a unit's page spans districts, so the merge makes it; but nearly every
+    unit works in one district, and the merge takes the shard's page of a unit whose
+    projects are the ones the shard listed). The pages as one run of bytes (UNITS), and
+    per unit code its projects' keys and, by file, where its page is in it and its link
+    scan (links.scan: ids, URLs, the digest of its ids)."""
+    from builder.outputs import links
+    from builder.render import renderer as render
+    from builder.site import structure
+    from builder.site.urls import output_file
+    from builder.sources import inputs as sources
+    units = [u for u in site.groups.units
+             if u.projects and all(p.district.slug in own for p in u.projects)]
+    if not units:
+        return {}, b""
+    renderer = render.Renderer(site, tuple(sources.template_dirs(root)))
+    chunks: list[bytes] = []
+    at, where = 0, {}
+    for unit in units:
+        files = {}
+        for page in structure.unit_pages(site, (unit,)):
+            name = output_file(page.path)
+            data = renderer.render(page)
+            scanned, signature = links.scan_bytes(name, data)
+            files[name] = [at, len(data), scanned.ids_text, scanned.urls_text, signature]
+            chunks.append(data)
+            at += len(data)
+        where[unit.code] = {"projects": sorted(p.key for p in unit.projects), "files": files}
     return where, b"".join(chunks)
 
 
