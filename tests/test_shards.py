@@ -82,8 +82,7 @@ def continue_in_another_district(root: Path) -> None:
 
 def share_a_unit_across_districts(root: Path) -> None:
     """A unit that works in two districts far apart (so in two shards), with no
-    programme between its projects: its page spans shards, and no shard's page of it
-    is the whole build's."""
+    programme between its projects: its page lists projects of two shards."""
     import re
     code = re.compile(r"^(unit:\n(?:  .*\n)*?  code: )(.*)$", re.M)
     found = sorted(root.glob("content/projects/*/*/sample-*/project.yaml"))
@@ -269,6 +268,26 @@ def test_a_damaged_summary_is_named_however_the_merge_meets_it(two, tmp_path, sp
     summary.write_bytes(bytes(data))
     line = refused(merger, "shards/shard-1", "shards/shard-2")
     assert ".budgetsite-summary.json is damaged" in line and "shard 2/2" in line
+
+
+@pytest.mark.parametrize("spoil", ["bit", "cut"])
+def test_damaged_rows_of_a_shard_are_named(two, tmp_path, spoil):
+    """The rows a shard rendered are put on the merge's pages as they are, while the
+    check runs: one bit flipped in them (a page the merge writes would show it) or the
+    file cut short (the merge's slices of it come out short) are refused as the check
+    names them, and nothing is written."""
+    name = ".budgetsite-rows.bin"
+    merger = merge_copy(two, tmp_path / "m")
+    made = merger / "shards/shard-2" / name
+    data = bytearray(made.read_bytes())
+    assert b"<tr" in data  # what the shard rendered
+    if spoil == "bit":
+        data[data.index(b"<", len(data) // 2) + 1] ^= 0x01
+    else:
+        del data[len(data) // 2:]
+    made.write_bytes(bytes(data))
+    line = refused(merger, "shards/shard-1", "shards/shard-2")
+    assert f"{name} is damaged" in line and "shard 2/2" in line
 
 
 def test_a_file_no_manifest_lists_is_refused(two, tmp_path):

@@ -7,9 +7,11 @@ written by two shards. Then a forked process checks every file's size and SHA-25
 against its manifest and links the files into the staging folder, while this one
 rebuilds the site's model from the shards' summaries (each project without its
 narrative, its history, its score) and makes the pages and files that span districts
-by the same code as in a whole build. The first thing wrong is named in one line and
-nothing is published: only when every file was found as listed are the links of the
-whole site checked and the result swapped into place as a build's is.
+by the same code as in a whole build, but for what the shards rendered of them: the
+rows of the scorecard, explorer and year pages, put on them as they are. The first
+thing wrong is named in one line and nothing is published: only when every file was
+found as listed are the links of the whole site checked and the result swapped into
+place as a build's is.
 """
 
 from __future__ import annotations
@@ -239,7 +241,6 @@ class Shipped:
     scorecard: dict  # the scorecard's rows, by district and language
     keys: dict  # each project's entry of the key index (search_keys.entries)
     rendered: dict  # where each project's rows of each kind are: (its shard's ROWS, places)
-    units: dict  # the unit pages the shards made, by unit code: [(their UNITS, entry)]
 
 
 def site_of(found: list[Shard]):
@@ -252,7 +253,6 @@ def site_of(found: list[Shard]):
     card_rows: dict[str, dict] = {}
     keys: dict[str, tuple] = {}
     rendered: dict[str, dict[str, tuple]] = {kind: {} for kind in shards.ROW_MACROS}
-    units: dict[str, list] = {}
     dated, first = False, None
     for one in found:
         record = decoder.load(one.folder / shards.SUMMARY)
@@ -272,17 +272,13 @@ def site_of(found: list[Shard]):
             made = _mapped(one.folder / shards.ROWS)
             for kind, places in record["rows"].items():
                 rendered[kind].update({key: (made, where) for key, where in places.items()})
-        if record["units"]:
-            made = _mapped(one.folder / shards.UNITS)
-            for code, entry in record["units"].items():
-                units.setdefault(code, []).append((made, entry))
         del record
     projects.sort(key=lambda p: (p.district.slug, p.year, p.slug))
     content = Content(first["config"], first["districts"], first["city"], tuple(projects))
     options = found[0].manifest["options"]
     site = structure.make_site(content, options["base_path"], history if dated else None)
     site.scores.update(scores)
-    return site, Shipped(search, scans, rows, card_rows, keys, rendered, units)
+    return site, Shipped(search, scans, rows, card_rows, keys, rendered)
 
 
 def _mapped(path: Path):
@@ -338,7 +334,6 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     from builder.outputs import links
     from builder.publish import build as batch
     from builder.render import renderer as render
-    from builder.site.urls import output_file
     from builder.sources import inputs as sources
     # Millions of objects, none in a cycle, that live as long as the merge: the
     # collector is kept from walking them again and again while they are made (at
@@ -354,9 +349,8 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     merged, outlined = shards.merged_pages(site), shards.candidate_pages(site, outline=True)
     pages = merged + outlined
     owner = _ownership(site, pages)
-    made = _shard_unit_pages(site, shipped.units)
     mine = [_with_shard_rows(_with_rows(p, site, shipped.scorecard), shipped.rendered)
-            for p in merged if output_file(p.path) not in made]
+            for p in merged]
     shipped.scorecard.clear()  # on the page now: hundreds of megabytes at 40,000 projects
     dirs = tuple(sources.template_dirs(config.root))
     for folder in dirs:
@@ -368,19 +362,17 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     # entry: one process's work) made beside the rendering, which takes the workers.
     search = found[0].manifest["options"]["search"] and bool(site.projects)
     making = Forked(lambda: _data_files(site, pages, dirs, config.root, shipped, owner,
-                                        output, search, made), "making the open data files")
+                                        output, search), "making the open data files")
     try:
         files = render.render_site(site, mine, dirs, cache, output, _Scan(mine),
                                    shipped.scans)
         lap("render")
-        written, entries = making.wait()
+        made, entries = making.wait()
     except BaseException:
         making.stop()
         raise
     output.record_forked(entries)
-    batch._add(files, written)
-    shipped.scans.update({links.scan_key(name, written[name][0]): scan
-                          for name, (_, scan) in made.items()})
+    batch._add(files, made)
     lap("data")
     adopted = adoption.wait()
     output.record_forked(adopted)
@@ -457,22 +449,6 @@ def _with_rows(page, site, card_rows: dict):
 
 
 SCORECARD_PAGE = "pages/scorecard.html"
-
-
-def _shard_unit_pages(site, candidates: dict) -> dict[str, tuple[tuple, tuple]]:
-    """The unit pages a shard made of a unit whose projects are all the ones that shard
-    listed (nearly every unit works in one district), by file: (where the page is: the
-    shard's UNITS, start, size; its link scan). The merge renders the others."""
-    made = {}
-    for unit in site.groups.units:
-        keys = sorted(p.key for p in unit.projects)
-        for pages, entry in candidates.get(unit.code, ()):
-            if entry["projects"] == keys:
-                made.update({name: ((pages, start, size), (Scanned(ids, urls), signature))
-                             for name, (start, size, ids, urls, signature)
-                             in entry["files"].items()})
-                break
-    return made
 # The pages that list every indicator or project of a category or year: the kind of
 # their rows (shard.ROW_MACROS), which rows and what follows each on the page.
 ROWS_OF = {"pages/explorer_category.html": (
@@ -576,16 +552,12 @@ def _ownership(site, pages: list) -> shards.Ownership:
 
 
 def _data_files(site, pages: list, dirs: tuple[Path, ...], root: Path, shipped: Shipped,
-                owner: shards.Ownership, output, search: bool, unit_pages: dict
-                ) -> tuple[dict, dict]:
-    """In a forked process: the merge's files besides the pages it renders (and the
-    unit pages the shards made) written into the staging folder; their digests (as the
-    build's file table holds them) and what the staging folder now holds of them, by
-    name."""
+                owner: shards.Ownership, output, search: bool) -> tuple[dict, dict]:
+    """In a forked process: the merge's files besides its pages written into the
+    staging folder; their digests (as the build's file table holds them) and what the
+    staging folder now holds of them, by name."""
     from builder.publish import build as batch
     files: dict = {}
-    batch._put(files, {name: bytes(made[start:start + size])
-                       for name, ((made, start, size), _) in unit_pages.items()}, output)
     for more in _files(site, pages, dirs, root, shipped.rows):
         batch._put(files, {n: d for n, d in more.items() if owner.district(n) is None},
                    output)

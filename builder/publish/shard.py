@@ -16,8 +16,7 @@ K/N and the build's options), SUMMARY (the records the merge rebuilds the site's
 model from: each project without its narrative, its history and its score, and the
 search index's record of each of the shard's parts) and ROWS (its projects' rows of
 the explorer's and the year pages' tables, rendered, as bytes: SUMMARY says where
-each one is) and UNITS (the pages of the units all of whose projects it knows are in its
-districts, rendered: the merge takes those whose units have no project elsewhere).
+each one is).
 """
 
 from __future__ import annotations
@@ -41,8 +40,7 @@ from builder.core.model import District
 MANIFEST = ".budgetsite-shard.json"
 SUMMARY = ".budgetsite-summary.json"
 ROWS = ".budgetsite-rows.bin"
-UNITS = ".budgetsite-units.bin"
-OWN_FILES = frozenset({SUMMARY, ROWS, UNITS})  # the shard's files for the merge, not the site's
+OWN_FILES = frozenset({SUMMARY, ROWS})  # the shard's files for the merge, not the site's
 SCORECARD_MACROS = "macros/scorecard.html"  # the scorecard's rows, made by the shards
 # The rows of the pages that list every project or indicator of a year or category, by
 # their kind: the macro that renders them; the merge puts them on its pages as they are.
@@ -293,7 +291,13 @@ class Part:
 
     def finish(self, site, output, records: dict | None, cache, scans: dict) -> None:
         """The summary and, last, the manifest of every file, into the staging folder."""
+        import gc
         from builder.core.cache import digest
+        # What is made from here on (the rows and unit pages the shard renders for the
+        # merge: millions of small objects at 40,000 projects) would make the collector
+        # walk the whole site's model again and again; nothing of it is freed before the
+        # shard ends, so the collector leaves it be.
+        gc.freeze()
         kept = None if records is None else {
             folder: {"entry": r["entry"], "pages": r["pages"]} for folder, r in records.items()}
         record = summary(site, self.own, kept)
@@ -301,8 +305,6 @@ class Part:
         record["scorecard"] = scorecard_rows(site, self.projects, self.root)
         record["rows"], rows = rendered_rows(site, self.projects, self.root)
         output.put(ROWS, digest(rows), rows)
-        record["units"], pages = unit_pages(site, self.own, self.root)
-        output.put(UNITS, digest(pages), pages)
         if records is not None:  # the key index of exact things, its projects' part
             from builder.outputs import search_keys
             record["search_keys"] = search_keys.entries(list(self.projects), cache)
@@ -321,7 +323,9 @@ def scorecard_rows(site, projects: tuple, root: Path) -> dict[str, dict[str, dic
     """Per district of the shard and language, its projects' rows of the scorecard page
     (macros/scorecard.html), which the merge puts on the page as they are: the page
     lists every project of the site, and its rows are most of its work; with their
-    link scan (ids, URLs), so that the merge need not read them again."""
+    link scan (ids, URLs), so that the merge need not read them again. Rendered on
+    every core, a district a task."""
+    from builder.core.parallel import forked_map
     from builder.outputs import links
     from builder.render import renderer as render
     from builder.site import scorecard
@@ -333,16 +337,19 @@ def scorecard_rows(site, projects: tuple, root: Path) -> dict[str, dict[str, dic
     for project in projects:  # in the site's order
         by_district.setdefault(project.district.slug, []).append(
             scorecard.known_score(project, site.scores))
-    out: dict[str, dict[str, dict[str, str]]] = {}
-    for slug, scores in by_district.items():
+
+    def rows_of(scores: list) -> dict[str, dict[str, str]]:
+        out = {}
         for lang, module in macros.items():
             rows = {"projects": str(module.project_rows(scores)),
                     "english": str(module.english_rows(scores))}
             # Their link scan (links.scan), so that the merge need not read them again.
             scanned = links.scan_bytes(".html", "".join(rows.values()).encode("utf-8"))[0]
-            out.setdefault(slug, {})[lang] = {**rows, "ids": scanned.ids_text,
-                                              "urls": scanned.urls_text}
-    return out
+            out[lang] = {**rows, "ids": scanned.ids_text, "urls": scanned.urls_text}
+        return out
+
+    return dict(zip(by_district, forked_map(rows_of, list(by_district.values()),
+                                            at_least=2, batch=1)))
 
 
 def rendered_rows(site, projects: tuple, root: Path) -> tuple[dict[str, dict], bytes]:
@@ -353,7 +360,8 @@ def rendered_rows(site, projects: tuple, root: Path) -> tuple[dict[str, dict], b
     of its rendering. The rows as one run of UTF-8 bytes (ROWS), and for each kind,
     project and language where its rows start in it and each one's length, [start,
     length of row 1, length of row 2, …], with their link scan (links.scan: ids, URLs)
-    so that the merge need not read them again."""
+    so that the merge need not read them again. Rendered on every core."""
+    from builder.core.parallel import forked_map
     from builder.outputs import links
     from builder.render import renderer as render
     from builder.site.explorer import Row
@@ -364,54 +372,35 @@ def rendered_rows(site, projects: tuple, root: Path) -> tuple[dict[str, dict], b
     made = {"explorer": lambda row, p: [row(Row(p, n, i)) for n, i in
                                         enumerate(p.indicators, 1)],
             "year": lambda row, p: [row(p)]}
-    chunks: list[bytes] = []
-    at, where = 0, {}
-    for kind, (template, name) in ROW_MACROS.items():
-        rows_of = made[kind]
-        mine = where[kind] = {}
-        macros = {lang: getattr(module, name)
-                  for lang, module in renderer.macros(template).items()}
-        for project in projects:
-            places = mine[project.key] = {}
-            for lang, row in macros.items():
-                rows = [str(text).encode("utf-8") for text in rows_of(row, project)]
+    macros = {kind: {lang: getattr(module, name)
+                     for lang, module in renderer.macros(template).items()}
+              for kind, (template, name) in ROW_MACROS.items()}
+
+    def rows_of(project) -> dict[str, dict[str, tuple]]:
+        out: dict[str, dict[str, tuple]] = {}
+        for kind, by_lang in macros.items():
+            for lang, row in by_lang.items():
+                rows = [str(text).encode("utf-8") for text in made[kind](row, project)]
                 scanned = links.scan_bytes(".html", b"".join(rows))[0]
-                places[lang] = [[at, *map(len, rows)], scanned.ids_text, scanned.urls_text]
+                out.setdefault(kind, {})[lang] = (rows, scanned.ids_text, scanned.urls_text)
+        return out
+
+    chunks: list[bytes] = []
+    at, where = 0, {kind: {} for kind in ROW_MACROS}
+    for project, found in zip(projects, forked_map(rows_of, projects, at_least=PARALLEL_MIN,
+                                                   batch=CHUNK)):
+        for kind, by_lang in found.items():
+            places = where[kind][project.key] = {}
+            for lang, (rows, ids, urls) in by_lang.items():
+                places[lang] = [[at, *map(len, rows)], ids, urls]
                 chunks += rows
                 at += sum(map(len, rows))
     return where, b"".join(chunks)
 
 
-def unit_pages(site, own: set[str], root: Path) -> tuple[dict[str, dict], bytes]:
-    """The pages of each unit all of whose projects the shard read are of its districts,
-    rendered (a unit's page spans districts, so the merge makes it; but nearly every
-    unit works in one district, and the merge takes the shard's page of a unit whose
-    projects are the ones the shard listed). The pages as one run of bytes (UNITS), and
-    per unit code its projects' keys and, by file, where its page is in it and its link
-    scan (links.scan: ids, URLs, the digest of its ids)."""
-    from builder.outputs import links
-    from builder.render import renderer as render
-    from builder.site import structure
-    from builder.site.urls import output_file
-    from builder.sources import inputs as sources
-    units = [u for u in site.groups.units
-             if u.projects and all(p.district.slug in own for p in u.projects)]
-    if not units:
-        return {}, b""
-    renderer = render.Renderer(site, tuple(sources.template_dirs(root)))
-    chunks: list[bytes] = []
-    at, where = 0, {}
-    for unit in units:
-        files = {}
-        for page in structure.unit_pages(site, (unit,)):
-            name = output_file(page.path)
-            data = renderer.render(page)
-            scanned, signature = links.scan_bytes(name, data)
-            files[name] = [at, len(data), scanned.ids_text, scanned.urls_text, signature]
-            chunks.append(data)
-            at += len(data)
-        where[unit.code] = {"projects": sorted(p.key for p in unit.projects), "files": files}
-    return where, b"".join(chunks)
+# Below this many projects, worker processes cost more than they save; else tasks of
+# this many projects.
+PARALLEL_MIN, CHUNK = 200, 100
 
 
 def link_scans(output, cache, fresh: dict) -> dict[str, list[str]]:

@@ -172,12 +172,11 @@ def year_pages(site: Site) -> list[Page]:
             for y in site.groups.years for lang in LANGS]
 
 
-def unit_pages(site: Site, units: Iterable | None = None) -> list[Page]:
-    """The page of each unit (of `units`, when given: a shard's, publish/shard.py)."""
+def unit_pages(site: Site) -> list[Page]:
     return [Page(Urls.unit(lang, u.code), "pages/unit.html", lang,
                  translations(lambda lg, u=u: Urls.unit(lg, u.code)),
                  {"unit": u}, units_crumbs(lang), "units")
-            for u in (site.groups.units if units is None else units) for lang in LANGS]
+            for u in site.groups.units for lang in LANGS]
 
 
 def root_pages(site: Site) -> list[Page]:
