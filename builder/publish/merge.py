@@ -449,6 +449,7 @@ def _with_rows(page, site, card_rows: dict):
 
 
 SCORECARD_PAGE = "pages/scorecard.html"
+
 # The pages that list every indicator or project of a category or year: the kind of
 # their rows (shard.ROW_MACROS), which rows and what follows each on the page.
 ROWS_OF = {"pages/explorer_category.html": (
