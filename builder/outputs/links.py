@@ -139,7 +139,17 @@ def scan_bytes(name: str, data: bytes) -> tuple[Scanned, str]:
     if not name.endswith(SCANNED):
         return NOTHING, digest()
     found = Scanned.of(*_scan_text(name, data.decode("utf-8", "replace")))
-    return found, digest(*found.ids_text.split(SEP)) if found.ids_text else digest()
+    return found, _signature(found)
+
+
+def scan_fragment(html_text: str) -> Scanned:
+    """The scan of a piece of a page (rows a shard renders for a page of the merge's)."""
+    return Scanned.of(*scan_page(html_text))
+
+
+def _signature(found: Scanned) -> str:
+    """A digest of a file's ids: what a link with an anchor into it depends on."""
+    return digest(*found.ids_text.split(SEP)) if found.ids_text else digest()
 
 
 def joined(scans: Iterable[Scanned]) -> tuple[Scanned, str]:
@@ -154,7 +164,7 @@ def joined(scans: Iterable[Scanned]) -> tuple[Scanned, str]:
         if part.urls_text:
             urls.update(dict.fromkeys(part.urls_text.split(SEP)))
     found = Scanned(SEP.join(sorted(ids)), SEP.join(urls))
-    return found, digest(*found.ids_text.split(SEP)) if found.ids_text else digest()
+    return found, _signature(found)
 
 
 class _Scan:

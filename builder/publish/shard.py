@@ -293,10 +293,10 @@ class Part:
         """The summary and, last, the manifest of every file, into the staging folder."""
         import gc
         from builder.core.cache import digest
-        # What is made from here on (the rows and unit pages the shard renders for the
-        # merge: millions of small objects at 40,000 projects) would make the collector
-        # walk the whole site's model again and again; nothing of it is freed before the
-        # shard ends, so the collector leaves it be.
+        # What is made from here on (the rows the shard renders for the merge: millions
+        # of small objects at 40,000 projects) would make the collector walk the whole
+        # site's model again and again; nothing of it is freed before the shard ends, so
+        # the collector leaves it be.
         gc.freeze()
         kept = None if records is None else {
             folder: {"entry": r["entry"], "pages": r["pages"]} for folder, r in records.items()}
@@ -344,7 +344,7 @@ def scorecard_rows(site, projects: tuple, root: Path) -> dict[str, dict[str, dic
             rows = {"projects": str(module.project_rows(scores)),
                     "english": str(module.english_rows(scores))}
             # Their link scan (links.scan), so that the merge need not read them again.
-            scanned = links.scan_bytes(".html", "".join(rows.values()).encode("utf-8"))[0]
+            scanned = links.scan_fragment("".join(rows.values()))
             out[lang] = {**rows, "ids": scanned.ids_text, "urls": scanned.urls_text}
         return out
 
@@ -380,9 +380,10 @@ def rendered_rows(site, projects: tuple, root: Path) -> tuple[dict[str, dict], b
         out: dict[str, dict[str, tuple]] = {}
         for kind, by_lang in macros.items():
             for lang, row in by_lang.items():
-                rows = [str(text).encode("utf-8") for text in made[kind](row, project)]
-                scanned = links.scan_bytes(".html", b"".join(rows))[0]
-                out.setdefault(kind, {})[lang] = (rows, scanned.ids_text, scanned.urls_text)
+                texts = [str(text) for text in made[kind](row, project)]
+                scanned = links.scan_fragment("".join(texts))
+                out.setdefault(kind, {})[lang] = ([text.encode("utf-8") for text in texts],
+                                                  scanned.ids_text, scanned.urls_text)
         return out
 
     chunks: list[bytes] = []
