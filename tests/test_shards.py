@@ -253,12 +253,12 @@ def test_a_damaged_file_is_named(two, tmp_path):
 
 @pytest.mark.parametrize("spoil", ["bit", "cut"])
 def test_a_damaged_summary_is_named_however_the_merge_meets_it(two, tmp_path, spoil):
-    """The summary is read while a forked process checks the files: one bit flipped
-    (still JSON, so the merge goes on with it until the check's answer) or the file
-    cut short (the merge fails reading it first) are both refused as the check names
-    them, in one line, with nothing written."""
+    """The summary is read while a forked process checks the other files: one bit
+    flipped (inside a string, where a pickle would still read) or the file cut short
+    are both refused before it is read, as the check names a damaged file, in one
+    line, with nothing written."""
     merger = merge_copy(two, tmp_path / "m")
-    summary = merger / "shards/shard-2/.budgetsite-summary.json"
+    summary = merger / "shards/shard-2/.budgetsite-summary.pickle"
     data = bytearray(summary.read_bytes())
     if spoil == "bit":
         middle = data.index(b"sample-", len(data) // 2)  # inside a string: still JSON
@@ -267,7 +267,7 @@ def test_a_damaged_summary_is_named_however_the_merge_meets_it(two, tmp_path, sp
         del data[len(data) // 2:]
     summary.write_bytes(bytes(data))
     line = refused(merger, "shards/shard-1", "shards/shard-2")
-    assert ".budgetsite-summary.json is damaged" in line and "shard 2/2" in line
+    assert ".budgetsite-summary.pickle is damaged" in line and "shard 2/2" in line
 
 
 @pytest.mark.parametrize("spoil", ["bit", "cut"])
@@ -483,7 +483,6 @@ def test_a_summary_reads_back_as_the_model_it_was_made_from(sources, tmp_path):
     project read back equals the one written (but for its narrative, which a summary
     does not hold), field by field and in its types; its scores and history too."""
     import dataclasses
-    import json
     from builder.core.cache import Cache
     from builder.history import revisions
     from builder.publish import shard
@@ -495,9 +494,7 @@ def test_a_summary_reads_back_as_the_model_it_was_made_from(sources, tmp_path):
     assert history
     site = structure.make_site(content, "/", history)
     record = shard.summary(site, {d.slug for d in content.districts}, None)
-    path = tmp_path / "summary.json"
-    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    back = shard.Decoder().load(path)
+    back = shard.SummaryReader().read(shard.summary_bytes(record))
     assert len(back["projects"]) == len(content.projects) > 3
     for read, made in zip(back["projects"], content.projects):
         made = dataclasses.replace(made, narrative={})
@@ -508,11 +505,33 @@ def test_a_summary_reads_back_as_the_model_it_was_made_from(sources, tmp_path):
         assert read.indicators and all(type(i) is type(made.indicators[0])
                                        for i in read.indicators)
         assert hash(read.district) == hash(made.district)
-    assert shard.tupled(back["districts"]) == content.districts
+    assert back["districts"] == content.districts
+    assert all(read.district is back["districts"][[d.slug for d in content.districts]
+                                                  .index(read.district.slug)]
+               for read in back["projects"])
     assert back["history"] == {k: v for k, v in history.items()}
     for key, results in back["scores"].items():
         project = next(p for p in content.projects if p.key == key)
-        assert shard.tupled(results) == scorecard.score_project(project).results
+        assert results == scorecard.score_project(project).results
+        assert all(any(r.criterion is c for c in scorecard.CRITERIA) for r in results)
+
+
+def test_a_summary_makes_nothing_but_the_model(tmp_path):
+    """A pickle makes whatever it names: a summary naming anything but the model's
+    classes is refused before it is made (here a call of os.system that would leave a
+    file behind)."""
+    import os
+    import pickle
+    from builder.publish import shard
+
+    class Call:
+        def __reduce__(self):
+            return (os.system, (f"touch {tmp_path / 'ran'}",))
+    for data in (pickle.dumps(Call()),
+                 pickle.dumps({"format": shard.FORMAT, "districts": (), "projects": [Call()]})):
+        with pytest.raises(pickle.UnpicklingError, match="not of the model"):
+            shard.SummaryReader().read(data)
+    assert not (tmp_path / "ran").exists()
 
 
 def test_work_forked_beside_the_merge_returns_its_result_or_one_line():

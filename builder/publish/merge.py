@@ -198,9 +198,7 @@ def _check_files(one: Shard) -> dict[str, int]:
         for batch, entries in zip(batches, found):
             for name, entry in zip(batch, entries):
                 if entry != listed[name]:
-                    raise BuildError(f"{one.folder / name} is damaged: its size or SHA-256 "
-                                     f"is not the one {one.name}'s manifest lists; build the "
-                                     f"shard again")
+                    raise BuildError(shards.damaged(one.folder / name, one.name))
     extra = sorted(name for name in plain.keys() | other
                    if name not in listed and name not in (MARKER, shards.MANIFEST))
     if extra:
@@ -248,20 +246,20 @@ def site_of(found: list[Shard]):
     the model and what they shipped are kept), and what they shipped (Shipped)."""
     from builder.core.model import Content
     from builder.site import scorecard, structure
-    decoder, tupled = shards.Decoder(), shards.tupled
+    reader = shards.SummaryReader()
     projects, history, scores, search, scans, rows = [], {}, {}, {}, {}, {}
     card_rows: dict[str, dict] = {}
     keys: dict[str, tuple] = {}
     rendered: dict[str, dict[str, tuple]] = {kind: {} for kind in shards.ROW_MACROS}
     dated, first = False, None
     for one in found:
-        record = decoder.load(one.folder / shards.SUMMARY)
-        first = first or {key: tupled(record[key]) for key in ("config", "districts", "city")}
+        record = reader.load(one.folder, one.manifest, one.name)
+        first = first or {key: record[key] for key in ("config", "districts", "city")}
         mine = record["projects"]
         projects += mine
         dated = dated or record["history"] is not None
         history.update(record["history"] or {})
-        results = {k: tupled(v) for k, v in record["scores"].items()}
+        results = record["scores"]
         scores.update({p.digest: scorecard.ProjectScore(p, results[p.key]) for p in mine})
         search.update(record["search"] or {})
         scans.update(_scans(record["links"], one))

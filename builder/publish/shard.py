@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
+import os
+import pickle
 import re
 import subprocess
 from decimal import Decimal
@@ -32,13 +35,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import builder
-from builder.core.errors import ConfigError
+from builder.core.errors import BuildError, ConfigError
 from builder.site.urls import reserved_segments
 from builder.core.i18n import LANGS
 from builder.core.model import District
 
 MANIFEST = ".budgetsite-shard.json"
-SUMMARY = ".budgetsite-summary.json"
+SUMMARY = ".budgetsite-summary.pickle"
 ROWS = ".budgetsite-rows.bin"
 OWN_FILES = frozenset({SUMMARY, ROWS})  # the shard's files for the merge, not the site's
 SCORECARD_MACROS = "macros/scorecard.html"  # the scorecard's rows, made by the shards
@@ -46,7 +49,7 @@ SCORECARD_MACROS = "macros/scorecard.html"  # the scorecard's rows, made by the 
 # their kind: the macro that renders them; the merge puts them on its pages as they are.
 ROW_MACROS = {"explorer": ("macros/explorer_row.html", "row"),
               "year": ("macros/tables.html", "year_row")}
-FORMAT = 5  # of MANIFEST and SUMMARY; a merge refuses shards of another
+FORMAT = 6  # of MANIFEST and SUMMARY; a merge refuses shards of another
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 # The source trees whose bytes name the sources a shard was built from.
 SOURCE_TREES = ("content", "site_templates")
@@ -309,9 +312,7 @@ class Part:
             from builder.outputs import search_keys
             record["search_keys"] = search_keys.entries(list(self.projects), cache)
         record["links"] = link_scans(output, cache, scans)
-        # In the order the records were made: the search entry is written back as read.
-        data = (json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-                + "\n").encode("utf-8")
+        data = summary_bytes(record)
         output.put(SUMMARY, digest(data), data)
         from builder.publish.swap import MARKER
         manifest = manifest_bytes(output.staging, self.spec, sources_id(self.root),
@@ -426,26 +427,64 @@ def link_scans(output, cache, fresh: dict) -> dict[str, list[str]]:
 # ---- the sources a shard was built from -----------------------------------------
 
 def sources_id(root: Path) -> dict[str, str | None]:
-    """The commit of the sources (None outside git) and a digest of the bytes of every
-    file under content/ and site_templates/: two copies of one commit give the same
-    digest, an edit not yet committed gives another."""
+    """The commit of the sources (None outside git) and a digest of every file under
+    content/ and site_templates/: two copies of one commit give the same digest, an
+    edit not yet committed gives another. Git's own digest of those trees when the
+    working tree holds them exactly as committed, else one of their files' bytes."""
+    commit = _git(root, "rev-parse", "--verify", "-q", "HEAD")
+    return {"commit": commit, "digest": commit and _committed(root) or _bytes_digest(root)}
+
+
+def _committed(root: Path) -> str | None:
+    """The digest of SOURCE_TREES as committed at HEAD, if nothing in them differs from
+    it (no edit, and no file git does not track or ignores, which _bytes_digest would
+    count): git has read them already."""
+    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--ignored",
+                  "--", *SOURCE_TREES)
+    trees = _git(root, "ls-tree", "HEAD", "--", *SOURCE_TREES)
+    if status != "" or not trees:
+        return None
+    return "git:" + hashlib.sha256(trees.encode("utf-8")).hexdigest()
+
+
+def _bytes_digest(root: Path) -> str:
+    """A digest of the names, sizes and bytes of every file under SOURCE_TREES."""
     tree = hashlib.sha256()
-    for top in SOURCE_TREES:
-        base = root / top
-        for path in sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else ():
-            name = path.relative_to(root).as_posix()
-            tree.update(f"{name}\0{path.stat().st_size}\0".encode("utf-8", "surrogateescape"))
-            tree.update(path.read_bytes())
-    return {"commit": _commit(root), "digest": tree.hexdigest()}
+    for name in sorted(name for top in SOURCE_TREES for name in _files_under(root, top)):
+        with open(os.path.join(root, name), "rb") as handle:
+            data = handle.read()
+        tree.update(f"{name}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+        tree.update(hashlib.sha256(data).digest())
+    return tree.hexdigest()
 
 
-def _commit(root: Path) -> str | None:
+def _files_under(root: Path, top: str) -> Iterable[str]:
+    """The files under root/top (top "" for all of root; links to files too, not
+    followed into folders), by their names relative to root; a folder's entries read
+    once (scandir)."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(os.path.join(root, folder)))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            name = f"{folder}/{entry.name}" if folder else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(name)
+            elif entry.is_file():
+                yield name
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """What git prints for `args` in root, stripped; None if it fails."""
     try:
-        done = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "-q", "HEAD"],
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
+                              text=True, timeout=600)
     except (OSError, subprocess.SubprocessError):
         return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
+    return done.stdout.strip() if done.returncode == 0 else None
 
 
 # ---- manifest ------------------------------------------------------------------------
@@ -464,11 +503,8 @@ def manifest_bytes(folder: Path, spec: ShardSpec, sources: dict, options: dict,
                    districts: list[str], skip: Iterable[str]) -> bytes:
     """MANIFEST of a finished shard folder: every file in it but `skip` and itself."""
     skipped = {*skip, MANIFEST}
-    files = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = path.relative_to(folder).as_posix()
-        if name not in skipped:
-            files[name] = file_entry(path)
+    files = {name: file_entry(folder / name)
+             for name in sorted(_files_under(folder, "")) if name not in skipped}
     manifest = {"format": FORMAT, "budgetsite": builder.version(), "shard": str(spec),
                 "sources": sources, "options": options, "districts": districts,
                 "files": files}
@@ -476,7 +512,23 @@ def manifest_bytes(folder: Path, spec: ShardSpec, sources: dict, options: dict,
             + "\n").encode("utf-8")
 
 
-# ---- summary records: the model as JSON, and back -----------------------------------
+# ---- summary records: the model pickled, and read back as nothing but the model -----
+
+def summary_bytes(record: dict) -> bytes:
+    """SUMMARY: the record pickled (a criterion of the scorecard as its key: it reads
+    back as the scorecard's own object). Without the pickler's memo, which writes an
+    object met again as a reference to the first: which values are one object differs
+    between a build from the cache and one without, and the same sources must give the
+    same bytes (the model has no cycles, which the memo is for)."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=PROTOCOL)
+    pickler.fast = True
+    pickler.dump(record)
+    return out.getvalue()
+
+
+PROTOCOL = 5
+
 
 def _classes() -> dict[str, type]:
     """The dataclasses a summary may hold, by name."""
@@ -492,92 +544,57 @@ def _classes() -> dict[str, type]:
     return found
 
 
-def encode(value: Any) -> Any:
-    """A JSON-ready form of a value of the model: a dataclass as its class's name ("$")
-    and its fields' values in order ("v"; the merge checks that the shards were made
-    by the same budgetsite, so the order is the same), tuples as lists, and the types
-    JSON lacks tagged."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        name = type(value).__name__
-        if name == "Criterion":  # one of the scorecard's constants: its key says which
-            return {"$": name, "key": value.key}
-        return {"$": name, "v": [encode(getattr(value, f.name))
-                                 for f in dataclasses.fields(value) if f.init]}
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
-        return value
-    if isinstance(value, Decimal):
-        return {"$": "Decimal", "v": str(value)}
-    if isinstance(value, Fraction):
-        return {"$": "Fraction", "v": str(value)}
-    if isinstance(value, tuple):
-        return [encode(v) for v in value]
-    if isinstance(value, list):
-        return {"$": "list", "v": [encode(v) for v in value]}
-    if isinstance(value, dict):
-        return {"$": "dict", "v": [[encode(k), encode(v)] for k, v in value.items()]}
-    if isinstance(value, (set, frozenset)):
-        return {"$": type(value).__name__, "v": sorted((encode(v) for v in value), key=repr)}
-    raise TypeError(f"a summary cannot hold a {type(value).__name__}")
-
-
-class TaggedList(list):
-    """A list of the model (encoded with the tag "list"), told apart from the JSON
-    arrays that stand for tuples."""
-
-
-def tupled(value: Any) -> Any:
-    """A decoded value with its JSON arrays as tuples, as the model holds them."""
-    if type(value) is list:
-        return tuple(tupled(v) for v in value)
-    return value
-
-
-class Decoder:
-    """The inverse of `encode`, as json.load's object hook: every tagged object is made
-    as the parser meets it, innermost first, so the summary is read in one pass;
-    `tupled` then turns the arrays left at the top into tuples. Criteria of the
-    scorecard come back as the very objects of scorecard.CRITERIA, which the scorecard
-    compares by identity; each district is one object, as the sources give them."""
+class SummaryReader:
+    """SUMMARY read back (summary_bytes), once its bytes are the ones the shard's
+    manifest lists: a pickle makes whatever it names, so the reader makes nothing but
+    the model's own classes (and Decimal, Fraction, the scorecard's criteria), and each
+    district as one object across the shards, as the sources give it."""
 
     def __init__(self):
         from builder.site import scorecard
-        self.classes = _classes()
-        # Each class's fields in the order `encode` wrote them. (The model's classes
-        # have no __post_init__ and no field left out of __init__; a test holds a
-        # summary decoded equal to the model it was made from.)
-        self.fields = {name: tuple(f.name for f in dataclasses.fields(cls) if f.init)
-                       for name, cls in self.classes.items()}
-        self.criteria = {c.key: c for c in scorecard.CRITERIA}
-        self.districts: dict[Any, Any] = {}
+        self.allowed = {(made.__module__, made.__qualname__): made for made in
+                        (*_classes().values(), Decimal, Fraction, scorecard.criterion)}
+        self.districts: dict[District, District] = {}  # every shard's, by value
 
-    def load(self, path: Path) -> Any:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle, object_hook=self.hook)
+    def load(self, folder: Path, manifest: dict, name: str) -> dict:
+        """The summary of the shard in `folder` (`name` in messages), or BuildError if
+        its bytes are not the ones its manifest lists."""
+        path = folder / SUMMARY
+        data = path.read_bytes()
+        if [len(data), hashlib.sha256(data).hexdigest()] != manifest["files"].get(SUMMARY):
+            raise BuildError(damaged(path, name))
+        try:
+            return self.read(data)
+        except (pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError,
+                ValueError, IndexError):
+            raise BuildError(damaged(path, name)) from None
 
-    def hook(self, value: dict) -> Any:
-        tag = value.get("$")
-        if tag is None or not isinstance(tag, str):
-            return value
-        if tag == "Decimal":
-            return Decimal(value["v"])
-        if tag == "Fraction":
-            return Fraction(value["v"])
-        if tag == "list":
-            return TaggedList(tupled(v) for v in value["v"])
-        if tag == "dict":
-            return {tupled(k): tupled(v) for k, v in value["v"]}
-        if tag in ("set", "frozenset"):
-            return (set if tag == "set" else frozenset)(tupled(v) for v in value["v"])
-        if tag == "Criterion":
-            return self.criteria[value["key"]]
-        # Made as its __init__ would make it, without the frozen class's checks on
-        # every field: a summary holds millions of them.
-        made = object.__new__(self.classes[tag])
-        made.__dict__.update(zip(self.fields[tag], [
-            tupled(v) if type(v) is list else v for v in value["v"]]))
-        if tag == "District":
-            return self.districts.setdefault(made, made)
-        return made
+    def read(self, data: bytes) -> dict:
+        record = _Unpickler(io.BytesIO(data), self.allowed).load()
+        known = self.districts
+        record["districts"] = tuple(known.setdefault(d, d) for d in record["districts"])
+        for project in record["projects"]:
+            if project.district is not known[project.district]:  # frozen: set as __init__ does
+                object.__setattr__(project, "district", known[project.district])
+        return record
+
+
+def damaged(path: Path, name: str) -> str:
+    """A shard's file whose bytes are not the ones its manifest lists."""
+    return (f"{path} is damaged: its size or SHA-256 is not the one {name}'s manifest "
+            f"lists; build the shard again")
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, stream, allowed: dict):
+        super().__init__(stream)
+        self.allowed = allowed
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = self.allowed.get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not of the model")
+        return found
 
 
 def summary(site, own: set[str], search_records: dict[str, dict] | None) -> dict:
@@ -590,12 +607,11 @@ def summary(site, own: set[str], search_records: dict[str, dict] | None) -> dict
     scores = {p.key: scorecard.known_score(p, site.scores).results for p in projects}
     return {
         "format": FORMAT,
-        "config": encode(content.config), "city": encode(content.city),
-        "districts": encode(content.districts),
-        "projects": [encode(dataclasses.replace(p, narrative={})) for p in projects],
+        "config": content.config, "city": content.city, "districts": content.districts,
+        "projects": [dataclasses.replace(p, narrative={}) for p in projects],
         "history": None if history is None else
-        {p.key: encode(history[p.key]) for p in projects if p.key in history},
-        "scores": {key: encode(results) for key, results in scores.items()},
+        {p.key: history[p.key] for p in projects if p.key in history},
+        "scores": scores,
         "search": search_records,
     }
 
@@ -622,7 +638,6 @@ def build_all(root: Path, specs: list[ShardSpec], jobs: int, options: list[str])
     build --shard K/N`, the command a CI runner runs); their folders. The first that
     fails stops the rest with its message."""
     import sys
-    from builder.core.errors import BuildError
     folders = [shard_out(root, spec) for spec in specs]
     waiting = list(zip(specs, folders))
     running: list[tuple[ShardSpec, subprocess.Popen]] = []

@@ -50,6 +50,11 @@ class Criterion:
     def scored(self) -> bool:
         return self.points > 0
 
+    def __reduce__(self):
+        # One of CRITERIA, pickled by its key and read back as that very object (the
+        # scorecard tells criteria apart by identity).
+        return criterion, (self.key,)
+
     @property
     def rule(self) -> Text:
         """How the criterion counts in the score, in words."""
@@ -109,6 +114,11 @@ CRITERIA: tuple[Criterion, ...] = (
         "Every text of the project and each narrative section should have an English "
         "translation (Chinese remains authoritative). Reported as the share translated.")),
 )
+
+
+def criterion(key: str) -> Criterion:
+    """The criterion of CRITERIA with this key."""
+    return next(c for c in CRITERIA if c.key == key)
 SCORED: tuple[Criterion, ...] = tuple(c for c in CRITERIA if c.scored)
 
 
