@@ -241,6 +241,26 @@ def test_a_shard_of_another_commit_is_named(sources, two, tmp_path):
     assert f"built from commit {newer[:12]}" in line and "shard 2/2" in line
 
 
+@pytest.mark.parametrize("change", ["edited", "added"])
+def test_a_shard_of_sources_not_committed_is_named(sources, two, tmp_path, change):
+    """Two checkouts of one commit agree on their sources; one with an edit not
+    committed (a file changed, or one git does not track) does not."""
+    merger = merge_copy(two, tmp_path / "m")
+    later = runner(sources, tmp_path / "later")
+    project = next(later.glob("content/projects/*/*/sample-00005/project.yaml"))
+    if change == "edited":
+        text = project.read_text(encoding="utf-8")
+        project.write_text(text.replace("（示例5）", "（示例5，未提交）"), encoding="utf-8")
+    else:
+        (project.parent / "notes.md").write_text("草稿\n", encoding="utf-8")
+    result = run(SHARD_COMMAND.format(k=2, n=2), later)
+    assert result.returncode == 0, result.stderr
+    shutil.rmtree(merger / "shards/shard-2")
+    shutil.move(later / "shard-2", merger / "shards/shard-2")
+    line = refused(merger, "shards/shard-1", "shards/shard-2")
+    assert "built from other sources than" in line and "shard 2/2" in line
+
+
 def test_a_damaged_file_is_named(two, tmp_path):
     merger = merge_copy(two, tmp_path / "m")
     page = sorted((merger / "shards/shard-2/zh").rglob("index.html"))[0]
