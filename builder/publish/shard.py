@@ -490,12 +490,17 @@ def _git(root: Path, *args: str) -> str | None:
 # ---- manifest ------------------------------------------------------------------------
 
 def file_entry(path: Path) -> list:
-    """[size, SHA-256] of a file, read in blocks."""
+    """[size, SHA-256] of a file, read in blocks (through the file's descriptor alone:
+    a shard's and a merge's hundreds of thousands of small files made the buffered
+    reader's extra calls to the system a third of the time)."""
     sha, size = hashlib.sha256(), 0
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        while block := os.read(handle, 1 << 20):
             sha.update(block)
             size += len(block)
+    finally:
+        os.close(handle)
     return [size, sha.hexdigest()]
 
 

@@ -46,9 +46,12 @@ def pages(site: Site, outline: bool = False) -> list[Page]:
 
 
 def project_embeds(site: Site, outline: bool = False) -> list[Page]:
+    if outline:
+        from builder.site.structure import outlined
+        return outlined(site.projects, lambda lang, p: Urls.embed(Urls.project(lang, p)),
+                        "pages/embed_project.html")
     return [Page(Urls.embed(Urls.project(lang, p)), "pages/embed_project.html", lang,
                  translations(lambda lg, p=p: Urls.embed(Urls.project(lg, p))),
-                 {"project": p} if outline else
                  {"project": p, "parent": Urls.project(lang, p),
                   "version": version(site, [p])})
             for p in site.projects for lang in LANGS]

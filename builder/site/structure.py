@@ -92,14 +92,27 @@ def project_pages(site: Site, projects: Iterable[Project] | None = None,
     """The pages of `projects` (default: every project of the site). With `outline`,
     only what the site map reads of a page (its path, language, translations and
     project), for a merge, whose shards render them."""
+    if outline:
+        return outlined(site.projects if projects is None else projects,
+                        lambda lang, p: Urls.project(lang, p), "pages/project.html")
     return [Page(Urls.project(lang, p), "pages/project.html", lang,
                  translations(lambda lg, p=p: Urls.project(lg, p)),
-                 {"project": p} if outline else
                  {"project": p, "rows": indicator_rows(p),
                   "history": site.history.get(p.key) if site.history is not None else None,
                   "programme": programmes.links_for(site.programme_of.get(p.key), p, lang)},
                  project_crumbs(p, lang), "districts", derived=("rows",))
             for p in (site.projects if projects is None else projects) for lang in LANGS]
+
+
+def outlined(projects: Iterable[Project], path, template: str) -> list[Page]:
+    """A page of `template` per project and language, in outline (project_pages): its
+    path, path(lang, project), and translations, which both languages share."""
+    pages = []
+    for project in projects:
+        paths = {lang: path(lang, project) for lang in LANGS}
+        pages += [Page(paths[lang], template, lang, paths, {"project": project})
+                  for lang in LANGS]
+    return pages
 
 
 RECENT_PROJECTS = 10
