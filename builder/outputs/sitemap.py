@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from builder.core import i18n
 from builder.core.model import Project
 from builder.site.model import Site
@@ -49,13 +51,21 @@ def sitemap_xml(site: Site, pages: list[Page]) -> bytes:
 
 def _text(value: str) -> str:
     """Text as ElementTree escapes it."""
+    if not _TEXT_SPECIAL.search(value):  # nearly every path: nothing to escape
+        return value
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attribute(value: str) -> str:
     """An attribute's value as ElementTree escapes it."""
+    if not _ATTRIBUTE_SPECIAL.search(value):
+        return value
     return (_text(value).replace('"', "&quot;").replace("\r", "&#13;")
             .replace("\n", "&#10;").replace("\t", "&#09;"))
+
+
+_TEXT_SPECIAL = re.compile(r"[&<>]")
+_ATTRIBUTE_SPECIAL = re.compile(r'[&<>"\r\n\t]')
 
 
 def robots_txt(site: Site) -> bytes:

@@ -49,7 +49,7 @@ SCORECARD_MACROS = "macros/scorecard.html"  # the scorecard's rows, made by the 
 # their kind: the macro that renders them; the merge puts them on its pages as they are.
 ROW_MACROS = {"explorer": ("macros/explorer_row.html", "row"),
               "year": ("macros/tables.html", "year_row")}
-FORMAT = 6  # of MANIFEST and SUMMARY; a merge refuses shards of another
+FORMAT = 7  # of MANIFEST and SUMMARY; a merge refuses shards of another
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 # The source trees whose bytes name the sources a shard was built from.
 SOURCE_TREES = ("content", "site_templates")
