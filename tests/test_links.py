@@ -168,6 +168,38 @@ def test_the_quick_resolution_gives_urllibs_answer_for_every_link(real_root, bas
     assert quick > len(found) / 2  # most links take the quick way
 
 
+def test_a_pages_check_gives_each_links_own_answer(real_root):
+    """A page's links are checked with shortcuts (a path from the root worked out once
+    for every page, an anchor on an index page against its own ids): for every link of
+    the built site, and odd anchors on an index page, on another page and on a page
+    that links only to its own anchors, each answer
+    and the files it depends on are those of the link checked alone (_broken)."""
+    out = real_root / "public"
+    urls = site_urls(real_root)
+    scanned = {name: links.scan_bytes(name, (out / name).read_bytes())[0]
+               for name in (p.relative_to(out).as_posix() for p in out.rglob("*")
+                            if p.is_file()) if name.endswith(links.SCANNED)}
+    odd = ["#", "#overview", "#no-such-id", "#%E4%B8%AD", "#main", "?q#main"]
+    for name in (PROJECT_PAGE, "404.html"):
+        scan = scanned[name]
+        scanned[name] = links.Scanned(scan.ids_text, links.SEP.join([*scan.urls, *odd]))
+    plain_anchors = [url for url in odd if url.startswith("#") and "%" not in url]
+    scanned["zh/anchors-only/index.html"] = links.Scanned("main", links.SEP.join(plain_anchors))
+    pages = links._Pages(scanned, urls)
+    checked = 0
+    for name, scan in sorted(scanned.items()):
+        leads_to: set[str] = set()
+        alone: set[str] = set()
+        expected = {url: reason for url in scan.urls
+                    if (reason := links._broken(url, name, scanned, urls, alone))}
+        assert pages.reasons(name, leads_to) == expected, name
+        assert leads_to == alone, name
+        checked += len(scan.urls)
+    assert checked > 1000
+    assert pages.reasons(PROJECT_PAGE)["#no-such-id"].endswith('has no element with '
+                                                               'id="no-such-id"')
+
+
 def _write_page(out: Path, name: str, ids: list[str], hrefs: list[str]) -> None:
     body = "".join(f'<h2 id="{i}">x</h2>\n' for i in ids)
     body += "".join(f'<p><a href="{h}">y</a></p>\n' for h in hrefs)

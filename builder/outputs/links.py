@@ -297,6 +297,9 @@ class _Pages:
         scanned, urls, anywhere = self.scanned, self.urls, self.anywhere
         reasons: dict[str, str] = {}
         here = page_url(name)
+        # An index page's links to its own anchors ('#x', the most common link after
+        # the site's root paths) are checked against its ids, as _broken would.
+        index = here != name and name.endswith(PAGES)
         for url in scanned[name].urls:
             if url[:1] == "/" or url.startswith(self.site_address):
                 known = anywhere.get(url)
@@ -307,6 +310,12 @@ class _Pages:
                 reason = known[0]
                 if leads_to is not None:
                     leads_to |= known[1]
+            elif index and url[:1] == "#" and "%" not in url:
+                if leads_to is not None:
+                    leads_to.add(name)
+                anchor = url[1:]
+                reason = None if not anchor or anchor in scanned[name].ids else \
+                    f"/{here} has no element with id=\"{anchor}\""
             else:
                 reason = _broken(url, name, scanned, urls, leads_to, here)
             if reason:
@@ -375,7 +384,8 @@ def _broken(url: str, name: str, scanned: dict[str, Scanned], urls: Urls,
     depends on go into `leads_to`."""
     if not url or url.lower().startswith(SKIPPED_SCHEMES):
         return None
-    here = page_url(name) if here is None else here
+    if here is None:  # (a path from the root leads to the same place from any page)
+        here = "" if url[:1] == "/" else page_url(name)
     target = _plain_target(url, here, urls.base_path)
     if target is None and url.startswith(urls.base_url + "/"):
         # The site's own absolute URLs (canonical, alternates): a path from its root.
@@ -411,14 +421,19 @@ def _plain_target(url: str, here: str, base_path: str) -> tuple[str, str] | str 
     other kind of URL, or one with dot segments or backslashes, which `_resolve`
     handles."""
     if url.startswith("#"):
-        return here[: here.rfind("/") + 1], unquote(url[1:])
+        return here[: here.rfind("/") + 1], _unquoted(url[1:])
     if not url.startswith("/") or url.startswith("//") or "/." in url or "\\" in url:
         return None
     path, _, anchor = url.partition("#")
     path = path.partition("?")[0]
     if not (path + "/").startswith(base_path):
         return f"outside the site's base path {base_path}"
-    return unquote(path[len(base_path):]), unquote(anchor)
+    return _unquoted(path[len(base_path):]), _unquoted(anchor)
+
+
+def _unquoted(text: str) -> str:
+    """unquote, but for the text that has nothing to unquote (nearly all), kept."""
+    return unquote(text) if "%" in text else text
 
 
 @functools.lru_cache(maxsize=65536)
