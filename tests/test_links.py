@@ -184,7 +184,8 @@ def test_a_pages_check_gives_each_links_own_answer(real_root):
         scan = scanned[name]
         scanned[name] = links.Scanned(scan.ids_text, links.SEP.join([*scan.urls, *odd]))
     plain_anchors = [url for url in odd if url.startswith("#") and "%" not in url]
-    scanned["zh/anchors-only/index.html"] = links.Scanned("main", links.SEP.join(plain_anchors))
+    scanned["zh/anchors-only/index.html"] = links.Scanned("main",
+                                                          links.SEP.join(plain_anchors))
     pages = links._Pages(scanned, urls)
     checked = 0
     for name, scan in sorted(scanned.items()):
