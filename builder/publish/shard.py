@@ -431,7 +431,7 @@ def sources_id(root: Path) -> dict[str, str | None]:
     content/ and site_templates/: two copies of one commit give the same digest, an
     edit not yet committed gives another. Git's own digest of those trees when the
     working tree holds them exactly as committed, else one of their files' bytes."""
-    commit = _git(root, "rev-parse", "--verify", "-q", "HEAD")
+    commit = _git(root, "rev-parse", "--verify", "-q", "HEAD") or None
     return {"commit": commit, "digest": commit and _committed(root) or _bytes_digest(root)}
 
 
@@ -579,8 +579,9 @@ class SummaryReader:
         known = self.districts
         record["districts"] = tuple(known.setdefault(d, d) for d in record["districts"])
         for project in record["projects"]:
-            if project.district is not known[project.district]:  # frozen: set as __init__ does
-                object.__setattr__(project, "district", known[project.district])
+            one = known[project.district]
+            if project.district is not one:  # (frozen: set past its __setattr__)
+                object.__setattr__(project, "district", one)
         return record
 
 

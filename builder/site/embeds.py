@@ -21,7 +21,7 @@ from builder.history.log import Change
 from builder.site import programmes
 from builder.site.model import Site
 from builder.site.totals import district_year_totals
-from builder.site.urls import Page, Urls, translations, year_label
+from builder.site.urls import Page, Urls, outlined, translations, year_label
 
 
 def version(site: Site, projects: Iterable[Project]) -> Change | None:
@@ -47,7 +47,6 @@ def pages(site: Site, outline: bool = False) -> list[Page]:
 
 def project_embeds(site: Site, outline: bool = False) -> list[Page]:
     if outline:
-        from builder.site.structure import outlined
         return outlined(site.projects, lambda lang, p: Urls.embed(Urls.project(lang, p)),
                         "pages/embed_project.html")
     return [Page(Urls.embed(Urls.project(lang, p)), "pages/embed_project.html", lang,

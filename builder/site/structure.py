@@ -29,6 +29,7 @@ from builder.site.urls import (
     Page,
     Urls,
     home_crumb,
+    outlined,
     translations,
     year_label,
 )
@@ -102,17 +103,6 @@ def project_pages(site: Site, projects: Iterable[Project] | None = None,
                   "programme": programmes.links_for(site.programme_of.get(p.key), p, lang)},
                  project_crumbs(p, lang), "districts", derived=("rows",))
             for p in (site.projects if projects is None else projects) for lang in LANGS]
-
-
-def outlined(projects: Iterable[Project], path, template: str) -> list[Page]:
-    """A page of `template` per project and language, in outline (project_pages): its
-    path, path(lang, project), and translations, which both languages share."""
-    pages = []
-    for project in projects:
-        paths = {lang: path(lang, project) for lang in LANGS}
-        pages += [Page(paths[lang], template, lang, paths, {"project": project})
-                  for lang in LANGS]
-    return pages
 
 
 RECENT_PROJECTS = 10

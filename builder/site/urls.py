@@ -239,6 +239,17 @@ def translations(make_path) -> dict[str, str]:
     return {lang: make_path(lang) for lang in LANGS}
 
 
+def outlined(projects: Iterable, path, template: str) -> list[Page]:
+    """A page of `template` per project and language, in outline (project_pages): its
+    path, path(lang, project), and translations, which both languages share."""
+    pages = []
+    for project in projects:
+        paths = {lang: path(lang, project) for lang in LANGS}
+        pages += [Page(paths[lang], template, lang, paths, {"project": project})
+                  for lang in LANGS]
+    return pages
+
+
 def year_label(year: int) -> Text:
     return Text(f"{year}年", str(year))
 
