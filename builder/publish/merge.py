@@ -212,18 +212,11 @@ def _walk(folder: Path) -> tuple[dict[str, int], set[str]]:
     not a folder (links among them), by their names relative to it; links are not
     followed."""
     plain, other = {}, set()
-    stack = [""]
-    while stack:
-        prefix = stack.pop()
-        with os.scandir(folder / prefix if prefix else folder) as entries:
-            for entry in entries:
-                name = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(name + "/")
-                elif entry.is_file(follow_symlinks=False):
-                    plain[name] = entry.inode()
-                else:
-                    other.add(name)
+    for name, entry in shards.walk(folder):
+        if entry.is_file(follow_symlinks=False):
+            plain[name] = entry.inode()
+        else:
+            other.add(name)
     return plain, other
 
 

@@ -459,9 +459,15 @@ def _bytes_digest(root: Path) -> str:
 
 
 def _files_under(root: Path, top: str) -> Iterable[str]:
-    """The files under root/top (top "" for all of root; links to files too, not
-    followed into folders), by their names relative to root; a folder's entries read
-    once (scandir)."""
+    """The files under root/top (top "" for all of root; links to files too), by their
+    names relative to root."""
+    return (name for name, entry in walk(root, top) if entry.is_file())
+
+
+def walk(root: Path, top: str = "") -> Iterable[tuple[str, os.DirEntry]]:
+    """Everything under root/top but folders (top "" for all of root), by its name
+    relative to root, with its directory entry; folders are entered, links to them
+    are not, and each folder's entries are read once (scandir)."""
     stack = [top]
     while stack:
         folder = stack.pop()
@@ -473,8 +479,8 @@ def _files_under(root: Path, top: str) -> Iterable[str]:
             name = f"{folder}/{entry.name}" if folder else entry.name
             if entry.is_dir(follow_symlinks=False):
                 stack.append(name)
-            elif entry.is_file():
-                yield name
+            else:
+                yield name, entry
 
 
 def _git(root: Path, *args: str) -> str | None:
