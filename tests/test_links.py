@@ -201,6 +201,47 @@ def test_a_pages_check_gives_each_links_own_answer(real_root):
                                                                'id="no-such-id"')
 
 
+def test_a_part_of_the_site_settles_only_links_that_work_in_the_whole_site(real_root):
+    """A shard checks the links between its own files and ships the rest (links.Settle):
+    with one district's files as the part, every link it settles works in the whole
+    site, every broken one stays (one to a missing anchor of the part's own page, one to
+    a missing file, one to a missing anchor of a file outside the part), and so does
+    every link whose answer depends on a file outside the part."""
+    out = real_root / "public"
+    urls = site_urls(real_root)
+    everything = {name: links.NOTHING for name in
+                  (p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())}
+    everything.update((name, links.scan_bytes(name, (out / name).read_bytes())[0])
+                      for name in everything if name.endswith(links.SCANNED))
+    mine = {name: scan for name, scan in everything.items()
+            if name.split("/")[1:2] == ["wuhua"] or name.startswith("data/projects/wuhua/")}
+    broken = ["#no-such-anchor", "/zh/wuhua/no-such-page/", "/zh/#no-home-anchor",
+              "https://budget.example.org/zh/wuhua/#nor-this"]
+    scan = mine[PROJECT_PAGE]
+    mine[PROJECT_PAGE] = everything[PROJECT_PAGE] = links.Scanned(
+        scan.ids_text, links.SEP.join([*scan.urls, *broken]))
+    settle = links.Settle(mine, urls)
+    settled = kept = 0
+    for name, scan in sorted(mine.items()):
+        if not scan.urls_text:
+            continue
+        left = settle.page(name, scan).urls
+        assert left == [url for url in scan.urls if url in left]
+        for url in scan.urls:
+            depends: set[str] = set()
+            works = links._broken(url, name, everything, urls, depends) is None
+            assert (url not in left) == (works and depends <= mine.keys()), (name, url)
+            settled, kept = settled + (url not in left), kept + (url in left)
+    left = settle.page(PROJECT_PAGE, mine[PROJECT_PAGE]).urls
+    assert set(broken) <= set(left) and "/zh/units/" in left
+    assert "/zh/wuhua/" not in left and "#funding" not in left
+    assert settled > 50 and kept > 50
+    # Rows rendered for a page of the merge's: only paths from the root are settled.
+    row = links.scan_fragment('<a href="/zh/wuhua/">a</a><a href="#top">b</a>'
+                              '<a href="/zh/units/">c</a><a href="../wuhua/">d</a>')
+    assert settle.fragment(row).urls == ["#top", "/zh/units/", "../wuhua/"]
+
+
 def _write_page(out: Path, name: str, ids: list[str], hrefs: list[str]) -> None:
     body = "".join(f'<h2 id="{i}">x</h2>\n' for i in ids)
     body += "".join(f'<p><a href="{h}">y</a></p>\n' for h in hrefs)

@@ -323,6 +323,46 @@ class _Pages:
         return reasons
 
 
+class Settle:
+    """What of a part of the site (a shard: `scans` holds every one of its files, those
+    not scanned as NOTHING) the merge needs to check again: a link to a file of the
+    part, whose anchor that file has, works in the whole site too (the part's files are
+    its files, unchanged), as does a link that leaves the site. What is left of a scan
+    are the URLs whose answer the rest of the site decides, and those broken within the
+    part (the merge gives their reasons, as a whole build would)."""
+
+    def __init__(self, scans: dict[str, Scanned], urls: Urls):
+        self.scans, self.urls = scans, urls
+        self.site_address = urls.base_url + "/"
+        self.memo: dict[str, bool] = {}
+
+    def page(self, name: str, found: Scanned) -> Scanned:
+        """The scan of the part's file `name`, with only the URLs left to check."""
+        return Scanned(found.ids_text, SEP.join(
+            url for url in found.urls if not self._settled(name, url)))
+
+    def fragment(self, found: Scanned) -> Scanned:
+        """The same, for rows the part renders for a page of the merge's: only a path
+        from the site's root (or its address) leads to the same place from any page, so
+        only those can be settled by the part's files."""
+        return Scanned(found.ids_text, SEP.join(
+            url for url in found.urls if not self._anywhere(url)))
+
+    def _anywhere(self, url: str) -> bool:
+        if not (url[:1] == "/" or url.startswith(self.site_address)):
+            return False
+        known = self.memo.get(url)
+        if known is None:
+            known = self.memo[url] = self._settled("", url)
+        return known
+
+    def _settled(self, name: str, url: str) -> bool:
+        # (A link works within the part only if the file it leads to is the part's.)
+        if name and (url[:1] == "/" or url.startswith(self.site_address)):
+            return self._anywhere(url)
+        return _broken(url, name, self.scans, self.urls) is None
+
+
 class _Targets:
     """What the last checks found, page by page, and the files each page's links lead
     to (those that exist, whose ids an anchor may need, and those that do not): a

@@ -312,6 +312,7 @@ class Part:
             from builder.outputs import search_keys
             record["search_keys"] = search_keys.entries(list(self.projects), cache)
         record["links"] = link_scans(output, cache, scans)
+        _settle_links(record, output, site.urls)
         data = summary_bytes(record)
         output.put(SUMMARY, digest(data), data)
         from builder.publish.swap import MARKER
@@ -422,6 +423,32 @@ def link_scans(output, cache, fresh: dict) -> dict[str, list[str]]:
         found[name] = [scanned.ids_text, scanned.urls_text, signature]
     cache.keep(links.SCANS, kept)
     return found
+
+
+def _settle_links(record: dict, output, urls) -> None:
+    """The shard's scans (of its files, and of the rows it rendered for the merge's
+    pages) with only the links whose answer the rest of the site decides
+    (links.Settle): the links between the shard's own files, most of them, are checked
+    here once instead of by the merge."""
+    from builder.outputs import links
+    found = record["links"]
+    own = {name: links.NOTHING for name in output.spare}
+    own.update((name, links.Scanned(ids, urls_)) for name, (ids, urls_, _) in found.items())
+    settle = links.Settle(own, urls)
+    for name, entry in found.items():
+        if entry[1]:
+            entry[1] = settle.page(name, own[name]).urls_text
+
+    def left(ids: str, urls_: str) -> str:
+        return settle.fragment(links.Scanned(ids, urls_)).urls_text
+
+    for by_lang in record["scorecard"].values():
+        for rows in by_lang.values():
+            rows["urls"] = left(rows["ids"], rows["urls"])
+    for by_project in record["rows"].values():
+        for by_lang in by_project.values():
+            for place in by_lang.values():
+                place[2] = left(place[1], place[2])
 
 
 # ---- the sources a shard was built from -----------------------------------------
