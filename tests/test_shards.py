@@ -530,10 +530,12 @@ def test_a_summary_reads_back_as_the_model_it_was_made_from(sources, tmp_path):
                                                   .index(read.district.slug)]
                for read in back["projects"])
     assert back["history"] == {k: v for k, v in history.items()}
-    for key, results in back["scores"].items():
+    for key, (results, score) in back["scores"].items():
         project = next(p for p in content.projects if p.key == key)
-        assert results == scorecard.score_project(project).results
+        scored = scorecard.score_project(project)
+        assert results == scored.results and score == scored.score
         assert all(any(r.criterion is c for c in scorecard.CRITERIA) for r in results)
+        assert scorecard.ProjectScore.shipped(project, results, score).score == scored.score
 
 
 def test_a_summary_makes_nothing_but_the_model(tmp_path):

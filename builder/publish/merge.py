@@ -8,7 +8,7 @@ against its manifest and links the files into the staging folder, while this one
 rebuilds the site's model from the shards' summaries (each project without its
 narrative, its history, its score) and makes the pages and files that span districts
 by the same code as in a whole build, but for what the shards rendered of them: the
-rows of the scorecard, explorer and year pages, put on them as they are. The first
+rows of the scorecard, explorer, year and unit pages, put on them as they are. The first
 thing wrong is named in one line and nothing is published: only when every file was
 found as listed are the links of the whole site checked and the result swapped into
 place as a build's is.
@@ -253,7 +253,8 @@ def site_of(found: list[Shard]):
         dated = dated or record["history"] is not None
         history.update(record["history"] or {})
         results = record["scores"]
-        scores.update({p.digest: scorecard.ProjectScore(p, results[p.key]) for p in mine})
+        scores.update({p.digest: scorecard.ProjectScore.shipped(p, *results[p.key])
+                       for p in mine})
         search.update(record["search"] or {})
         scans.update(_scans(record["links"], one))
         rows.update({key: _project_data(part) for key, part in record["data"].items()})
@@ -446,7 +447,9 @@ SCORECARD_PAGE = "pages/scorecard.html"
 ROWS_OF = {"pages/explorer_category.html": (
                "explorer", lambda c: ((r.project.key, r.position) for r in c["rows"]), b"\n"),
            "pages/year.html": (
-               "year", lambda c: ((p.key, 1) for p in c["budget_year"].projects), b"")}
+               "year", lambda c: ((p.key, 1) for p in c["budget_year"].projects), b""),
+           "pages/unit.html": (
+               "unit", lambda c: ((p.key, 1) for p in c["unit"].projects), b"")}
 
 
 def _with_shard_rows(page, rendered: dict):

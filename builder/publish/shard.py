@@ -15,8 +15,8 @@ MANIFEST (every file with its size and SHA-256, the sources, the budgetsite vers
 K/N and the build's options), SUMMARY (the records the merge rebuilds the site's
 model from: each project without its narrative, its history and its score, and the
 search index's record of each of the shard's parts) and ROWS (its projects' rows of
-the explorer's and the year pages' tables, rendered, as bytes: SUMMARY says where
-each one is).
+the explorer's, the year pages' and the unit pages' tables, rendered, as bytes:
+SUMMARY says where each one is).
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ SCORECARD_MACROS = "macros/scorecard.html"  # the scorecard's rows, made by the 
 # The rows of the pages that list every project or indicator of a year or category, by
 # their kind: the macro that renders them; the merge puts them on its pages as they are.
 ROW_MACROS = {"explorer": ("macros/explorer_row.html", "row"),
-              "year": ("macros/tables.html", "year_row")}
-FORMAT = 7  # of MANIFEST and SUMMARY; a merge refuses shards of another
+              "year": ("macros/tables.html", "year_row"),
+              "unit": ("macros/tables.html", "unit_row")}
+FORMAT = 8  # of MANIFEST and SUMMARY; a merge refuses shards of another
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 # The source trees whose bytes name the sources a shard was built from.
 SOURCE_TREES = ("content", "site_templates")
@@ -357,8 +358,8 @@ def scorecard_rows(site, projects: tuple, root: Path) -> dict[str, dict[str, dic
 def rendered_rows(site, projects: tuple, root: Path) -> tuple[dict[str, dict], bytes]:
     """Per kind of row (ROW_MACROS), project of the shard and language, its rows of the
     pages that list every indicator (the explorer's category pages, a row an
-    indicator) or every project (the year pages, a row a project) of the site,
-    rendered, which the merge puts on its pages as they are: those rows were the most
+    indicator) or every project (the year pages, a row a project) of the site, or of
+    a unit (which may work in districts of two shards), rendered, which the merge puts on its pages as they are: those rows were the most
     of its rendering. The rows as one run of UTF-8 bytes (ROWS), and for each kind,
     project and language where its rows start in it and each one's length, [start,
     length of row 1, length of row 2, …], with their link scan (links.scan: ids, URLs)
@@ -373,7 +374,7 @@ def rendered_rows(site, projects: tuple, root: Path) -> tuple[dict[str, dict], b
     renderer = render.Renderer(site, tuple(sources.template_dirs(root)))
     made = {"explorer": lambda row, p: [row(Row(p, n, i)) for n, i in
                                         enumerate(p.indicators, 1)],
-            "year": lambda row, p: [row(p)]}
+            "year": lambda row, p: [row(p)], "unit": lambda row, p: [row(p)]}
     macros = {kind: {lang: getattr(module, name)
                      for lang, module in renderer.macros(template).items()}
               for kind, (template, name) in ROW_MACROS.items()}
@@ -643,7 +644,8 @@ def summary(site, own: set[str], search_records: dict[str, dict] | None) -> dict
     projects = [p for p in content.projects if p.district.slug in own]
     history = site.history
     # Scored from the whole project: a part missing from its narrative costs points.
-    scores = {p.key: scorecard.known_score(p, site.scores).results for p in projects}
+    scores = {p.key: (known.results, known.score) for p in projects
+              for known in (scorecard.known_score(p, site.scores),)}
     return {
         "format": FORMAT,
         "config": content.config, "city": content.city, "districts": content.districts,

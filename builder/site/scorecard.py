@@ -174,6 +174,15 @@ class ProjectScore:
         """Out of 100: the points earned on the scored criteria (English is not one)."""
         return rounded(sum((r.earned for r in self.scored), Fraction(0)))
 
+    @classmethod
+    def shipped(cls, project: Project, results: tuple[Result, ...], score: int
+                ) -> ProjectScore:
+        """A project's score as a shard worked it out: its results and its score, which
+        the merge would otherwise work out again for every project of the site."""
+        made = cls(project, results)
+        made.__dict__["score"] = score  # (where the cached property keeps it)
+        return made
+
     @property
     def scored(self) -> tuple[Result, ...]:
         return tuple(r for r in self.results if r.criterion.scored)
