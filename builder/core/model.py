@@ -285,7 +285,7 @@ class Project:
     continues_line: int = field(default=0, compare=False)
     period: Text | None = None  # 实施周期, as written
 
-    @property
+    @functools.cached_property  # (asked for millions of times on a large site)
     def key(self) -> str:
         return f"{self.district.slug}/{self.year}/{self.slug}"
 

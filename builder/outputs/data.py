@@ -372,6 +372,22 @@ def _history(site: Site, project: Project) -> ProjectHistory | None:
     return site.history.get(project.key) if site.history is not None else None
 
 
+# The indicator explorer's JSON parts (explorer_data): a row per indicator, its fields.
+EXPLORER_COLUMNS = ["project", "id", "position", "name_zh", "name_en", "operator",
+                    "value_number", "value_zh", "value_en", "unit", "type", "points"]
+
+
+def explorer_line(position: int, i: Indicator) -> str:
+    """An indicator's row of the explorer's JSON parts (EXPLORER_COLUMNS) as JSON text,
+    but for the number its project has in the part: what follows it, `,"id",…]`."""
+    value = i.value if isinstance(i.value, Text) else None
+    row = [i.id, position, i.name.zh, i.name.en, i.operator,
+           cell(i.numeric_value) if i.numeric_value is not None else None,
+           value.zh if value else None, value.en if value else None,
+           i.unit, i.type, cell(i.weight)]
+    return "," + json.dumps(row, ensure_ascii=False, separators=(",", ":"))[1:]
+
+
 def indicator_row(site: Site, project: Project, position: int, i: Indicator) -> Row:
     value = i.value if isinstance(i.value, Text) else Text(cell(i.value), cell(i.value))
     return {
@@ -449,6 +465,8 @@ class ProjectData:
     # Each indicator's line of indicators.csv, in the table's order: the explorer's
     # CSV parts are these lines, by category and year.
     indicator_lines: tuple[str, ...] = ()
+    # And its row of the explorer's JSON parts (explorer_line), which they are made of.
+    explorer_lines: tuple[str, ...] = ()
 
 
 def project_data(site: Site, project: Project) -> ProjectData:
@@ -465,7 +483,8 @@ def project_data(site: Site, project: Project) -> ProjectData:
             SCORECARD.name: csv_body(SCORECARD, [scorecard_row(
                 scorecard.known_score(project, site.scores))])}
     return ProjectData(csvs, json_text(_typed([row])[0], 1),
-                       json_bytes(project_json(site, project)), lines)
+                       json_bytes(project_json(site, project)), lines,
+                       tuple(explorer_line(n, i) for n, i in enumerate(project.indicators, 1)))
 
 
 # Below this many projects to make data for, worker processes cost more than they save.

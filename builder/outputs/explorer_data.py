@@ -8,7 +8,6 @@ import json
 from typing import Callable
 
 from builder.core.cache import Cache, Kept, digest
-from builder.core.model import Text
 from builder.outputs import data
 from builder.site.explorer import Row, rows_by_category
 from builder.site.model import Site
@@ -57,7 +56,7 @@ def files(site: Site, cache: Cache | None = None,
                 lines = data.csv_body(data.INDICATORS, [
                     data.indicator_row(site, r.project, r.position, r.indicator)
                     for r in part])
-            both = shard_json(part), data.csv_bytes(data.INDICATORS, [], lines)
+            both = shard_json(part, made), data.csv_bytes(data.INDICATORS, [], lines)
             out[names[0]], out[names[1]] = both
             kept[key] = digest(both[0]), digest(both[1])
     if cache is not None:
@@ -65,21 +64,25 @@ def files(site: Site, cache: Cache | None = None,
     return out
 
 
-def shard_json(rows: list[Row]) -> bytes:
-    """Compact: projects once each, rows as arrays (their fields named in `columns`)."""
+def shard_json(rows: list[Row], made: dict[str, data.ProjectData] | None = None) -> bytes:
+    """Compact: projects once each, rows as arrays (their fields named in `columns`),
+    written as json.dumps writes them compactly. A row is its indicator's
+    explorer_line, taken from its project's open data where that was made (`made`;
+    in a merge, by the project's shard) after its project's number in the part."""
     projects: dict[str, int] = {}
     listed, lines = [], []
     for row in rows:
-        p, i = row.project, row.indicator
-        if p.key not in projects:
-            projects[p.key] = len(listed)
-            listed.append([p.key, p.name.zh, p.name.en, p.district.slug])
-        value = i.value if isinstance(i.value, Text) else None
-        lines.append([projects[p.key], i.id, row.position, i.name.zh, i.name.en, i.operator,
-                      data.cell(i.numeric_value) if i.numeric_value is not None else None,
-                      value.zh if value else None, value.en if value else None,
-                      i.unit, i.type, data.cell(i.weight)])
-    body = {"columns": ["project", "id", "position", "name_zh", "name_en", "operator",
-                        "value_number", "value_zh", "value_en", "unit", "type", "points"],
-            "projects": listed, "rows": lines}
-    return (json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        p = row.project
+        number = projects.get(p.key)
+        if number is None:
+            number = projects[p.key] = len(listed)
+            listed.append(_json([p.key, p.name.zh, p.name.en, p.district.slug]))
+        tail = made[p.key].explorer_lines[row.position - 1] if made is not None else \
+            data.explorer_line(row.position, row.indicator)
+        lines.append(f"[{number}{tail}")
+    return (f'{{"columns":{_json(data.EXPLORER_COLUMNS)},"projects":[{",".join(listed)}],'
+            f'"rows":[{",".join(lines)}]}}\n').encode("utf-8")
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

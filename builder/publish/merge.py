@@ -192,8 +192,9 @@ def _check_files(one: Shard) -> dict[str, int]:
     # A batch of files a task: most are small pages, and a task per file cost more in
     # the pool's hand-over than in the hashing.
     batches = [names[i:i + 256] for i in range(0, len(names), 256)]
+    folder = f"{one.folder}/"  # (names as text: a path object per file cost a third)
     with ThreadPoolExecutor(worker_count()) as pool:
-        found = pool.map(lambda batch: [shards.file_entry(one.folder / n) for n in batch],
+        found = pool.map(lambda batch: [shards.file_entry(folder + n) for n in batch],
                          batches)
         for batch, entries in zip(batches, found):
             for name, entry in zip(batch, entries):
@@ -288,7 +289,7 @@ def _project_data(part: dict):
     from builder.outputs.data import INDICATORS, ProjectData
     lines = tuple(part["indicators"])
     return ProjectData({**part["csv"], INDICATORS.name: "".join(lines)}, part["listed"], b"",
-                       lines)
+                       lines, tuple(part["explorer"]))
 
 
 def _scans(shipped: dict, one: Shard) -> dict:
@@ -411,8 +412,8 @@ def _adopt(found: list[Shard], output) -> dict[str, tuple[str, int]]:
     staging folder; what was linked, by name."""
     inodes = check_files(found)
     for one in found:
-        mine = inodes[str(one.folder)]
-        output.adopt_all([(name, "sha256:" + sha, one.folder / name, mine[name])
+        mine, folder = inodes[str(one.folder)], f"{one.folder}/"
+        output.adopt_all([(name, "sha256:" + sha, folder + name, mine[name])
                           for name, (_, sha) in one.manifest["files"].items()
                           if name not in shards.OWN_FILES])
     return {name: output.spare[name] for one in found for name in one.manifest["files"]

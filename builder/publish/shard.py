@@ -285,7 +285,8 @@ class Part:
         # (indicators.csv as its lines, which the explorer's parts are made of.)
         self.data_rows = {key: {"csv": {name: text for name, text in part.csv.items()
                                         if name != data.INDICATORS.name},
-                                "listed": part.listed, "indicators": part.indicator_lines}
+                                "listed": part.listed, "indicators": part.indicator_lines,
+                                "explorer": part.explorer_lines}
                           for key, part in made.items()}
         yield {Urls.project_data(p): made[p.key].json for p in self.projects}
         yield originals.files(mine, root)
@@ -523,7 +524,7 @@ def _git(root: Path, *args: str) -> str | None:
 
 # ---- manifest ------------------------------------------------------------------------
 
-def file_entry(path: Path) -> list:
+def file_entry(path: str | Path) -> list:
     """[size, SHA-256] of a file, read in blocks (through the file's descriptor alone:
     a shard's and a merge's hundreds of thousands of small files made the buffered
     reader's extra calls to the system a third of the time)."""
@@ -542,7 +543,7 @@ def manifest_bytes(folder: Path, spec: ShardSpec, sources: dict, options: dict,
                    districts: list[str], skip: Iterable[str]) -> bytes:
     """MANIFEST of a finished shard folder: every file in it but `skip` and itself."""
     skipped = {*skip, MANIFEST}
-    files = {name: file_entry(folder / name)
+    files = {name: file_entry(f"{folder}/{name}")
              for name in sorted(_files_under(folder, "")) if name not in skipped}
     manifest = {"format": FORMAT, "budgetsite": builder.version(), "shard": str(spec),
                 "sources": sources, "options": options, "districts": districts,

@@ -121,7 +121,7 @@ class Output:
         self.present[name] = entry[1]
         self.written += written
 
-    def adopt_all(self, files: list[tuple[str, str, Path, int | None]]) -> None:
+    def adopt_all(self, files: list[tuple[str, str, str | Path, int | None]]) -> None:
         """Put finished files from elsewhere (a shard's), (name, digest, source, its
         inode if known) each, into the staging folder: a hard link (the same inode)
         where the two folders share a file system, else a copy. (A merge links
