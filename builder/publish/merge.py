@@ -342,6 +342,7 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     merged, outlined = shards.merged_pages(site), shards.candidate_pages(site, outline=True)
     pages = merged + outlined
     owner = _ownership(site, pages)
+    _check_rows(site, shipped.rendered)
     mine = [_with_shard_rows(_with_rows(p, site, shipped.scorecard), shipped.rendered)
             for p in merged]
     shipped.scorecard.clear()  # on the page now: hundreds of megabytes at 40,000 projects
@@ -360,11 +361,12 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
         files = render.render_site(site, mine, dirs, cache, output, _Scan(mine),
                                    shipped.scans)
         lap("render")
-        made, entries = making.wait()
+        made, entries, scans = making.wait()
     except BaseException:
         making.stop()
         raise
     output.record_forked(entries)
+    shipped.scans.update(scans)
     batch._add(files, made)
     lap("data")
     adopted = adoption.wait()
@@ -453,42 +455,48 @@ ROWS_OF = {"pages/explorer_category.html": (
                "unit", lambda c: ((p.key, 1) for p in c["unit"].projects), b"")}
 
 
+def _check_rows(site, rendered: dict) -> None:
+    """Every project of the site has its rows of every kind (a shard ships them for
+    each of its projects, none for a project with no indicator)."""
+    for kind, made in rendered.items():
+        lost = next((p.key for p in site.projects if p.key not in made), None)
+        if lost is not None:
+            raise BuildError(f"the shards hold no rows of the {kind} pages for the project "
+                             f"{lost}; build its shard again")
+
+
 def _with_shard_rows(page, rendered: dict):
-    """A page that lists every indicator or project of a category or year with its rows
-    as the shards rendered them."""
+    """A page that lists every indicator or project of a category, year or unit with
+    its rows as the shards rendered them (each project's there: _check_rows)."""
     import dataclasses
     if page.template not in ROWS_OF:
         return page
     kind, which, after = ROWS_OF[page.template]
-    made = rendered[kind]
-    rows = []
-    for key, position in which(page.context):
-        if key not in made:
-            raise BuildError(f"the shards hold no rows of the {kind} pages for the project "
-                             f"{key}; build its shard again")
-        rows.append((*made[key], position))
     return dataclasses.replace(page, context={
-        **page.context, "stitched": Stitched(tuple(rows), page.lang, after)})
+        **page.context, "stitched": Stitched(page, which, rendered[kind], after)})
 
 
 class Stitched:
     """Rows the shards rendered, put on a page as they are, each followed by what the
-    template's loop writes after it: worked out when the page is rendered, in the
-    worker that renders it, which then scans the page for its links without them
-    (_Scan): the shards scanned them."""
+    template's loop writes after it: found and joined when the page is rendered, in
+    the worker that renders it (ROWS_OF says which), which then scans the page for
+    its links without them (_Scan): the shards scanned them."""
 
-    __slots__ = ("rows", "lang", "after", "made")
+    __slots__ = ("page", "which", "rows", "after", "made", "places")
 
-    def __init__(self, rows: tuple, lang: str, after: bytes):
-        self.rows, self.lang, self.after = rows, lang, after  # rows: (ROWS, places, position)
-        self.made = b""
+    def __init__(self, page, which, rows: dict, after: bytes):
+        # rows: (a shard's ROWS, where each of its project's rows are) by project key
+        self.page, self.which, self.rows, self.after = page, which, rows, after
+        self.made, self.places = b"", {}
 
     def __html__(self) -> str:
-        out = []
-        for rows, places, position in self.rows:
-            at = places[self.lang][0]
+        out, lang, rows, places = [], self.page.lang, self.rows, self.places
+        for key, position in self.which(self.page.context):
+            made, where = rows[key]
+            at = where[lang][0]
             start = at[0] + sum(at[1:position])
-            out += (rows[start:start + at[position]], self.after)
+            out += (made[start:start + at[position]], self.after)
+            places[key] = where[lang]
         self.made = b"".join(out)
         return self.made.decode("utf-8")
 
@@ -498,8 +506,7 @@ class Stitched:
 
     @property
     def scans(self) -> list[Scanned]:
-        places = {id(places): places[self.lang] for _, places, _ in self.rows}
-        return [Scanned(ids, urls) for _, ids, urls in places.values()]
+        return [Scanned(ids, urls) for _, ids, urls in self.places.values()]
 
 
 @dataclass(frozen=True)
@@ -548,18 +555,27 @@ def _ownership(site, pages: list) -> shards.Ownership:
 
 
 def _data_files(site, pages: list, dirs: tuple[Path, ...], root: Path, shipped: Shipped,
-                owner: shards.Ownership, output, search: bool) -> tuple[dict, dict]:
+                owner: shards.Ownership, output, search: bool) -> tuple[dict, dict, dict]:
     """In a forked process: the merge's files besides its pages written into the
-    staging folder; their digests (as the build's file table holds them) and what the
-    staging folder now holds of them, by name."""
+    staging folder; their digests (as the build's file table holds them), what the
+    staging folder now holds of them, by name, and the link scans of those the link
+    check reads (the site map lists every page: its scan took the link check seconds),
+    by links.scan_key."""
+    from builder.outputs import links
     from builder.publish import build as batch
     files: dict = {}
+    scans: dict = {}
+
+    def put(more: dict) -> None:
+        batch._put(files, more, output)
+        scans.update((links.scan_key(name, files[name][0]), links.scan_bytes(name, data))
+                     for name, data in more.items() if name.endswith(links.SCANNED))
+
     for more in _files(site, pages, dirs, root, shipped.rows):
-        batch._put(files, {n: d for n, d in more.items() if owner.district(n) is None},
-                   output)
+        put({n: d for n, d in more.items() if owner.district(n) is None})
     if search:
-        batch._put(files, _search_files(site, pages, shipped, output), output)
-    return files, {name: output.spare[name] for name in files}
+        put(_search_files(site, pages, shipped, output))
+    return files, {name: output.spare[name] for name in files}, scans
 
 
 def _files(site, pages: list, dirs: tuple[Path, ...], root: Path, rows: dict):
