@@ -138,6 +138,15 @@ def test_stylesheets_and_sitemaps_are_checked_too(tmp_path):
     ]
     assert {(p.code, p.warning) for p in problems} == {("link.broken", True)}
     assert str(problems[0]).endswith(" [link.broken]")
+    # A style sheet's or an XML file's links are scanned without their places (which
+    # are looked for only when one is broken): the same URLs, in the same order.
+    for name, text in (("a.css", 'x{background:url( "a b.svg" )}\ny{src:url(c.woff2)}'
+                                 "z{background:url('d.png')} w{background:url(c.woff2)}"),
+                       ("s.xml", "<url><loc> https://x.org/a/ </loc>\n<xhtml:link "
+                                 'rel="alternate" href="https://x.org/b/" /></url>')):
+        found = links.scan_bytes(name, text.encode("utf-8"))[0]
+        assert found == links.Scanned.of(set(), links._scan_text(name, text)[1])
+        assert len(found.urls) == 3 if name == "a.css" else 2
 
 
 ODD_URLS = ["#", "#%E4%B8%AD", "/", "/?x", "/#top", "/a//b", "/zh/x?q=1#y", "/zh/#a#b",

@@ -138,7 +138,11 @@ def scan_bytes(name: str, data: bytes) -> tuple[Scanned, str]:
     The renderer calls it on each page while the page's bytes are at hand (`scan`)."""
     if not name.endswith(SCANNED):
         return NOTHING, digest()
-    found = Scanned.of(*_scan_text(name, data.decode("utf-8", "replace")))
+    text = data.decode("utf-8", "replace")
+    if name.endswith(PAGES):
+        found = Scanned.of(*scan_page(text))
+    else:  # (no ids; and a link's place is only looked for when it is broken: _located)
+        found = Scanned("", SEP.join(dict.fromkeys(_regex_urls(text, name))))
     return found, _signature(found)
 
 
@@ -192,6 +196,14 @@ def _located(folder: Path, name: str, reasons: dict[str, str]
     text = (folder / name).read_bytes().decode("utf-8", "replace")
     return [(link.line, link.col, link.url, reasons[link.url])
             for link in _scan_text(name, text)[1] if link.url in reasons]
+
+
+def _regex_urls(text: str, name: str) -> list[str]:
+    """The URLs _regex_links finds in a style sheet or an XML file, without their places
+    (a site map lists every page of the site)."""
+    if name.endswith(".css"):
+        return [url for _, url in CSS_URL.findall(text)]
+    return [url or href for url, href in XML_URL.findall(text)]
 
 
 def _regex_links(text: str, pattern: re.Pattern) -> list[Link]:

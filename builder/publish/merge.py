@@ -353,21 +353,27 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     lap("site")
     cache = Cache.disabled()
     # The files besides the pages (open data, explorer data, feeds, site map, the search
-    # entry: one process's work) made beside the rendering, which takes the workers.
+    # entry; and the key index of exact things, the largest part of it, by a process of
+    # its own) made beside the rendering, which takes the workers.
     search = found[0].manifest["options"]["search"] and bool(site.projects)
-    making = Forked(lambda: _data_files(site, pages, dirs, config.root, shipped, owner,
-                                        output, search), "making the open data files")
+    making = [Forked(lambda: _data_files(site, pages, dirs, config.root, shipped, owner,
+                                         output, search), "making the open data files")]
+    if search:
+        making.append(Forked(lambda: _key_files(site, shipped, output),
+                             "making the key index"))
     try:
         files = render.render_site(site, mine, dirs, cache, output, _Scan(mine),
                                    shipped.scans)
         lap("render")
-        made, entries, scans = making.wait()
+        for one in making:
+            made, entries, scans = one.wait()
+            output.record_forked(entries)
+            shipped.scans.update(scans)
+            batch._add(files, made)
     except BaseException:
-        making.stop()
+        for one in making:
+            one.stop()
         raise
-    output.record_forked(entries)
-    shipped.scans.update(scans)
-    batch._add(files, made)
     lap("data")
     adopted = adoption.wait()
     output.record_forked(adopted)
@@ -578,6 +584,16 @@ def _data_files(site, pages: list, dirs: tuple[Path, ...], root: Path, shipped: 
     return files, {name: output.spare[name] for name in files}, scans
 
 
+def _key_files(site, shipped: Shipped, output) -> tuple[dict, dict, dict]:
+    """_data_files for the key index of exact things (it spans districts), from the
+    entries the shards made of their projects."""
+    from builder.outputs import search_keys
+    from builder.publish import build as batch
+    files: dict = {}
+    batch._put(files, search_keys.files(site.projects, made=shipped.keys), output)
+    return files, {name: output.spare[name] for name in files}, {}
+
+
 def _files(site, pages: list, dirs: tuple[Path, ...], root: Path, rows: dict):
     """The files besides the pages, as a whole build makes them (build.site_files),
     but for the originals and each project's own data file, which are the shards'; the
@@ -594,9 +610,9 @@ def _files(site, pages: list, dirs: tuple[Path, ...], root: Path, rows: dict):
 
 
 def _search_files(site, pages: list, shipped: Shipped, output) -> dict[str, bytes]:
-    """The search entry made from every part's record, the rows that "download these
-    results" writes, and the key index of exact things (it spans districts)."""
-    from builder.outputs import search, search_keys
+    """The search entry made from every part's record and the rows that "download these
+    results" writes."""
+    from builder.outputs import search
     from builder.site.urls import output_file
     parts = search.plan(search.project_pages(output_file(p.path) for p in pages))
     records = shipped.search
@@ -606,5 +622,4 @@ def _search_files(site, pages: list, shipped: Shipped, output) -> dict[str, byte
                          f"shard with search")
     search.check(parts, records, len(site.projects))
     written = (output.staging / "data/projects.csv").read_bytes()
-    return {**search.derived(parts, records), **search.rows(written),
-            **search_keys.files(site.projects, made=shipped.keys)}
+    return {**search.derived(parts, records), **search.rows(written)}
