@@ -463,7 +463,8 @@ ROWS_OF = {"pages/explorer_category.html": (
 
 def _check_rows(site, rendered: dict) -> None:
     """Every project of the site has its rows of every kind (a shard ships them for
-    each of its projects, none for a project with no indicator)."""
+    each of its projects; a project without indicators has no explorer rows, but its
+    entry)."""
     for kind, made in rendered.items():
         lost = next((p.key for p in site.projects if p.key not in made), None)
         if lost is not None:
