@@ -377,6 +377,11 @@ EXPLORER_COLUMNS = ["project", "id", "position", "name_zh", "name_en", "operator
                     "value_number", "value_zh", "value_en", "unit", "type", "points"]
 
 
+def compact_json(value: Any) -> str:
+    """JSON as the explorer's parts are written: no spaces, text as it is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def explorer_line(position: int, i: Indicator) -> str:
     """An indicator's row of the explorer's JSON parts (EXPLORER_COLUMNS) as JSON text,
     but for the number its project has in the part: what follows it, `,"id",…]`."""
@@ -385,7 +390,7 @@ def explorer_line(position: int, i: Indicator) -> str:
            cell(i.numeric_value) if i.numeric_value is not None else None,
            value.zh if value else None, value.en if value else None,
            i.unit, i.type, cell(i.weight)]
-    return "," + json.dumps(row, ensure_ascii=False, separators=(",", ":"))[1:]
+    return "," + compact_json(row)[1:]
 
 
 def indicator_row(site: Site, project: Project, position: int, i: Indicator) -> Row:

@@ -4,7 +4,6 @@ data/indicators.csv (CSV), for exports."""
 
 from __future__ import annotations
 
-import json
 from typing import Callable
 
 from builder.core.cache import Cache, Kept, digest
@@ -76,13 +75,9 @@ def shard_json(rows: list[Row], made: dict[str, data.ProjectData] | None = None)
         number = projects.get(p.key)
         if number is None:
             number = projects[p.key] = len(listed)
-            listed.append(_json([p.key, p.name.zh, p.name.en, p.district.slug]))
+            listed.append(data.compact_json([p.key, p.name.zh, p.name.en, p.district.slug]))
         tail = made[p.key].explorer_lines[row.position - 1] if made is not None else \
             data.explorer_line(row.position, row.indicator)
         lines.append(f"[{number}{tail}")
-    return (f'{{"columns":{_json(data.EXPLORER_COLUMNS)},"projects":[{",".join(listed)}],'
-            f'"rows":[{",".join(lines)}]}}\n').encode("utf-8")
-
-
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (f'{{"columns":{data.compact_json(data.EXPLORER_COLUMNS)},'
+            f'"projects":[{",".join(listed)}],"rows":[{",".join(lines)}]}}\n').encode("utf-8")

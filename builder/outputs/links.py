@@ -314,11 +314,7 @@ class _Pages:
         index = here != name and name.endswith(PAGES)
         for url in scanned[name].urls:
             if url[:1] == "/" or url.startswith(self.site_address):
-                known = anywhere.get(url)
-                if known is None:
-                    files: set[str] = set()
-                    known = anywhere[url] = (_broken(url, name, scanned, urls, files),
-                                             frozenset(files))
+                known = anywhere.get(url) or self.from_anywhere(url)
                 reason = known[0]
                 if leads_to is not None:
                     leads_to |= known[1]
@@ -334,6 +330,20 @@ class _Pages:
                 reasons[url] = reason
         return reasons
 
+    def rooted(self, url: str) -> bool:
+        """Whether `url` is a path from the site's root or its address (from_anywhere)."""
+        return url[:1] == "/" or url.startswith(self.site_address)
+
+    def from_anywhere(self, url: str) -> tuple[str | None, frozenset[str]]:
+        """The answer for a rooted URL, the same from every page, and the files it
+        depends on (worked out once)."""
+        known = self.anywhere.get(url)
+        if known is None:
+            files: set[str] = set()
+            known = self.anywhere[url] = (_broken(url, "", self.scanned, self.urls, files),
+                                          frozenset(files))
+        return known
+
 
 class Settle:
     """What of a part of the site (a shard: `scans` holds every one of its files, those
@@ -341,38 +351,25 @@ class Settle:
     part, whose anchor that file has, works in the whole site too (the part's files are
     its files, unchanged), as does a link that leaves the site. What is left of a scan
     are the URLs whose answer the rest of the site decides, and those broken within the
-    part (the merge gives their reasons, as a whole build would)."""
+    part (the merge gives their reasons, as a whole build would): the URLs the part's
+    own check (_Pages) finds broken, since a file outside the part is missing there."""
 
     def __init__(self, scans: dict[str, Scanned], urls: Urls):
-        self.scans, self.urls = scans, urls
-        self.site_address = urls.base_url + "/"
-        self.memo: dict[str, bool] = {}
+        self.pages = _Pages(scans, urls)
 
-    def page(self, name: str, found: Scanned) -> Scanned:
+    def page(self, name: str) -> Scanned:
         """The scan of the part's file `name`, with only the URLs left to check."""
-        return Scanned(found.ids_text, SEP.join(
-            url for url in found.urls if not self._settled(name, url)))
+        found, broken = self.pages.scanned[name], self.pages.reasons(name)
+        return Scanned(found.ids_text, SEP.join(url for url in found.urls if url in broken))
 
     def fragment(self, found: Scanned) -> Scanned:
         """The same, for rows the part renders for a page of the merge's: only a path
         from the site's root (or its address) leads to the same place from any page, so
         only those can be settled by the part's files."""
+        pages = self.pages
         return Scanned(found.ids_text, SEP.join(
-            url for url in found.urls if not self._anywhere(url)))
-
-    def _anywhere(self, url: str) -> bool:
-        if not (url[:1] == "/" or url.startswith(self.site_address)):
-            return False
-        known = self.memo.get(url)
-        if known is None:
-            known = self.memo[url] = self._settled("", url)
-        return known
-
-    def _settled(self, name: str, url: str) -> bool:
-        # (A link works within the part only if the file it leads to is the part's.)
-        if name and (url[:1] == "/" or url.startswith(self.site_address)):
-            return self._anywhere(url)
-        return _broken(url, name, self.scans, self.urls) is None
+            url for url in found.urls
+            if not pages.rooted(url) or pages.from_anywhere(url)[0] is not None))
 
 
 class _Targets:

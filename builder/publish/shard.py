@@ -360,8 +360,8 @@ def rendered_rows(site, projects: tuple, root: Path) -> tuple[dict[str, dict], b
     """Per kind of row (ROW_MACROS), project of the shard and language, its rows of the
     pages that list every indicator (the explorer's category pages, a row an
     indicator) or every project (the year pages, a row a project) of the site, or of
-    a unit (which may work in districts of two shards), rendered, which the merge puts on its pages as they are: those rows were the most
-    of its rendering. The rows as one run of UTF-8 bytes (ROWS), and for each kind,
+    a unit (which may work in districts of two shards), rendered, which the merge puts
+    on its pages as they are: those rows were the most of its rendering. The rows as one run of UTF-8 bytes (ROWS), and for each kind,
     project and language where its rows start in it and each one's length, [start,
     length of row 1, length of row 2, …], with their link scan (links.scan: ids, URLs)
     so that the merge need not read them again. Rendered on every core."""
@@ -439,7 +439,7 @@ def _settle_links(record: dict, output, urls) -> None:
     settle = links.Settle(own, urls)
     for name, entry in found.items():
         if entry[1]:
-            entry[1] = settle.page(name, own[name]).urls_text
+            entry[1] = settle.page(name).urls_text
 
     def left(ids: str, urls_: str) -> str:
         return settle.fragment(links.Scanned(ids, urls_)).urls_text
@@ -645,8 +645,8 @@ def summary(site, own: set[str], search_records: dict[str, dict] | None) -> dict
     projects = [p for p in content.projects if p.district.slug in own]
     history = site.history
     # Scored from the whole project: a part missing from its narrative costs points.
-    scores = {p.key: (known.results, known.score) for p in projects
-              for known in (scorecard.known_score(p, site.scores),)}
+    scored = {p.key: scorecard.known_score(p, site.scores) for p in projects}
+    scores = {key: (score.results, score.score) for key, score in scored.items()}
     return {
         "format": FORMAT,
         "config": content.config, "city": content.city, "districts": content.districts,
