@@ -501,9 +501,11 @@ def test_every_page_is_the_merges_or_a_shards_and_the_merge_outlines_only_the_sh
 def test_a_summary_reads_back_as_the_model_it_was_made_from(sources, tmp_path):
     """The merge makes the model's objects from a summary without their __init__: each
     project read back equals the one written (but for its narrative, which a summary
-    does not hold), field by field and in its types; its scores and history too."""
+    does not hold, and its indicators, of which it holds what the pages that span
+    districts list), field by field and in its types; its scores and history too."""
     import dataclasses
     from builder.core.cache import Cache
+    from builder.core.model import ListedIndicator
     from builder.history import revisions
     from builder.publish import shard
     from builder.site import scorecard, structure
@@ -517,13 +519,14 @@ def test_a_summary_reads_back_as_the_model_it_was_made_from(sources, tmp_path):
     back = shard.SummaryReader().read(shard.summary_bytes(record))
     assert len(back["projects"]) == len(content.projects) > 3
     for read, made in zip(back["projects"], content.projects):
-        made = dataclasses.replace(made, narrative={})
+        listed = tuple(ListedIndicator(i.level1, i.level2, i.unit, i.type, i.operator)
+                       for i in made.indicators)
+        made = dataclasses.replace(made, narrative={}, indicators=listed)
         assert read == made
         assert vars(read) == vars(made)
         assert {k: type(v) for k, v in vars(read).items()} == \
             {k: type(v) for k, v in vars(made).items()}
-        assert read.indicators and all(type(i) is type(made.indicators[0])
-                                       for i in read.indicators)
+        assert read.indicators and all(type(i) is ListedIndicator for i in read.indicators)
         assert hash(read.district) == hash(made.district)
     assert back["districts"] == content.districts
     assert all(read.district is back["districts"][[d.slug for d in content.districts]
@@ -553,6 +556,12 @@ def test_a_summary_makes_nothing_but_the_model(tmp_path):
                  pickle.dumps({"format": shard.FORMAT, "districts": (), "projects": [Call()]})):
         with pytest.raises(pickle.UnpicklingError, match="not of the model"):
             shard.SummaryReader().read(data)
+    # A section (the search index's records, the key index's entries) holds plain
+    # values only: not even the model's classes.
+    assert shard.read_section(shard.section({"a": [("b", 1)]})) == {"a": [("b", 1)]}
+    for value in (Call(), {"part": [Call()]}, {"d": shard.District("x", "1", None)}):
+        with pytest.raises(pickle.UnpicklingError, match="not of the model"):
+            shard.read_section(pickle.dumps(value))
     assert not (tmp_path / "ran").exists()
 
 

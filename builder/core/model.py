@@ -180,6 +180,25 @@ class Indicator:
         return self.value if isinstance(self.value, Decimal) else None
 
 
+@dataclass(frozen=True, slots=True)
+class ListedIndicator:
+    """An indicator as the pages that span districts list it: its categories and what
+    the explorer's filters count. A shard's summary holds no more of it (the rows of
+    those pages are the shard's), so that a merge of 40,000 projects need not hold
+    their texts; a page that asks it for more fails instead of showing less."""
+
+    level1: str
+    level2: str
+    unit: str | None
+    type: str
+    operator: str
+
+    @classmethod
+    def of(cls, indicator: Indicator) -> ListedIndicator:
+        return cls(indicator.level1, indicator.level2, indicator.unit, indicator.type,
+                   indicator.operator)
+
+
 @dataclass(frozen=True)
 class OverallTarget:
     start: int

@@ -17,6 +17,7 @@ place as a build's is.
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import pickle
 import sys
@@ -227,11 +228,11 @@ def _walk(folder: Path) -> tuple[dict[str, int], set[str]]:
 class Shipped:
     """What the shards made of their projects for the merge's files, besides the model."""
 
-    search: dict  # the search index's record of each part, by its folder
+    search: list  # the search index's record of each part, by its folder: a section each
     scans: dict  # the link scans of the shards' files (links.scan_key → scan)
-    rows: dict  # each project's open-data rows (data.ProjectData), by project key
+    rows: dict  # each project's open-data rows (ShippedData), by project key
     scorecard: dict  # the scorecard's rows, by district and language
-    keys: dict  # each project's entry of the key index (search_keys.entries)
+    keys: list  # each project's entry of the key index (search_keys.entries): sections
     rendered: dict  # where each project's rows of each kind are: (its shard's ROWS, places)
 
 
@@ -241,9 +242,9 @@ def site_of(found: list[Shard]):
     from builder.core.model import Content
     from builder.site import scorecard, structure
     reader = shards.SummaryReader()
-    projects, history, scores, search, scans, rows = [], {}, {}, {}, {}, {}
+    projects, history, scores, search, scans, rows = [], {}, {}, [], {}, {}
     card_rows: dict[str, dict] = {}
-    keys: dict[str, tuple] = {}
+    keys: list[bytes] = []
     rendered: dict[str, dict[str, tuple]] = {kind: {} for kind in shards.ROW_MACROS}
     dated, first = False, None
     for one in found:
@@ -256,13 +257,15 @@ def site_of(found: list[Shard]):
         results = record["scores"]
         scores.update({p.digest: scorecard.ProjectScore.shipped(p, *results[p.key])
                        for p in mine})
-        search.update(record["search"] or {})
+        if record["search"] is not None:
+            search.append((record["search"], one))
         scans.update(_scans(record["links"], one))
-        rows.update({key: _project_data(part) for key, part in record["data"].items()})
+        made = _mapped(one.folder / shards.ROWS)
+        rows.update({key: ShippedData(made, *where) for key, where in record["data"].items()})
         card_rows.update(record["scorecard"])
-        keys.update(record.get("search_keys") or {})
+        if record.get("search_keys") is not None:
+            keys.append((record["search_keys"], one))
         if record["rows"]:
-            made = _mapped(one.folder / shards.ROWS)
             for kind, places in record["rows"].items():
                 rendered[kind].update({key: (made, where) for key, where in places.items()})
         del record
@@ -284,12 +287,76 @@ def _mapped(path: Path):
         return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
-def _project_data(part: dict):
-    """A project's open-data rows as its shard shipped them (indicators.csv as lines)."""
-    from builder.outputs.data import INDICATORS, ProjectData
-    lines = tuple(part["indicators"])
-    return ProjectData({**part["csv"], INDICATORS.name: "".join(lines)}, part["listed"], b"",
-                       lines, tuple(part["explorer"]))
+class ShippedData:
+    """A project's open data as its shard shipped it (shard.data_lines): what the open
+    data tables and the explorer's parts ask of its data.ProjectData (but its own JSON
+    file, the shard's), read from the shard's ROWS when they ask for it, a line at a
+    time, so that the merge holds where the lines are and not the lines."""
+
+    __slots__ = ("made", "start", "count", "packed", "ends")
+
+    def __init__(self, made, start: int, count: int, packed: bytes):
+        self.made, self.start, self.count, self.packed = made, start, count, packed
+        self.ends: list[int] | None = None  # where each line ends, once asked for
+
+    def line(self, n: int) -> str:
+        """Its n-th line, from 0, as shard.data_lines lists them."""
+        ends = self.ends
+        if ends is None:
+            ends = self.ends = list(itertools.accumulate(
+                shards.unpack_lengths(self.packed), initial=self.start))
+        return str(self.made[ends[n]:ends[n + 1]], "utf-8")
+
+    @property
+    def csv(self) -> _Tables:
+        return _Tables(self)
+
+    @property
+    def listed(self) -> str:
+        return self.line(len(shards.DATA_LINES))
+
+    @property
+    def indicator_lines(self) -> _Lines:
+        return _Lines(self, len(shards.DATA_LINES) + 1)
+
+    @property
+    def explorer_lines(self) -> _Lines:
+        return _Lines(self, len(shards.DATA_LINES) + 1 + self.count)
+
+
+class _Tables:
+    """ShippedData.csv: its text of each table, by the table's name."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: ShippedData):
+        self.data = data
+
+    def __getitem__(self, name: str) -> str:
+        from builder.outputs.data import INDICATORS
+        if name == INDICATORS.name:
+            return "".join(self.data.indicator_lines)
+        return self.data.line(shards.DATA_LINES.index(name))
+
+
+class _Lines:
+    """ShippedData's lines of each indicator, from its `first` line."""
+
+    __slots__ = ("data", "first")
+
+    def __init__(self, data: ShippedData, first: int):
+        self.data, self.first = data, first
+
+    def __len__(self) -> int:
+        return self.data.count
+
+    def __getitem__(self, n: int) -> str:
+        if not 0 <= n < self.data.count:
+            raise IndexError(n)
+        return self.data.line(self.first + n)
+
+    def __iter__(self):
+        return (self[n] for n in range(self.data.count))
 
 
 def _scans(shipped: dict, one: Shard) -> dict:
@@ -591,7 +658,8 @@ def _key_files(site, shipped: Shipped, output) -> tuple[dict, dict, dict]:
     from builder.outputs import search_keys
     from builder.publish import build as batch
     files: dict = {}
-    batch._put(files, search_keys.files(site.projects, made=shipped.keys), output)
+    batch._put(files, search_keys.files(site.projects, made=_sections(shipped.keys)),
+               output)
     return files, {name: output.spare[name] for name in files}, {}
 
 
@@ -610,13 +678,26 @@ def _files(site, pages: list, dirs: tuple[Path, ...], root: Path, rows: dict):
     yield batch._static(dirs, root)
 
 
+def _sections(shipped: list[tuple[bytes, Shard]]) -> dict:
+    """The shards' sections of one kind (shard.section) read and joined, in the
+    process that needs them."""
+    joined: dict = {}
+    for data, one in shipped:
+        try:
+            joined.update(shards.read_section(data))
+        except (pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError,
+                ValueError, IndexError):
+            raise BuildError(shards.damaged(one.folder / shards.SUMMARY, one.name)) from None
+    return joined
+
+
 def _search_files(site, pages: list, shipped: Shipped, output) -> dict[str, bytes]:
     """The search entry made from every part's record and the rows that "download these
     results" writes."""
     from builder.outputs import search
     from builder.site.urls import output_file
     parts = search.plan(search.project_pages(output_file(p.path) for p in pages))
-    records = shipped.search
+    records = _sections(shipped.search)
     lost = [part.folder for part in parts if part.folder not in records]
     if lost:
         raise BuildError(f"the shards hold no search index for {lost[0]}; build every "

@@ -13,10 +13,12 @@ search entry) spans districts and is the merge's, made from the shards' summarie
 A shard folder holds its files at their places in the site, and three of its own:
 MANIFEST (every file with its size and SHA-256, the sources, the budgetsite version,
 K/N and the build's options), SUMMARY (the records the merge rebuilds the site's
-model from: each project without its narrative, its history and its score, and the
-search index's record of each of the shard's parts) and ROWS (its projects' rows of
-the explorer's, the year pages' and the unit pages' tables, rendered, as bytes:
-SUMMARY says where each one is).
+model from: each project without its narrative and with its indicators only as the
+pages that span districts list them, its history and its score; and the sections
+only one of the merge's processes reads: the search index's record of each of the
+shard's parts, the key index's entries) and ROWS (its projects' rows of the
+explorer's, the year pages' and the unit pages' tables, rendered, then their lines
+of the open data tables, as bytes: SUMMARY says where each one is).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import json
 import os
 import pickle
 import re
+import struct
 import subprocess
 from decimal import Decimal
 from fractions import Fraction
@@ -38,7 +41,7 @@ import builder
 from builder.core.errors import BuildError, ConfigError
 from builder.site.urls import reserved_segments
 from builder.core.i18n import LANGS
-from builder.core.model import District
+from builder.core.model import District, ListedIndicator
 
 MANIFEST = ".budgetsite-shard.json"
 SUMMARY = ".budgetsite-summary.pickle"
@@ -50,7 +53,7 @@ SCORECARD_MACROS = "macros/scorecard.html"  # the scorecard's rows, made by the 
 ROW_MACROS = {"explorer": ("macros/explorer_row.html", "row"),
               "year": ("macros/tables.html", "year_row"),
               "unit": ("macros/tables.html", "unit_row")}
-FORMAT = 8  # of MANIFEST and SUMMARY; a merge refuses shards of another
+FORMAT = 9  # of MANIFEST and SUMMARY; a merge refuses shards of another
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 # The source trees whose bytes name the sources a shard was built from.
 SOURCE_TREES = ("content", "site_templates")
@@ -251,7 +254,7 @@ class Part:
         self.root, self.spec, self.own, self.owner = root, spec, own, owner
         self.pages, self.projects, self.search_parts = pages, projects, search_parts
         self.options = options
-        self.data_rows: dict[str, dict] = {}
+        self.data_rows: dict = {}  # each project's data.ProjectData
 
     @classmethod
     def of(cls, root: Path, spec: ShardSpec, site, pages: list, options: dict,
@@ -282,12 +285,7 @@ class Part:
             site.content, projects=self.projects))
         made = data.project_data_cached(mine, cache)
         # The open data tables' rows of each project, for the merge to join in order.
-        # (indicators.csv as its lines, which the explorer's parts are made of.)
-        self.data_rows = {key: {"csv": {name: text for name, text in part.csv.items()
-                                        if name != data.INDICATORS.name},
-                                "listed": part.listed, "indicators": part.indicator_lines,
-                                "explorer": part.explorer_lines}
-                          for key, part in made.items()}
+        self.data_rows = made
         yield {Urls.project_data(p): made[p.key].json for p in self.projects}
         yield originals.files(mine, root)
         yield {feed.path: feeds.feed_xml(site, feed) for feed in feeds.feeds(site)
@@ -306,13 +304,14 @@ class Part:
         kept = None if records is None else {
             folder: {"entry": r["entry"], "pages": r["pages"]} for folder, r in records.items()}
         record = summary(site, self.own, kept)
-        record["data"] = self.data_rows
         record["scorecard"] = scorecard_rows(site, self.projects, self.root)
         record["rows"], rows = rendered_rows(site, self.projects, self.root)
+        record["data"], lines = data_lines(self.data_rows, len(rows))
+        rows += lines
         output.put(ROWS, digest(rows), rows)
         if records is not None:  # the key index of exact things, its projects' part
             from builder.outputs import search_keys
-            record["search_keys"] = search_keys.entries(list(self.projects), cache)
+            record["search_keys"] = section(search_keys.entries(list(self.projects), cache))
         record["links"] = link_scans(output, cache, scans)
         _settle_links(record, output, site.urls)
         data = summary_bytes(record)
@@ -406,6 +405,45 @@ def rendered_rows(site, projects: tuple, root: Path) -> tuple[dict[str, dict], b
 # Below this many projects, worker processes cost more than they save; else tasks of
 # this many projects.
 PARALLEL_MIN, CHUNK = 200, 100
+
+
+def data_lines(made: dict, at: int) -> tuple[dict[str, tuple[int, int, bytes]], bytes]:
+    """Each project's lines of the open data tables (its data.ProjectData but for its
+    own JSON file, which the shard writes) as UTF-8 bytes, to follow the rendered rows
+    in ROWS (from offset `at`): the merge joins them in the site's order, reading
+    them where they lie instead of holding them (at 40,000 projects they were a fifth
+    of its memory). For each project where its lines start, how many indicators it
+    has, and each line's length in bytes (pack_lengths: its lines of DATA_LINES, its
+    entry of projects.json, then its indicators' lines of indicators.csv and of the
+    explorer's JSON parts)."""
+    from builder.outputs.data import ProjectData
+    chunks: list[bytes] = []
+    where = {}
+    for key, part in made.items():
+        part: ProjectData
+        texts = [*(part.csv[name] for name in DATA_LINES), part.listed,
+                 *part.indicator_lines, *part.explorer_lines]
+        encoded = [text.encode("utf-8") for text in texts]
+        lengths = [len(one) for one in encoded]
+        where[key] = (at, len(part.indicator_lines), pack_lengths(lengths))
+        chunks += encoded
+        at += sum(lengths)
+    return where, b"".join(chunks)
+
+
+# The open data tables whose lines of a project ship as one text each (indicators.csv
+# ships as its lines, which the explorer's parts are made of too).
+DATA_LINES = ("projects", "funding", "scorecard")
+
+
+def pack_lengths(lengths: list[int]) -> bytes:
+    """Lengths as 32-bit little-endian numbers: one small bytes object a project, not
+    a list of number objects (the same on every machine a shard is built on)."""
+    return struct.pack(f"<{len(lengths)}I", *lengths)
+
+
+def unpack_lengths(packed: bytes) -> tuple[int, ...]:
+    return struct.unpack(f"<{len(packed) // 4}I", packed)
 
 
 def link_scans(output, cache, fresh: dict) -> dict[str, list[str]]:
@@ -570,6 +608,19 @@ def summary_bytes(record: dict) -> bytes:
 PROTOCOL = 5
 
 
+def section(value: dict) -> bytes:
+    """A part of a summary that only one of the merge's processes reads (the search
+    index's records, the key index's entries: at 40,000 projects each took hundreds of
+    megabytes as objects), pickled on its own, of nothing but plain values: the merge
+    holds its bytes and that process reads it (read_section)."""
+    return summary_bytes(value)
+
+
+def read_section(data: bytes) -> Any:
+    """A section, or pickle.UnpicklingError if it holds anything but plain values."""
+    return _Unpickler(io.BytesIO(data), {}).load()
+
+
 def _classes() -> dict[str, type]:
     """The dataclasses a summary may hold, by name."""
     from builder.core import model
@@ -650,11 +701,12 @@ def summary(site, own: set[str], search_records: dict[str, dict] | None) -> dict
     return {
         "format": FORMAT,
         "config": content.config, "city": content.city, "districts": content.districts,
-        "projects": [dataclasses.replace(p, narrative={}) for p in projects],
+        "projects": [dataclasses.replace(p, narrative={}, indicators=tuple(
+            ListedIndicator.of(i) for i in p.indicators)) for p in projects],
         "history": None if history is None else
         {p.key: history[p.key] for p in projects if p.key in history},
         "scores": scores,
-        "search": search_records,
+        "search": None if search_records is None else section(search_records),
     }
 
 
