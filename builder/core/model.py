@@ -180,7 +180,7 @@ class Indicator:
         return self.value if isinstance(self.value, Decimal) else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ListedIndicator:
     """An indicator as the pages that span districts list it: its categories and what
     the explorer's filters count. A shard's summary holds no more of it (the rows of

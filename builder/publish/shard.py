@@ -53,7 +53,7 @@ SCORECARD_MACROS = "macros/scorecard.html"  # the scorecard's rows, made by the 
 ROW_MACROS = {"explorer": ("macros/explorer_row.html", "row"),
               "year": ("macros/tables.html", "year_row"),
               "unit": ("macros/tables.html", "unit_row")}
-FORMAT = 9  # of MANIFEST and SUMMARY; a merge refuses shards of another
+FORMAT = 10  # of MANIFEST and SUMMARY; a merge refuses shards of another
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 # The source trees whose bytes name the sources a shard was built from.
 SOURCE_TREES = ("content", "site_templates")
@@ -254,7 +254,7 @@ class Part:
         self.root, self.spec, self.own, self.owner = root, spec, own, owner
         self.pages, self.projects, self.search_parts = pages, projects, search_parts
         self.options = options
-        self.data_rows: dict = {}  # each project's data.ProjectData
+        self.data_rows: dict = {}  # each project's data.ProjectData, by its key
 
     @classmethod
     def of(cls, root: Path, spec: ShardSpec, site, pages: list, options: dict,
@@ -284,8 +284,10 @@ class Part:
         mine = dataclasses.replace(site, content=dataclasses.replace(
             site.content, projects=self.projects))
         made = data.project_data_cached(mine, cache)
-        # The open data tables' rows of each project, for the merge to join in order.
-        self.data_rows = made
+        # The open data tables' rows of each project, for the merge to join in order
+        # (data_lines; its own file is written here, below).
+        self.data_rows = {key: dataclasses.replace(part, json=b"")
+                          for key, part in made.items()}
         yield {Urls.project_data(p): made[p.key].json for p in self.projects}
         yield originals.files(mine, root)
         yield {feed.path: feeds.feed_xml(site, feed) for feed in feeds.feeds(site)
@@ -416,11 +418,9 @@ def data_lines(made: dict, at: int) -> tuple[dict[str, tuple[int, int, bytes]], 
     has, and each line's length in bytes (pack_lengths: its lines of DATA_LINES, its
     entry of projects.json, then its indicators' lines of indicators.csv and of the
     explorer's JSON parts)."""
-    from builder.outputs.data import ProjectData
     chunks: list[bytes] = []
     where = {}
     for key, part in made.items():
-        part: ProjectData
         texts = [*(part.csv[name] for name in DATA_LINES), part.listed,
                  *part.indicator_lines, *part.explorer_lines]
         encoded = [text.encode("utf-8") for text in texts]
@@ -646,6 +646,7 @@ class SummaryReader:
         self.allowed = {(made.__module__, made.__qualname__): made for made in
                         (*_classes().values(), Decimal, Fraction, scorecard.criterion)}
         self.districts: dict[District, District] = {}  # every shard's, by value
+        self.shared: dict = {}  # the values many projects hold alike, each once
 
     def load(self, folder: Path, manifest: dict, name: str) -> dict:
         """The summary of the shard in `folder` (`name` in messages), or BuildError if
@@ -664,10 +665,20 @@ class SummaryReader:
         record = _Unpickler(io.BytesIO(data), self.allowed).load()
         known = self.districts
         record["districts"] = tuple(known.setdefault(d, d) for d in record["districts"])
+        once = self.shared.setdefault
         for project in record["projects"]:
             one = known[project.district]
             if project.district is not one:  # (frozen: set past its __setattr__)
                 object.__setattr__(project, "district", one)
+            # A unit is on each of its projects, and the indicators' categories and the
+            # scorecard's results repeat: each one object, not one a project (at 40,000
+            # projects they took a third of the model).
+            object.__setattr__(project, "unit", once(project.unit, project.unit))
+            object.__setattr__(project, "indicators",
+                               tuple(once(i, i) for i in project.indicators))
+        scores = record["scores"]
+        for key, (results, score) in scores.items():
+            scores[key] = (tuple(once(r, r) for r in results), score)
         return record
 
 
