@@ -228,11 +228,11 @@ def _walk(folder: Path) -> tuple[dict[str, int], set[str]]:
 class Shipped:
     """What the shards made of their projects for the merge's files, besides the model."""
 
-    search: list  # the search index's record of each part, by its folder: a section each
+    search: list  # each shard's section of its parts' search records, with the shard
     scans: dict  # the link scans of the shards' files (links.scan_key → scan)
     rows: dict  # each project's open-data rows (ShippedData), by project key
     scorecard: dict  # the scorecard's rows, by district and language
-    keys: list  # each project's entry of the key index (search_keys.entries): sections
+    keys: list  # each shard's section of the key index's entries, with the shard
     rendered: dict  # where each project's rows of each kind are: (its shard's ROWS, places)
 
 
@@ -244,7 +244,7 @@ def site_of(found: list[Shard]):
     reader = shards.SummaryReader()
     projects, history, scores, search, scans, rows = [], {}, {}, [], {}, {}
     card_rows: dict[str, dict] = {}
-    keys: list[bytes] = []
+    keys: list[tuple[bytes, Shard]] = []
     rendered: dict[str, dict[str, tuple]] = {kind: {} for kind in shards.ROW_MACROS}
     dated, first = False, None
     for one in found:
@@ -261,7 +261,8 @@ def site_of(found: list[Shard]):
             search.append((record["search"], one))
         scans.update(_scans(record["links"], one))
         made = _mapped(one.folder / shards.ROWS)
-        rows.update({key: ShippedData(made, *where) for key, where in record["data"].items()})
+        rows.update({key: ShippedData(made, *where)
+                     for key, where in record["data"].items()})
         card_rows.update(record["scorecard"])
         if record.get("search_keys") is not None:
             keys.append((record["search_keys"], one))
@@ -687,7 +688,8 @@ def _sections(shipped: list[tuple[bytes, Shard]]) -> dict:
             joined.update(shards.read_section(data))
         except (pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError,
                 ValueError, IndexError):
-            raise BuildError(shards.damaged(one.folder / shards.SUMMARY, one.name)) from None
+            raise BuildError(shards.damaged(one.folder / shards.SUMMARY,
+                                            one.name)) from None
     return joined
 
 

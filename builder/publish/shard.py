@@ -362,10 +362,11 @@ def rendered_rows(site, projects: tuple, root: Path) -> tuple[dict[str, dict], b
     pages that list every indicator (the explorer's category pages, a row an
     indicator) or every project (the year pages, a row a project) of the site, or of
     a unit (which may work in districts of two shards), rendered, which the merge puts
-    on its pages as they are: those rows were the most of its rendering. The rows as one run of UTF-8 bytes (ROWS), and for each kind,
-    project and language where its rows start in it and each one's length, [start,
-    length of row 1, length of row 2, …], with their link scan (links.scan: ids, URLs)
-    so that the merge need not read them again. Rendered on every core."""
+    on its pages as they are: those rows were the most of its rendering. The rows as
+    one run of UTF-8 bytes (ROWS), and for each kind, project and language where its
+    rows start in it and each one's length, [start, length of row 1, length of row 2,
+    …], with their link scan (links.scan: ids, URLs) so that the merge need not read
+    them again. Rendered on every core."""
     from builder.core.parallel import forked_map
     from builder.outputs import links
     from builder.render import renderer as render
