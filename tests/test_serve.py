@@ -236,6 +236,59 @@ def test_odd_requests_get_an_answer_not_a_traceback(preview):
     del httpclient
 
 
+def test_a_page_that_says_who_it_is_after_its_change_reloads_at_once(preview, site):
+    """A page served before a change whose reload channel opens only after that change's
+    reload was sent (an error page still loading when the fix is saved) is told to
+    reload as it says which page it shows; a page served after the change is not."""
+    import asyncio
+
+    from tornado import ioloop, websocket
+
+    async def channel_of(url: str):
+        channel = await websocket.websocket_connect(f"ws://127.0.0.1:{preview.port}/livereload")
+        await channel.write_message('{"command":"hello","protocols":["http://livereload.com/'
+                                    'protocols/official-7"]}')
+        assert '"hello"' in await channel.read_message()
+        await channel.write_message(f'{{"command":"info","url":"{url}","plugins":{{}}}}')
+        return channel
+
+    async def said(channel, within: float = 1.0) -> list[str]:
+        """What the channel is told until it has been quiet for `within` seconds."""
+        heard = []
+        while True:
+            try:
+                heard.append(await asyncio.wait_for(channel.read_message(), within))
+            except asyncio.TimeoutError:
+                return heard
+
+    async def scenario() -> None:
+        stale = "/zh/wuhua/2025/"
+        assert preview.get(stale)[0] == 200 and preview.get(WUHUA_PAGE)[0] == 200
+        listening = await channel_of(preview.url + WUHUA_PAGE)  # open before the change
+        assert await said(listening) == []
+        edit(site / WUHUA / "project.yaml", "  zh: 城乡医疗救助专项资金\n",
+             "  zh: 城乡医疗救助（改）\n")
+        preview.wait_for("budgetsite: build 2:")
+        heard = await said(listening)  # every reload of this change has been sent
+        assert heard and all('"reload"' in m for m in heard), heard
+        listening.close()
+
+        late = await channel_of(preview.url + stale + "?q=1")  # served before the change
+        [message] = await said(late)
+        assert '"command": "reload"' in message and stale in message, message
+        late.close()
+        assert preview.get(stale)[0] == 200  # reloaded: served again, and not told twice
+        again = await channel_of(preview.url + stale)
+        assert await said(again) == []
+        again.close()
+        assert preview.get(WUHUA_PAGE)[0] == 200  # served after the change
+        fresh = await channel_of(preview.url + WUHUA_PAGE)
+        assert await said(fresh) == []
+        fresh.close()
+
+    ioloop.IOLoop.current().run_sync(scenario, timeout=WAIT)
+
+
 def test_answers_only_to_the_host_names_it_serves_on(preview):
     """DNS rebinding: a page of evil.example whose name is made to point at 127.0.0.1
     sends `Host: evil.example`; it gets no draft page, nor the reload channel."""

@@ -15,7 +15,8 @@ page reloads when what it shows has changed.
 - The reload channel speaks livereload's protocol (its livereload.js client), from the
   same origin: the pages' Content-Security-Policy allows scripts from 'self' only, and
   a channel opened from a page of another Origin is refused. Each open page says which
-  address it shows, so only pages that changed reload.
+  address it shows, so only pages that changed reload; a page served before a change
+  that says so only after the change's reload went out reloads at once.
 - Every answer goes only to a request naming the address the preview binds in its Host
   header (Hosts): the drafts are not for a page of another site whose name was made
   to point at this computer (DNS rebinding).
@@ -70,6 +71,7 @@ from builder.sources import inputs as sources
 
 QUIET_SECONDS = 0.03   # a burst of saves is over when the files are quiet this long
 LONGEST_WAIT = 0.3     # ... or when it has lasted this long
+MAX_NOTED = 100_000    # pages whose last serving is remembered (ReloadChannel.served)
 EDITOR_DROPPINGS = (".swp", ".swx", ".swo", ".tmp", ".part", "~")
 HTML = "text/html; charset=utf-8"
 MAX_SEGMENT = 255      # bytes in one path segment, as file systems allow
@@ -314,9 +316,19 @@ def _own_names() -> frozenset[str]:
 
 
 class ReloadChannel(websocket.WebSocketHandler):
-    """livereload's protocol: the client says hello, then which page it shows."""
+    """livereload's protocol: the client says hello, then which page it shows.
+
+    A page can be served before a change and say which page it shows only after the
+    reload for that change was sent (an error page still loading when the fix is
+    saved): it would show what is gone until the next change. So each reload counts a
+    generation, each page served notes the generation it was served at (in the IO
+    thread, where the reloads are sent: a page served before a change is noted before
+    the change's reload counts), and a page that says who it is after its generation
+    has passed is told to reload at once."""
 
     open_pages: dict["ReloadChannel", str] = {}
+    generation = 0
+    served: dict[str, int] = {}  # page file → the generation it was last served at
 
     def initialize(self, hosts: Hosts) -> None:
         self.hosts = hosts
@@ -340,7 +352,10 @@ class ReloadChannel(websocket.WebSocketHandler):
             command = said.get("command")
             url = said.get("url")
             if command == "info" and isinstance(url, str):
-                self.open_pages[self] = page_file(urlsplit(url).path)
+                page = page_file(urlsplit(url).path)
+                self.open_pages[self] = page
+                if self.served.get(page, 0) < self.generation:
+                    self.tell(page)
         except (ValueError, TypeError, AttributeError, RecursionError):
             return  # not the protocol: ignore, as livereload.js ignores what it does not know
         if command == "hello":
@@ -350,16 +365,22 @@ class ReloadChannel(websocket.WebSocketHandler):
     def on_close(self) -> None:
         self.open_pages.pop(self, None)
 
+    def tell(self, page: str) -> None:
+        try:
+            self.write_message({"command": "reload", "path": "/" + page,
+                                "liveCSS": False, "liveImg": False})
+        except websocket.WebSocketClosedError:
+            self.open_pages.pop(self, None)
+
     @classmethod
     def reload(cls, names: tuple[str, ...] | None) -> None:
+        if names == ():
+            return
+        cls.generation += 1
         wanted = None if names is None else set(names)
         for channel, page in list(cls.open_pages.items()):
             if wanted is None or page in wanted:
-                try:
-                    channel.write_message({"command": "reload", "path": "/" + page,
-                                           "liveCSS": False, "liveImg": False})
-                except websocket.WebSocketClosedError:
-                    cls.open_pages.pop(channel, None)
+                channel.tell(page)
 
 
 def page_file(path: str) -> str:
@@ -441,6 +462,10 @@ class PreviewHandler(web.RequestHandler):
             name = f"{name}/index.html".lstrip("/")
         page = name.endswith(".html") or "." not in name.rsplit("/", 1)[-1] or name not in files
         failure = self.preview.failure
+        if page:
+            if len(ReloadChannel.served) > MAX_NOTED:  # a page forgotten reloads once
+                ReloadChannel.served.clear()
+            ReloadChannel.served[page_file(self.request.path)] = ReloadChannel.generation
         if failure and page:
             return self.send(500, HTML, inject_livereload(failure.page, self.preview.port), body)
         data = files.get(name)
