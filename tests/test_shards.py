@@ -587,3 +587,61 @@ def test_work_forked_beside_the_merge_returns_its_result_or_one_line():
     assert time.monotonic() - started < 10
     with pytest.raises(BuildError, match="sleeping"):
         slow.wait()
+
+
+def test_the_merges_pages_shared_by_two_processes_are_each_rendered_once_in_order(tmp_path):
+    """RenderShares: this process and one forked beside it take chunks of the pages
+    until none is left; every page is rendered and written once, by one of them, and
+    the results come back in the pages' order, as one process would give them. The
+    forked one starts late (as the open data's process does, after its own work), and
+    both took a share."""
+    import time
+    from types import SimpleNamespace
+
+    from builder.core.cache import digest
+    from builder.core.parallel import Forked
+    from builder.publish.merge import RenderShares
+
+    class Renderer:
+        def render(self, page) -> bytes:
+            time.sleep(0.002)
+            return f"{page.path} by {os.getpid()}".encode()
+
+    class Folder:
+        """A sink that writes each page into a folder, as the staging folder is."""
+        recorded: dict = {}
+
+        def place(self, name, wanted, data):
+            (tmp_path / name.replace("/", "_")).write_bytes(data)
+            return (wanted, os.getpid()), True
+
+        def record(self, name, placed):
+            assert name not in self.recorded
+            self.recorded[name] = placed
+
+    class Scan:
+        def __call__(self, name, data):
+            return len(data)
+
+        def key(self, name, digest):
+            return name
+
+    pages = [SimpleNamespace(path=f"zh/p{i}/") for i in range(400)]
+    shares = RenderShares(Renderer(), pages, Folder(), Scan())
+
+    def beside():
+        time.sleep(0.2)
+        return shares.render()
+    other = Forked(beside, "rendering")
+    here = shares.render()
+    scans: dict = {}
+    files = shares.join(here, other.wait(), scans)
+    assert list(files) == [f"zh/p{i}/index.html" for i in range(400)]
+    written = sorted(tmp_path.iterdir())
+    assert len(written) == 400
+    by = {path.read_bytes().decode().split(" by ")[1] for path in written}
+    assert by == {str(os.getpid()), str(other.pid)}  # each process rendered a share
+    assert {placed[0][1] for placed in Folder.recorded.values()} == {os.getpid(), other.pid}
+    for name, (made, _) in files.items():  # the digest and scan of the bytes written
+        data = (tmp_path / name.replace("/", "_")).read_bytes()
+        assert made == digest(data) and scans[name] == len(data)

@@ -24,6 +24,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from builder.core import codes
 from builder.core.cache import Cache
@@ -421,27 +422,33 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     lap("site")
     cache = Cache.disabled()
     # The files besides the pages (open data, explorer data, feeds, site map, the search
-    # entry; and the key index of exact things, the largest part of it, by a process of
-    # its own) made beside the rendering, which takes the workers.
+    # entry and the key index of exact things) are made by one process forked beside
+    # the rendering, which then renders pages too, as this one does, until none is left
+    # (RenderShares). With the check of the shards' files that keeps both cores busy;
+    # each process more would hold its own copy of the model (a process writes to every
+    # object it reads, its count of references: at 40,000 projects a render worker or a
+    # process for the key index took 0.9 to 1.2 GiB of its own).
     search = found[0].manifest["options"]["search"] and bool(site.projects)
-    making = [Forked(lambda: _data_files(site, pages, dirs, config.root, shipped, owner,
-                                         output, search), "making the open data files")]
-    if search:
-        making.append(Forked(lambda: _key_files(site, shipped, output),
-                             "making the key index"))
+    renderer = render.Renderer(site, dirs)
+    render.one_page_per_path(mine)
+    renderer.compile({page.template for page in mine})  # once, before the fork
+    shares = RenderShares(renderer, mine, output, _Scan(mine))
+
+    def beside() -> tuple:
+        return (_data_files(site, pages, dirs, config.root, shipped, owner, output, search),
+                shares.render())
+    making = Forked(beside, "making the open data files")
     try:
-        files = render.render_site(site, mine, dirs, cache, output, _Scan(mine),
-                                   shipped.scans)
+        here = shares.render()
         lap("render")
-        for one in making:
-            made, entries, scans = one.wait()
-            output.record_forked(entries)
-            shipped.scans.update(scans)
-            batch._add(files, made)
+        (made, entries, scans), there = making.wait()
     except BaseException:
-        for one in making:
-            one.stop()
+        making.stop()
         raise
+    files = shares.join(here, there, shipped.scans)
+    output.record_forked(entries)
+    shipped.scans.update(scans)
+    batch._add(files, made)
     lap("data")
     adopted = adoption.wait()
     output.record_forked(adopted)
@@ -457,6 +464,53 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     output.swap()
     lap("swap")
     return pages, broken
+
+
+class RenderShares:
+    """The merge's pages rendered by two processes, each taking the next CHUNK pages
+    not yet taken until none is left (a count shared by the fork); whichever renders a
+    page writes it into the staging folder and scans its links. `join` puts the two
+    processes' results together in the pages' order, as one process would have them."""
+
+    CHUNK = 32
+
+    def __init__(self, renderer, pages: list, output, scan: _Scan):
+        import multiprocessing
+        self.renderer, self.pages, self.output, self.scan = renderer, pages, output, scan
+        self.taken = multiprocessing.get_context("fork").Value("q", 0)
+
+    def _take(self) -> range | None:
+        with self.taken.get_lock():
+            start = self.taken.value
+            if start >= len(self.pages):
+                return None
+            self.taken.value = start + self.CHUNK
+        return range(start, min(start + self.CHUNK, len(self.pages)))
+
+    def render(self) -> list[tuple[int, str, Any, Any]]:
+        """Render pages until none is left: (index, digest, placed, scan) of each."""
+        from builder.render import renderer as render
+        done = []
+        while (taken := self._take()) is not None:
+            for i in taken:
+                done.append((i, *render.render_placed(self.renderer, self.pages[i],
+                                                      self.output, self.scan)))
+        return done
+
+    def join(self, here: list, there: list, scans: dict) -> dict:
+        """The pages' files by name (digest, None) in the pages' order, each recorded
+        as placed in the staging folder, and their scans put into `scans`."""
+        from builder.site.urls import output_file
+        files = {}
+        for i, made, placed, found in sorted(here + there, key=lambda done: done[0]):
+            name = output_file(self.pages[i].path)
+            self.output.record(name, placed)
+            files[name] = (made, None)
+            scans[self.scan.key(name, made)] = found
+        if len(files) != len(self.pages):
+            raise BuildError(f"{len(self.pages) - len(files)} of the merge's pages were "
+                             f"not rendered")
+        return files
 
 
 class Adoption(Forked):
@@ -636,7 +690,7 @@ def _data_files(site, pages: list, dirs: tuple[Path, ...], root: Path, shipped: 
     staging folder now holds of them, by name, and the link scans of those the link
     check reads (the site map lists every page: its scan took the link check seconds),
     by links.scan_key."""
-    from builder.outputs import links
+    from builder.outputs import links, search_keys
     from builder.publish import build as batch
     files: dict = {}
     scans: dict = {}
@@ -650,18 +704,10 @@ def _data_files(site, pages: list, dirs: tuple[Path, ...], root: Path, shipped: 
         put({n: d for n, d in more.items() if owner.district(n) is None})
     if search:
         put(_search_files(site, pages, shipped, output))
+        # the key index of exact things (it spans districts), from the entries the
+        # shards made of their projects
+        put(search_keys.files(site.projects, made=_sections(shipped.keys)))
     return files, {name: output.spare[name] for name in files}, scans
-
-
-def _key_files(site, shipped: Shipped, output) -> tuple[dict, dict, dict]:
-    """_data_files for the key index of exact things (it spans districts), from the
-    entries the shards made of their projects."""
-    from builder.outputs import search_keys
-    from builder.publish import build as batch
-    files: dict = {}
-    batch._put(files, search_keys.files(site.projects, made=_sections(shipped.keys)),
-               output)
-    return files, {name: output.spare[name] for name in files}, {}
 
 
 def _files(site, pages: list, dirs: tuple[Path, ...], root: Path, rows: dict):

@@ -449,13 +449,19 @@ def _render_many(renderer: Renderer, pages: list[Page], sink: Sink,
     rendered alone from the same inputs."""
     if len(pages) >= PARALLEL_MIN_PAGES:
         renderer.compile({page.template for page in pages})
+    return forked_map(lambda page: render_placed(renderer, page, sink, inspect), pages,
+                      at_least=PARALLEL_MIN_PAGES, batch=CHUNK_PAGES)
 
-    def render(page: Page) -> tuple[str, Any, Any]:
-        data = renderer.render(page)
-        name = output_file(page.path)
-        made = cache_stage.digest(data)
-        return made, sink.place(name, made, data), inspect(name, data) if inspect else None
-    return forked_map(render, pages, at_least=PARALLEL_MIN_PAGES, batch=CHUNK_PAGES)
+
+def render_placed(renderer: Renderer, page: Page, sink: Sink,
+                  inspect: Inspect | None = None) -> tuple[str, Any, Any]:
+    """One page rendered, digested, put into the sink and inspected, in the process
+    that renders it: (its digest, what the sink must record, what the inspection
+    found)."""
+    data = renderer.render(page)
+    name = output_file(page.path)
+    made = cache_stage.digest(data)
+    return made, sink.place(name, made, data), inspect(name, data) if inspect else None
 
 
 def template_problem(err: jinja2.TemplateError, root: Path, lang: str = "en") -> str:
