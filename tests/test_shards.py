@@ -645,3 +645,27 @@ def test_the_merges_pages_shared_by_two_processes_are_each_rendered_once_in_orde
     for name, (made, _) in files.items():  # the digest and scan of the bytes written
         data = (tmp_path / name.replace("/", "_")).read_bytes()
         assert made == digest(data) and scans[name] == len(data)
+
+
+def test_the_count_the_render_shares_share_survives_a_process_killed_while_counting():
+    """The processes that share the merge's pages take them by a count; one killed
+    while it held the count's lock (out of memory, say) must not leave the other
+    waiting for ever: the kernel lets go of the lock with the process."""
+    import fcntl
+    import signal
+    import threading
+
+    from builder.publish.merge import _SharedCount
+    count = _SharedCount()
+    assert count.add(32) == 0
+    pid = os.fork()
+    if pid == 0:  # takes the lock, then is killed holding it
+        fcntl.lockf(count.file.fileno(), fcntl.LOCK_EX)
+        count.shared[:8] = (64).to_bytes(8, "little")
+        os.kill(os.getpid(), signal.SIGKILL)
+    os.waitpid(pid, 0)
+    got: list[int] = []
+    taker = threading.Thread(target=lambda: got.append(count.add(32)), daemon=True)
+    taker.start()
+    taker.join(30)
+    assert got == [64] and count.add(0) == 96  # the child's count is seen, and goes on

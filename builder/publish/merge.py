@@ -437,7 +437,7 @@ def _merge_with(config: MergeConfig, found: list[Shard], output, adoption: Adopt
     def beside() -> tuple:
         return (_data_files(site, pages, dirs, config.root, shipped, owner, output, search),
                 shares.render())
-    making = Forked(beside, "making the open data files")
+    making = Forked(beside, "making the open data files and rendering pages")
     try:
         here = shares.render()
         lap("render")
@@ -475,16 +475,13 @@ class RenderShares:
     CHUNK = 32
 
     def __init__(self, renderer, pages: list, output, scan: _Scan):
-        import multiprocessing
         self.renderer, self.pages, self.output, self.scan = renderer, pages, output, scan
-        self.taken = multiprocessing.get_context("fork").Value("q", 0)
+        self.taken = _SharedCount()
 
     def _take(self) -> range | None:
-        with self.taken.get_lock():
-            start = self.taken.value
-            if start >= len(self.pages):
-                return None
-            self.taken.value = start + self.CHUNK
+        start = self.taken.add(self.CHUNK)
+        if start >= len(self.pages):
+            return None
         return range(start, min(start + self.CHUNK, len(self.pages)))
 
     def render(self) -> list[tuple[int, str, Any, Any]]:
@@ -511,6 +508,31 @@ class RenderShares:
             raise BuildError(f"{len(self.pages) - len(files)} of the merge's pages were "
                              f"not rendered")
         return files
+
+
+class _SharedCount:
+    """A count that this process and the processes it forks share (a shared page of
+    memory), changed under a lock the kernel lets go of when its holder ends (lockf),
+    so that a process killed while it counts cannot leave the other waiting."""
+
+    def __init__(self):
+        import mmap
+        import tempfile
+        self.file = tempfile.TemporaryFile()
+        self.file.write(bytes(8))
+        self.file.flush()
+        self.shared = mmap.mmap(self.file.fileno(), 8)
+
+    def add(self, step: int) -> int:
+        """Add `step`; the count before."""
+        import fcntl
+        fcntl.lockf(self.file.fileno(), fcntl.LOCK_EX)
+        try:
+            before = int.from_bytes(self.shared[:8], "little")
+            self.shared[:8] = (before + step).to_bytes(8, "little")
+        finally:
+            fcntl.lockf(self.file.fileno(), fcntl.LOCK_UN)
+        return before
 
 
 class Adoption(Forked):

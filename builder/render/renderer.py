@@ -427,11 +427,12 @@ def page_keys(site: Site, pages: list[Page], renderer: Renderer,
 
 
 def _library_versions() -> str:
-    import babel
-    import markdown
-    import markupsafe
+    """The versions of the libraries that shape a page, as their packages name them
+    (MarkupSafe 3.1 drops its `__version__`)."""
+    from importlib.metadata import version
+
     import nh3
-    return repr((babel.__version__, markdown.__version__, markupsafe.__version__,
+    return repr((version("babel"), version("markdown"), version("markupsafe"),
                  getattr(nh3, "__version__", "")))
 
 
