@@ -555,7 +555,11 @@ class HostCheckedScript(LiveReloadJSHandler):
             raise web.HTTPError(403)
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
 def _interrupt(signum, frame) -> None:
+    """SIGTERM before the server serves (the first build): stop as Ctrl+C does."""
     raise KeyboardInterrupt
 
 
@@ -596,6 +600,12 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", lang: str = "en
                 preview.changes.put(path)
         worker.start()
         preview.loop = ioloop.IOLoop.current()
+        # Serving, a stop signal stops the loop by asyncio's own handling of signals:
+        # a KeyboardInterrupt raised by a Python signal handler is lost when it lands
+        # in a finalizer (CPython prints "Exception ignored" and goes on), and the
+        # server would go on serving.
+        for number in STOP_SIGNALS:
+            preview.loop.asyncio_loop.add_signal_handler(number, preview.loop.stop)
         say(f"budgetsite：预览地址 http://{host}:{port}/（监视 content/ 和 site_templates/；"
             f"按 Ctrl+C 停止）" if preview.zh else
             f"budgetsite: serving http://{host}:{port}/ (watching content/ and "
@@ -604,6 +614,9 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", lang: str = "en
     except KeyboardInterrupt:
         pass
     finally:
+        if preview.loop is not None:
+            for number in STOP_SIGNALS:
+                preview.loop.asyncio_loop.remove_signal_handler(number)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         observer.stop()
         preview.changes.put(None)
